@@ -1,0 +1,179 @@
+"""The ``notation`` command (SPEC §7).
+
+Reads a program from an argument, ``-f FILE`` or standard input; prints a view; writes
+``-o FILE`` only once the output is complete. Exit status: 0 success, 1 bad input (the
+rendered NotationError on stderr), 2 bad usage. Only what a command needs is imported, so
+``notation algebra`` starts about as fast as Python can import Lark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+
+USAGE_ERROR = 2
+INPUT_ERROR = 1
+
+
+class UsageError(Exception):
+    """Bad usage that argparse cannot see (an unreadable file, a malformed --sizes)."""
+
+
+# ---------------------------------------------------------------------------- input, output
+
+def read_source(args) -> str:
+    if args.file is not None and args.source is not None:
+        raise UsageError("give the program as an argument or with -f, not both")
+    if args.file is not None:
+        if args.file == "-":
+            return sys.stdin.read()
+        try:
+            with open(args.file, encoding="utf-8") as f:
+                return f.read()
+        except UnicodeDecodeError as e:
+            raise UsageError(f"cannot read {args.file}: it is not UTF-8 text ({e.reason})")
+        except OSError as e:
+            raise UsageError(f"cannot read {args.file}: {e.strerror or e}")
+    if args.source is not None:
+        return args.source
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError("no program given: pass it as an argument, with -f FILE, or on stdin")
+    return sys.stdin.read()
+
+
+def write_output(text: str, path: str | None) -> None:
+    """Print, or write ``path`` atomically: a temporary file renamed into place on success."""
+    if not text.endswith("\n"):
+        text += "\n"
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".notation-", dir=folder)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+# ---------------------------------------------------------------------------- commands
+
+def _parse(args):
+    from .parser import parse
+    return parse(read_source(args))
+
+
+def _declarations(args):
+    from .declarations import OptionError, from_options
+    try:
+        return from_options(args.sizes, args.dims, args.batch)
+    except OptionError as e:
+        raise UsageError(str(e))
+
+
+def cmd_algebra(args) -> str:
+    return _parse(args).algebra(ascii=args.ascii)
+
+
+def cmd_check(args) -> str:
+    program = _parse(args)
+    _declarations(args)
+    n = len(program.statements)
+    return f"ok: {n} statement{'s' if n != 1 else ''} read"
+
+
+def cmd_show(args) -> str:
+    """Every view built so far, one after another."""
+    from .emit.algebra import algebra
+    program = _parse(args)
+    decls = _declarations(args)
+    sections = [("algebra", program.algebra(ascii=args.ascii))]
+    if decls:
+        sections.append(("declared by the options", "\n".join(algebra(d, ascii=args.ascii)
+                                                             for d in decls)))
+    return "\n\n".join(f"{title}\n" + "\n".join("  " + line for line in body.splitlines())
+                       for title, body in sections)
+
+
+# ---------------------------------------------------------------------------- argument parsing
+
+def _add_input(p: argparse.ArgumentParser, output: bool = True) -> None:
+    p.add_argument("source", nargs="?", help="the program (else -f FILE, else standard input)")
+    p.add_argument("-f", "--file", help="read the program from FILE ('-' for standard input)")
+    if output:
+        p.add_argument("-o", "--output", help="write the result to FILE, only once it is complete")
+
+
+def _add_shapes(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sizes", help="units of l0, l1, l2, … in order, e.g. 3,4,1")
+    p.add_argument("--dims", help="units of named layers, e.g. l0=3,l1=4 (or W0=3x4)")
+    p.add_argument("--batch", help="the batch dimension, a number or a symbol such as b")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="notation",
+        description="Translate the algebra of neural networks (Grokking Deep Learning, ch. 7) "
+                    "into its other views.")
+    from . import __version__
+    parser.add_argument("--version", action="version", version=f"notation {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("show", help="every view of a program, side by side")
+    _add_input(p)
+    _add_shapes(p)
+    p.add_argument("--ascii", action="store_true", help="ASCII spellings in the algebra")
+    p.set_defaults(run=cmd_show)
+
+    p = sub.add_parser("algebra", help="the canonical algebra")
+    _add_input(p)
+    p.add_argument("--ascii", action="store_true",
+                   help="spell ᵀ ⊙ α … as ^T * \\alpha … (parses back the same)")
+    p.set_defaults(run=cmd_algebra)
+
+    p = sub.add_parser("check", help="read the program and report any error")
+    _add_input(p, output=False)
+    _add_shapes(p)
+    p.set_defaults(run=cmd_check, output=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse has printed the usage message
+        return int(e.code or 0)
+    from .errors import NotationError
+    try:
+        out = args.run(args)
+        write_output(out, args.output)
+    except NotationError as e:
+        sys.stderr.write(e.render() + "\n")
+        return INPUT_ERROR
+    except UsageError as e:
+        sys.stderr.write(f"notation {args.command}: error: {e}\n")
+        return USAGE_ERROR
+    except BrokenPipeError:
+        # The reader went away (`notation show … | head`); say nothing more.
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per view; each prints the tree and nothing else."""

@@ -1,0 +1,117 @@
+"""The algebra view: canonical text in the book's style (SPEC §4).
+
+Factors sit side by side without spaces (``relu(l0W0)W1``) unless two of them would run
+together into another token (``x y`` is not the word ``xy``; ``l2 3`` is not ``l23``);
+``=``, ``+``, ``-`` and ``⊙`` have spaces around them. ``ascii=True`` spells every symbol
+with ASCII that parses back to the same tree: ``^T``, ``*``, ``\\alpha``, ``x``, ``R``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..greek import LATEX_BY_UNICODE, is_greek
+from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
+                     Name, Negate, Number, Program, Subtract, Transpose, Update)
+from ..operators import BINARY_OPERATORS, needs_parens
+from .base import Emitter
+
+_ENDS_IN_COMMAND = re.compile(r"\\[A-Za-z]+\Z")
+
+
+def _lower_latin(ch: str) -> bool:
+    return "a" <= ch <= "z"
+
+
+def needs_space(left: str, right: str) -> bool:
+    """Would ``left + right`` lex as other tokens than ``left`` then ``right``?"""
+    a, b = left[-1], right[0]
+    if a.isdigit() and (b.isdigit() or b in ".eE"):
+        return True          # l2 3, 2 3, 2 e1 (not l23, 23, 2e1)
+    if a.isalpha() and (b.isdigit() or b == "_"):
+        return True          # x 2, α 2 (not the names x2, α2)
+    if _lower_latin(a) and _lower_latin(b):
+        return True          # x y (not the word xy)
+    if b.isalpha() and _ENDS_IN_COMMAND.search(left):
+        return True          # \alpha l1 (not the command \alphal)
+    return False
+
+
+class AlgebraEmitter(Emitter):
+    def __init__(self, ascii: bool = False):
+        self.ascii = ascii
+
+    # -- program and statements
+    def emit_Program(self, node: Program) -> str:
+        return "\n".join(self.emit(s) for s in node.statements)
+
+    def emit_Assign(self, node: Assign) -> str:
+        return f"{self.emit(node.target)} = {self.emit(node.value)}"
+
+    def emit_Update(self, node: Update) -> str:
+        return f"{self.emit(node.target)} {node.op} {self.emit(node.value)}"
+
+    def emit_ExprStatement(self, node: ExprStatement) -> str:
+        return self.emit(node.expr)
+
+    def emit_Declare(self, node: Declare) -> str:
+        if not node.dims:
+            return f"{self.emit(node.target)} : scalar"
+        sep = " x " if self.ascii else "×"
+        return f"{self.emit(node.target)} : " + sep.join(
+            str(d) if isinstance(d, int) else self.emit(d) for d in node.dims)
+
+    # -- expressions
+    def emit_Name(self, node: Name) -> str:
+        letter = node.letter
+        if self.ascii and is_greek(letter):
+            letter = "\\" + LATEX_BY_UNICODE[letter]
+        if not node.sub:
+            return letter
+        if node.sub.isdigit():
+            # \alpha2 would read as the command \alpha2 in LaTeX habits; the notation reads
+            # it as α₂, but an underscore makes the intent plain in ASCII.
+            return f"{letter}_{node.sub}" if letter.startswith("\\") else letter + node.sub
+        return f"{letter}_{{{node.sub}}}"
+
+    def emit_Number(self, node: Number) -> str:
+        return node.text
+
+    def emit_Call(self, node: Call) -> str:
+        prime = "'" if node.derivative else ""
+        return f"{node.func}{prime}({self.emit(node.arg)})"
+
+    def emit_Transpose(self, node: Transpose) -> str:
+        return self.operand(node, node.operand) + ("^T" if self.ascii else "ᵀ")
+
+    def emit_Negate(self, node: Negate) -> str:
+        return "-" + self.operand(node, node.operand)
+
+    def emit_MatMul(self, node: MatMul) -> str:
+        left = self.operand(node, node.left)
+        right = self.operand(node, node.right, right=True)
+        if right.startswith("(") and left in ("σ", "\\sigma"):
+            # σ( is the sigmoid; the product of the scalar σ and a bracket needs an operator.
+            return f"{left} @ {right}" if self.ascii else f"{left}·{right}"
+        return left + (" " if needs_space(left, right) else "") + right
+
+    def _binary(self, node) -> str:
+        op = BINARY_OPERATORS[type(node)]
+        return (self.operand(node, node.left) + (op.ascii if self.ascii else op.algebra)
+                + self.operand(node, node.right, right=True))
+
+    emit_Hadamard = emit_Divide = emit_Add = emit_Subtract = _binary
+
+    def operand(self, parent: Expr, child: Expr, right: bool = False) -> str:
+        text = self.emit(child)
+        return f"({text})" if needs_parens(parent, child, right) else text
+
+
+def algebra(node, *, ascii: bool = False) -> str:
+    """The canonical algebra of a program or node.
+
+    >>> from notation import parse
+    >>> algebra(parse("δ1 = δ2 W1^T * relu'(l1)"))
+    "δ1 = δ2W1ᵀ ⊙ relu'(l1)"
+    """
+    return AlgebraEmitter(ascii=ascii).emit(node)

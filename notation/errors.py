@@ -1,0 +1,138 @@
+"""One error family for everything the user can get wrong (SPEC §6).
+
+Every error carries the source, the span at fault, a message that says what is wrong, a
+hint that says what would fix it, and any further labelled spans; ``str(error)`` is the
+rendered block with line, column and carets:
+
+    error: unclosed parenthesis
+      --> line 1, column 10
+       |
+     1 | l2 = relu(l0W0
+       |          ^ this ( is never closed
+       = add ')' after l0W0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .nodes import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    span: Span
+    text: str = ""
+
+
+class NotationError(Exception):
+    """Anything wrong with the user's input. ``str(e)`` is the full rendered message."""
+
+    kind = "error"
+
+    def __init__(self, message: str, span: Span | None = None, *, hint: str | None = None,
+                 label: str = "", labels: tuple[Label, ...] = (), source: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+        self.label = label
+        self.labels = tuple(labels)
+        self.source = source
+
+    def with_source(self, source: str) -> "NotationError":
+        """Attach the text the spans point into (errors raised deep inside lack it)."""
+        if self.source is None:
+            self.source = source
+        return self
+
+    @property
+    def line(self) -> int | None:
+        if self.span is None or self.source is None:
+            return None
+        return line_and_column(self.source, self.span.start)[0]
+
+    @property
+    def column(self) -> int | None:
+        if self.span is None or self.source is None:
+            return None
+        return line_and_column(self.source, self.span.start)[1]
+
+    def render(self) -> str:
+        return render(self)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+class NotationSyntaxError(NotationError):
+    """The text does not follow the grammar."""
+
+
+class NotationNameError(NotationError):
+    """A word, function or name that the notation does not know."""
+
+
+class NotationShapeError(NotationError):
+    """Shapes that do not fit together."""
+
+
+class NotationTranslationError(NotationError):
+    """A construct that cannot be carried from one view into another."""
+
+
+# ---------------------------------------------------------------------------- rendering
+
+def line_and_column(source: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of an offset."""
+    offset = max(0, min(offset, len(source)))
+    line = source.count("\n", 0, offset) + 1
+    start = source.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def _line_text(source: str, line: int) -> str:
+    lines = source.split("\n")
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    # Tabs and carriage returns would shift the carets; show each as one space.
+    return text.replace("\t", " ").replace("\r", " ")
+
+
+_MAX_SHOWN = 200  # characters of a source line shown around the caret
+
+
+def render(error: NotationError) -> str:
+    out = [f"error: {error.message}"]
+    labels = list(error.labels)
+    if error.span is not None:
+        labels.insert(0, Label(error.span, error.label))
+    if error.source is not None and labels:
+        positioned = []
+        for lab in labels:
+            line, col = line_and_column(error.source, lab.span.start)
+            end_line, end_col = line_and_column(error.source, lab.span.end)
+            text = _line_text(error.source, line)
+            width = (end_col - col) if end_line == line else (len(text) - col + 1)
+            positioned.append((line, col, max(width, 1), lab.text))
+        first_line, first_col = positioned[0][0], positioned[0][1]
+        gutter = len(str(max(p[0] for p in positioned)))
+        pad = " " * gutter
+        out.append(f"{pad} --> line {first_line}, column {first_col}")
+        out.append(f"{pad}  |")
+        shown = None
+        for line, col, width, text in sorted(positioned, key=lambda p: (p[0], p[1])):
+            src = _line_text(error.source, line)
+            # A very long line (a 10 MB program on one line) is cut to a window around the caret.
+            offset = 0
+            if len(src) > _MAX_SHOWN:
+                offset = max(0, col - 1 - _MAX_SHOWN // 2)
+                src = ("…" if offset else "") + src[offset:offset + _MAX_SHOWN] + "…"
+                offset -= 1 if offset else 0
+            if line != shown:
+                out.append(f" {line:>{gutter}} | {src}")
+                shown = line
+            carets = " " * (col - 1 - offset) + "^" * min(width, _MAX_SHOWN)
+            out.append(f"{pad}  | {carets}" + (f" {text}" if text else ""))
+    if error.hint:
+        out.append(f"{pad if error.source is not None and labels else ' '}  = {error.hint}")
+    return "\n".join(out)

@@ -1,0 +1,187 @@
+"""The tree: one parse gives one tree, and every view is printed from it.
+
+Frozen dataclasses with no behaviour (CPython's ``ast``, Lark's ``create_ast`` example).
+Each node carries the span of source it came from; spans are left out of equality, so two
+trees compare equal when they mean the same thing, wherever they were written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Character offsets ``[start, end)`` into the source text."""
+
+    start: int
+    end: int
+
+
+def _span():
+    return field(default=None, compare=False, repr=False)
+
+
+class Node:
+    __slots__ = ()
+
+
+class Expr(Node):
+    __slots__ = ()
+
+
+class Statement(Node):
+    __slots__ = ()
+
+
+# ---------------------------------------------------------------------------- expressions
+
+@dataclass(frozen=True, slots=True)
+class Name(Expr):
+    """A variable: one letter (Latin, or Greek as Unicode) and an optional subscript.
+
+    ``l0``, ``l_0`` and ``l_{0}`` are all ``Name("l", "0")``.
+    """
+
+    letter: str
+    sub: str = ""
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Number(Expr):
+    """A scalar literal, kept as written (``2``, ``0.5``, ``1e-3``) so views print it back."""
+
+    text: str
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Call(Expr):
+    """``relu(x)``; with ``derivative`` set, ``relu'(x)``: the derivative applied to an output."""
+
+    func: str
+    arg: Expr
+    derivative: bool = False
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Transpose(Expr):
+    operand: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class MatMul(Expr):
+    """A product: matrix product of two arrays, scaling when one side is a scalar."""
+
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Negate(Expr):
+    operand: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Hadamard(Expr):
+    """Elementwise product ``a ⊙ b``."""
+
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Divide(Expr):
+    """Elementwise division ``a / b``."""
+
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Add(Expr):
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Subtract(Expr):
+    left: Expr
+    right: Expr
+    span: Span | None = _span()
+
+
+BinaryOp = Union[MatMul, Hadamard, Divide, Add, Subtract]
+BINARY = (MatMul, Hadamard, Divide, Add, Subtract)
+
+# ---------------------------------------------------------------------------- statements
+
+Dim = Union[int, Name]
+
+
+@dataclass(frozen=True, slots=True)
+class Assign(Statement):
+    """``l1 = relu(l0W0)``"""
+
+    target: Name
+    value: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Update(Statement):
+    """``W1 -= αl1ᵀδ2`` (``op`` is ``"-="`` or ``"+="``)."""
+
+    target: Name
+    op: str
+    value: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Declare(Statement):
+    """``l0 : 1×3``, ``W0 ∈ ℝ^{3×4}``, ``α : scalar``.
+
+    ``dims`` holds integers and symbols (``Name("b")``); an empty tuple declares a scalar.
+    """
+
+    target: Name
+    dims: tuple[Dim, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ExprStatement(Statement):
+    """A bare expression on a line of its own."""
+
+    expr: Expr
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Program(Node):
+    """One or more statements, and the text they were read from.
+
+    The views are reached through methods that import their emitter on first use, so
+    parsing alone loads neither NumPy nor SymPy.
+    """
+
+    statements: tuple[Statement, ...]
+    source: str = field(default="", compare=False, repr=False)
+
+    def algebra(self, *, ascii: bool = False) -> str:
+        """The canonical algebra: ``parse("l2=relu( l_0 W_{0} ) W1").algebra() == "l2 = relu(l0W0)W1"``."""
+        from .emit.algebra import algebra
+        return algebra(self, ascii=ascii)
+
+    def __str__(self) -> str:
+        return self.algebra()
