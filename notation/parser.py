@@ -15,10 +15,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import LexerThread
+from lark.parsers.lalr_analysis import Shift
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from . import functions
-from .errors import Label, NotationError, NotationNameError, NotationSyntaxError
+from .errors import NotationError, NotationNameError, NotationSyntaxError
+from .syntax_errors import syntax_error, unknown_function, word_error
 from .greek import canonical_letter
 from .nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Program, Span, Subtract, Transpose, Update)
@@ -87,7 +90,11 @@ def _span(first, last) -> Span:
 
 
 def _name(tok: Token) -> Name:
-    letter, sub = name_parts(str(tok))
+    text = str(tok)
+    if text[0].isascii() and text[1:].isdigit() or len(text) == 1 and text.isascii():
+        letter, sub = text[0], text[1:]      # l0, W12, x: the common case, no regex
+    else:
+        letter, sub = name_parts(text)
     return Name(letter, sub, Span(tok.start_pos, tok.end_pos))
 
 
@@ -162,7 +169,7 @@ class TreeBuilder(Transformer):
         return Number(normal_number(str(c[0])), _span(c[0], c[0]))
 
     def word(self, c):
-        raise _word_error(c[0])
+        raise word_error(c[0])
 
     def group(self, c):
         inner = c[1]
@@ -176,7 +183,7 @@ class TreeBuilder(Transformer):
         spelling = _function_name(fn_tok)
         fn = functions.lookup(spelling)
         if fn is None:
-            raise _unknown_function(spelling, fn_tok)
+            raise unknown_function(spelling, fn_tok)
         if derivative and fn.derivative is None:
             raise NotationNameError(
                 f"{fn.name} has no derivative in the notation",
@@ -226,38 +233,140 @@ class _Dims:
         self.dims, self.start, self.end = dims, start, end
 
 
-def _word_error(tok: Token) -> NotationError:
-    word = str(tok)
-    span = Span(tok.start_pos, tok.end_pos)
-    if functions.lookup(word) is not None:
-        return NotationSyntaxError(
-            f"{word} is a function: it needs parentheses", span,
-            label="no ( after the function name", hint=f"write {word}(…), as in {word}(l0W0)")
-    spaced = " ".join(word)
-    return NotationNameError(
-        f"'{word}' is a word, not a product of letters", span,
-        label="a run of lowercase letters is a word",
-        hint=f"for the product of its letters write '{spaced}'; "
-             f"for a function call write {word}(…) with a known function "
-             f"({', '.join(functions.FUNCTIONS)})")
-
-
-def _unknown_function(name: str, tok: Token) -> NotationError:
-    near = functions.nearest(name)
-    hint = (f"did you mean {near}? " if near else "") + \
-        f"the known functions are {', '.join(functions.FUNCTIONS)}; others can be registered " \
-        f"with notation.functions.register"
-    return NotationNameError(f"unknown function '{name}'", Span(tok.start_pos, tok.end_pos),
-                             label="not a known function", hint=hint)
-
-
 # --------------------------------------------------------------------------- the parser
 
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
-    """The one parser, built on first use (from Lark's cache when it is there)."""
+    """The one Lark parser, built on first use (from Lark's cache when it is there)."""
     return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
                 transformer=TreeBuilder(), maybe_placeholders=False, cache=_cache_file())
+
+
+class _Driver:
+    """Lark's LALR tables, run by a loop tuned for this grammar.
+
+    The precedence levels of the grammar (sum, hadamard, negation, product, postfix, atom)
+    make most reductions unit steps from one level to the next that build nothing. Lark's
+    loop pays a rule lookup and a callback for each; here they are marked once, when the
+    table is compiled, and cost one list assignment. The result is the same tree, about
+    twice as fast (benchmarks/parse.py).
+    """
+
+    def __init__(self, lark: Lark):
+        frontend = lark.parser
+        inner = frontend.parser.parser
+        table = inner.parse_table
+        callbacks = inner.callbacks
+        self.lexer = frontend.lexer
+        self.start_state = table.start_states["start"]
+        self.end_state = table.end_states["start"]
+        self.raw_states = table.states
+        # state -> {symbol: (shift?, next state) or (False, size, callback or None, origin)}
+        self.states = {}
+        for state, actions in table.states.items():
+            compiled = {}
+            for symbol, (action, arg) in actions.items():
+                if action is Shift:
+                    compiled[symbol] = (True, arg)
+                else:
+                    rule = arg
+                    unit = (rule.options.expand1 and not rule.alias and len(rule.expansion) == 1
+                            and not rule.expansion[0].is_term)
+                    compiled[symbol] = (False, len(rule.expansion),
+                                        None if unit else callbacks[rule], rule.origin.name)
+            self.states[state] = compiled
+        self.ignore = frozenset(lark.lexer_conf.ignore)
+        by_terminals = {}
+        self.regexes = {}
+        for state, basic in self.lexer.lexers.items():
+            key = tuple(t.name for t in basic.terminals)
+            if key not in by_terminals:
+                by_terminals[key] = re.compile("|".join(
+                    f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in basic.terminals))
+            self.regexes[state] = by_terminals[key]
+
+    def parse(self, text: str):
+        states = self.states
+        end_state = self.end_state
+        state_stack = [self.start_state]
+        value_stack: list = []
+        position = _ParserPosition(state_stack, value_stack)
+
+        def feed(token, is_end=False):
+            while True:
+                try:
+                    action = states[state_stack[-1]][token.type]
+                except KeyError:
+                    expected = {s for s in states[state_stack[-1]] if s.isupper()}
+                    raise UnexpectedToken(token, expected, state=position) from None
+                if action[0]:
+                    state_stack.append(action[1])
+                    value_stack.append(token)
+                    return None
+                _, size, callback, origin = action
+                if callback is None:                   # a unit step between levels
+                    del state_stack[-1]
+                    state_stack.append(states[state_stack[-1]][origin][1])
+                    continue
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(callback(children))
+                state_stack.append(states[state_stack[-1]][origin][1])
+                if is_end and state_stack[-1] == end_state:
+                    return value_stack[-1]
+
+        token = None
+        for token in self.tokens(text, position):
+            feed(token)
+        end = Token.new_borrow_pos("$END", "", token) if token else Token("$END", "", 0, 1, 1)
+        return feed(end, True)
+
+    def tokens(self, text: str, position: "_ParserPosition"):
+        """Lark's contextual lexing (the parser's state picks the terminals), in one loop.
+
+        Each state's terminals, in Lark's own order, are joined into one regular expression
+        as Lark's scanner does; tests check that the tokens are the ones Lark's lexer makes.
+        """
+        regexes = self.regexes
+        ignore = self.ignore
+        state_stack = position.state_stack
+        pos, n = 0, len(text)
+        while pos < n:
+            m = regexes[state_stack[-1]].match(text, pos)
+            if m is None:
+                # Let Lark's own lexer describe the failure, with its expected sets.
+                thread = LexerThread.from_text(self.lexer, text)
+                thread.state.line_ctr.char_pos = pos
+                for _ in thread.lex(position):
+                    break
+                raise AssertionError("Lark's lexer accepted what the fast lexer refused")
+            kind = m.lastgroup
+            end = m.end()
+            if kind not in ignore:
+                yield Token(kind, m.group(), pos, None, None, None, None, end)
+            pos = end
+
+class _ParserPosition:
+    """What Lark's contextual lexer asks of the parser: its current state."""
+
+    __slots__ = ("state_stack", "value_stack")
+
+    def __init__(self, state_stack, value_stack):
+        self.state_stack = state_stack
+        self.value_stack = value_stack
+
+    @property
+    def position(self):
+        return self.state_stack[-1]
+
+
+@lru_cache(maxsize=1)
+def driver() -> _Driver:
+    return _Driver(lark_parser())
 
 
 def parse(text: str) -> Program:
@@ -269,7 +378,7 @@ def parse(text: str) -> Program:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the program as a str, not {type(text).__name__}")
     try:
-        statements = lark_parser().parse(text)
+        statements = driver().parse(text)
     except NotationError as e:
         raise e.with_source(text) from None
     except UnexpectedInput as e:
@@ -285,205 +394,3 @@ def parse(text: str) -> Program:
     return Program(tuple(statements), source=text)
 
 
-# --------------------------------------------------------------------------- syntax errors
-
-# Human names for the terminals, for "expected ..." in messages.
-TERMINAL_NAMES = {
-    "NAME": "a name", "NUMBER": "a number", "WORD": "a word", "FUNC": "a function",
-    "LPAR": "'('", "RPAR": "')'", "LEFT": "'\\left('", "RIGHT": "'\\right)'",
-    "LBRACE": "'{'", "RBRACE": "'}'", "TRANSPOSE": "'ᵀ'", "PRIME": "'",
-    "MATMUL": "'@'", "HADAMARD": "'⊙'", "DIVIDE": "'/'", "PLUS": "'+'", "MINUS": "'-'",
-    "ASSIGN": "'='", "UPDATE": "'-='", "DECLARE": "':'", "REALS": "'ℝ'", "CARET": "'^'",
-    "SCALAR": "'scalar'", "DIMSEP": "'×'", "INT": "a whole number", "FRAC": "'\\frac'",
-    "_SEP": "the end of the statement", "$END": "the end of the input",
-}
-_OPERATORS = {"MATMUL", "HADAMARD", "DIVIDE", "PLUS", "MINUS", "ASSIGN", "UPDATE", "DECLARE"}
-_SHAPE_ONLY = {"DIMSEP", "REALS", "CARET", "SCALAR", "INT"}
-_OPERAND_STARTS = {"NAME", "NUMBER", "LPAR", "LEFT", "FUNC", "WORD"}
-_BRACKETS = re.compile(r"\\left\s*\(|\\[bB]igg?l\s*\(|\\right\s*\)|\\[bB]igg?r\s*\)|[()]")
-
-
-def _open_brackets(text: str, upto: int) -> list[re.Match]:
-    """The brackets still open at ``upto``, scanning from the start of its statement."""
-    stack: list[re.Match] = []
-    line_start = max(text.rfind("\n", 0, upto), text.rfind(";", 0, upto)) + 1
-    for m in _BRACKETS.finditer(text, line_start, upto):
-        if m.group().endswith("("):
-            stack.append(m)
-        elif stack:
-            stack.pop()
-    return stack
-
-
-def _last_value(e: UnexpectedInput):
-    """The token or node the parser read just before the error, if it kept one."""
-    state = getattr(e, "state", None)
-    stack = getattr(state, "value_stack", None)
-    return stack[-1] if stack else None
-
-
-def _statement_before(text: str, pos: int) -> str:
-    start = max(text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
-    return text[start:pos]
-
-
-def _previous_token_span(text: str, pos: int) -> Span:
-    """The span of the last non-blank run before ``pos`` (an operator, in practice)."""
-    end = len(text[:pos].rstrip())
-    start = end - 1
-    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "(){}" \
-            and not text[start].isalnum():
-        start -= 1
-    return Span(max(start, 0), end)
-
-
-def syntax_error(text: str, e: UnexpectedInput) -> NotationError:
-    """Translate one of Lark's errors into a NotationError that says what to do."""
-    if isinstance(e, UnexpectedCharacters):
-        return _unexpected_character(text, e)
-    if isinstance(e, UnexpectedEOF):
-        token_type, pos, token_text = "$END", len(text.rstrip()), ""
-        expected = set(e.expected)
-    else:
-        assert isinstance(e, UnexpectedToken)
-        tok = e.token
-        token_type = tok.type
-        token_text = str(tok)
-        expected = set(e.expected)
-        pos = len(text.rstrip()) if token_type == "$END" else tok.start_pos
-    end_pos = pos + len(token_text) if token_type not in ("$END",) else pos
-    at_end = token_type in ("$END", "_SEP")
-    here = Span(pos, max(end_pos, pos)) if not at_end else Span(pos, pos)
-    if token_type == "_SEP" and token_text in ("\n", "\r\n"):
-        here = Span(pos, pos)
-
-    closing = expected & {"RPAR", "RIGHT"}
-    if at_end and closing:
-        opened = _open_brackets(text, pos)
-        if opened:
-            m = opened[-1]
-            left = m.group().startswith("\\")
-            return NotationSyntaxError(
-                "unbalanced \\left( … \\right)" if left else "unclosed parenthesis",
-                Span(m.start(), m.end()),
-                label=f"this {m.group()} is never closed",
-                labels=(Label(here, "the statement ends here"),),
-                hint="add \\right) to close it" if left else "add ')' to close it")
-    if token_type in ("RPAR", "RIGHT"):
-        if token_type == "RPAR" and "RIGHT" in expected:
-            return NotationSyntaxError("unbalanced \\left( … \\right)", here,
-                                       label="a \\left( must be closed by \\right)",
-                                       hint="write \\right) here, or ( instead of \\left(")
-        if token_type == "RIGHT" and "RPAR" in expected:
-            return NotationSyntaxError("unbalanced \\left( … \\right)", here,
-                                       label="this \\right) closes a plain (",
-                                       hint="write ) here, or \\left( where it opens")
-        if _open_brackets(text, pos):
-            return NotationSyntaxError(f"'{token_text}' comes before the value it closes", here,
-                                       label="nothing to close yet",
-                                       hint="put an expression inside the parentheses")
-        return NotationSyntaxError(
-            "unbalanced \\left( … \\right)" if token_type == "RIGHT" else "unmatched ')'", here,
-            label="nothing here to close", hint="remove it, or add the opening bracket it closes")
-    if token_type in ("ASSIGN", "UPDATE", "DECLARE"):
-        op = token_text.strip("& ")
-        if not _statement_before(text, pos).strip():
-            return NotationSyntaxError(
-                f"'{op}' has nothing on its left", here,
-                label="needs a name before it",
-                hint=f"write the name it defines first: l1 {op} …")
-        return NotationSyntaxError(
-            f"only a single name can stand left of '{op}'", here,
-            label="the left side must be one name, such as l1 or W0",
-            hint="write the target as one name: l2 = relu(l0W0)W1")
-    if token_text == "," and "RPAR" in expected | {"RIGHT"}:
-        return NotationSyntaxError(
-            "a function takes one argument", here, label="a second argument starts here",
-            hint="functions apply to one value, as relu(l0W0); a comma only separates "
-                 "dimensions in a shape such as (b, 3)")
-    if token_type == "PRIME" and isinstance(_last_value(e), Token) and _last_value(e).type == "WORD":
-        word = _last_value(e)
-        if functions.lookup(str(word)) is None:
-            return _unknown_function(str(word), word)
-        return NotationSyntaxError(
-            "a function needs parentheses", _span(word, tok), label="no ( after the function name",
-            hint=f"write {word}'(…) around its argument")
-    if token_type in _SHAPE_ONLY:
-        return NotationSyntaxError(
-            f"'{token_text}' belongs in a shape, not in an expression", here,
-            label="only declarations use this",
-            hint="declare shapes as l0 : 1×3 or W0 ∈ ℝ^{3×4}; a product is written "
-                 "side by side, with @, · or \\cdot")
-    last = _last_value(e)
-    if isinstance(last, Token) and last.type in ("FUNC", "PRIME"):
-        fn = Span(last.start_pos, last.end_pos)
-        return NotationSyntaxError(
-            "a function needs parentheses", fn,
-            label="no ( after the function name",
-            hint=f"write {last}(…) around its argument")
-    if token_type == "PRIME":
-        return NotationSyntaxError(
-            "' marks the derivative of a function", here, label="no function before it",
-            hint="write it after a function name, as in relu'(l1)")
-    if expected & _OPERAND_STARTS:
-        # An operand was due: either the input ended after an operator, or an operator
-        # came where a value should be.
-        prev = _previous_token_span(text, pos)
-        if isinstance(last, Token):
-            prev = Span(last.start_pos, last.end_pos)
-        op = text[prev.start:prev.end].strip("& ")
-        if at_end and isinstance(last, Token) and last.type == "DECLARE":
-            return NotationSyntaxError(
-                f"a declaration needs a shape after '{op}'", prev,
-                label="no shape after it", labels=(Label(here, "the statement ends here"),),
-                hint="write a shape, as in l0 : 1×3, W0 ∈ ℝ^{3×4} or α : scalar")
-        if at_end:
-            if not text[:pos].strip():
-                return NotationSyntaxError("the statement is empty", here,
-                                           hint="remove the stray separator")
-            return NotationSyntaxError(
-                f"dangling '{op}': it has nothing on its right", prev,
-                label="needs a value after it",
-                labels=(Label(here, "the statement ends here"),),
-                hint=f"finish the expression after '{op}', or remove the '{op}'")
-        if token_type in _OPERATORS or token_type in ("TRANSPOSE", "PRIME"):
-            return NotationSyntaxError(
-                f"'{token_text}' has nothing on its left", here,
-                label="needs a value before it",
-                hint="put a value before it, or remove it")
-    names = sorted({TERMINAL_NAMES.get(t, t) for t in expected
-                    if not t.startswith("__") and t != "WORD"})
-    what = "the end of the input" if at_end else repr(token_text)
-    return NotationSyntaxError(
-        f"unexpected {what}", here,
-        label="not expected here",
-        hint=("expected " + ", ".join(names)) if names else None)
-
-
-_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
-
-
-def _unexpected_character(text: str, e: UnexpectedCharacters) -> NotationError:
-    pos = e.pos_in_stream
-    ch = text[pos]
-    prev = text[pos - 1] if pos > 0 else ""
-    if ch == "_" or (ch == "{" and prev == "_") or (prev == "_" and pos >= 1):
-        start = pos if ch == "_" else pos - 1
-        return NotationSyntaxError(
-            "malformed subscript", Span(start, start + 1),
-            label="a subscript needs letters or digits after _",
-            hint="write l_0, l_{12} or W_{out}")
-    if ch == "\\":
-        m = _COMMAND.match(text, pos)
-        cmd = m.group() if m else "\\"
-        return NotationSyntaxError(
-            f"unknown command {cmd}", Span(pos, pos + len(cmd)),
-            label="not part of the notation",
-            hint="the LaTeX the notation reads: Greek letters, \\cdot, \\odot, ^{\\top}, "
-                 "\\operatorname{…}, \\left( \\right), \\frac{…}{…}, \\in \\mathbb{R}^{…}")
-    shown = ch if ch.isprintable() else repr(ch)
-    return NotationSyntaxError(
-        f"unexpected character {shown!r}" if ch.isprintable() else f"unexpected character {shown}",
-        Span(pos, pos + 1), label="the notation has no such symbol",
-        hint="names are letters with a subscript (l0, W1, δ2); operators are "
-             "juxtaposition, @, ·, ⊙, *, /, +, -, ᵀ")

@@ -1,0 +1,249 @@
+"""Lark's errors -> NotationErrors that say what is wrong and what would fix it (SPEC §6).
+
+Lark reports where the parse stopped, which token it met and which it expected; these
+functions turn that into the user's words: unclosed parenthesis, dangling operator, a
+function without parentheses, a word that is not a product. At the end of the input the
+caret goes at the end of the text, not under the last token.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from . import functions
+from .errors import Label, NotationError, NotationNameError, NotationSyntaxError
+from .nodes import Span
+
+
+def _span(first: Token, last: Token) -> Span:
+    return Span(first.start_pos, last.end_pos)
+
+
+def word_error(tok: Token) -> NotationError:
+    word = str(tok)
+    span = Span(tok.start_pos, tok.end_pos)
+    if functions.lookup(word) is not None:
+        return NotationSyntaxError(
+            f"{word} is a function: it needs parentheses", span,
+            label="no ( after the function name", hint=f"write {word}(…), as in {word}(l0W0)")
+    spaced = " ".join(word)
+    return NotationNameError(
+        f"'{word}' is a word, not a product of letters", span,
+        label="a run of lowercase letters is a word",
+        hint=f"for the product of its letters write '{spaced}'; "
+             f"for a function call write {word}(…) with a known function "
+             f"({', '.join(functions.FUNCTIONS)})")
+
+
+def unknown_function(name: str, tok: Token) -> NotationError:
+    near = functions.nearest(name)
+    hint = (f"did you mean {near}? " if near else "") + \
+        f"the known functions are {', '.join(functions.FUNCTIONS)}; others can be registered " \
+        f"with notation.functions.register"
+    return NotationNameError(f"unknown function '{name}'", Span(tok.start_pos, tok.end_pos),
+                             label="not a known function", hint=hint)
+
+
+# Human names for the terminals, for "expected ..." in messages.
+TERMINAL_NAMES = {
+    "NAME": "a name", "NUMBER": "a number", "WORD": "a word", "FUNC": "a function",
+    "LPAR": "'('", "RPAR": "')'", "LEFT": "'\\left('", "RIGHT": "'\\right)'",
+    "LBRACE": "'{'", "RBRACE": "'}'", "TRANSPOSE": "'ᵀ'", "PRIME": "'",
+    "MATMUL": "'@'", "HADAMARD": "'⊙'", "DIVIDE": "'/'", "PLUS": "'+'", "MINUS": "'-'",
+    "ASSIGN": "'='", "UPDATE": "'-='", "DECLARE": "':'", "REALS": "'ℝ'", "CARET": "'^'",
+    "SCALAR": "'scalar'", "DIMSEP": "'×'", "INT": "a whole number", "FRAC": "'\\frac'",
+    "_SEP": "the end of the statement", "$END": "the end of the input",
+}
+_OPERATORS = {"MATMUL", "HADAMARD", "DIVIDE", "PLUS", "MINUS", "ASSIGN", "UPDATE", "DECLARE"}
+_SHAPE_ONLY = {"DIMSEP", "REALS", "CARET", "SCALAR", "INT"}
+_OPERAND_STARTS = {"NAME", "NUMBER", "LPAR", "LEFT", "FUNC", "WORD"}
+_BRACKETS = re.compile(r"\\left\s*\(|\\[bB]igg?l\s*\(|\\right\s*\)|\\[bB]igg?r\s*\)|[()]")
+
+
+def _open_brackets(text: str, upto: int) -> list[re.Match]:
+    """The brackets still open at ``upto``, scanning from the start of its statement."""
+    stack: list[re.Match] = []
+    line_start = max(text.rfind("\n", 0, upto), text.rfind(";", 0, upto)) + 1
+    for m in _BRACKETS.finditer(text, line_start, upto):
+        if m.group().endswith("("):
+            stack.append(m)
+        elif stack:
+            stack.pop()
+    return stack
+
+
+def _last_value(e: UnexpectedInput):
+    """The token or node the parser read just before the error, if it kept one."""
+    state = getattr(e, "state", None)
+    stack = getattr(state, "value_stack", None)
+    return stack[-1] if stack else None
+
+
+def _statement_before(text: str, pos: int) -> str:
+    start = max(text.rfind("\n", 0, pos), text.rfind(";", 0, pos)) + 1
+    return text[start:pos]
+
+
+def _previous_token_span(text: str, pos: int) -> Span:
+    """The span of the last non-blank run before ``pos`` (an operator, in practice)."""
+    end = len(text[:pos].rstrip())
+    start = end - 1
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in "(){}" \
+            and not text[start].isalnum():
+        start -= 1
+    return Span(max(start, 0), end)
+
+
+def syntax_error(text: str, e: UnexpectedInput) -> NotationError:
+    """Translate one of Lark's errors into a NotationError that says what to do."""
+    if isinstance(e, UnexpectedCharacters):
+        return _unexpected_character(text, e)
+    if isinstance(e, UnexpectedEOF):
+        token_type, pos, token_text = "$END", len(text.rstrip()), ""
+        expected = set(e.expected)
+    else:
+        assert isinstance(e, UnexpectedToken)
+        tok = e.token
+        token_type = tok.type
+        token_text = str(tok)
+        expected = set(e.expected)
+        pos = len(text.rstrip()) if token_type == "$END" else tok.start_pos
+    end_pos = pos + len(token_text) if token_type not in ("$END",) else pos
+    at_end = token_type in ("$END", "_SEP")
+    here = Span(pos, max(end_pos, pos)) if not at_end else Span(pos, pos)
+    if token_type == "_SEP" and token_text in ("\n", "\r\n"):
+        here = Span(pos, pos)
+
+    closing = expected & {"RPAR", "RIGHT"}
+    if at_end and closing:
+        opened = _open_brackets(text, pos)
+        if opened:
+            m = opened[-1]
+            left = m.group().startswith("\\")
+            return NotationSyntaxError(
+                "unbalanced \\left( … \\right)" if left else "unclosed parenthesis",
+                Span(m.start(), m.end()),
+                label=f"this {m.group()} is never closed",
+                labels=(Label(here, "the statement ends here"),),
+                hint="add \\right) to close it" if left else "add ')' to close it")
+    if token_type in ("RPAR", "RIGHT"):
+        if token_type == "RPAR" and "RIGHT" in expected:
+            return NotationSyntaxError("unbalanced \\left( … \\right)", here,
+                                       label="a \\left( must be closed by \\right)",
+                                       hint="write \\right) here, or ( instead of \\left(")
+        if token_type == "RIGHT" and "RPAR" in expected:
+            return NotationSyntaxError("unbalanced \\left( … \\right)", here,
+                                       label="this \\right) closes a plain (",
+                                       hint="write ) here, or \\left( where it opens")
+        if _open_brackets(text, pos):
+            return NotationSyntaxError(f"'{token_text}' comes before the value it closes", here,
+                                       label="nothing to close yet",
+                                       hint="put an expression inside the parentheses")
+        return NotationSyntaxError(
+            "unbalanced \\left( … \\right)" if token_type == "RIGHT" else "unmatched ')'", here,
+            label="nothing here to close", hint="remove it, or add the opening bracket it closes")
+    if token_type in ("ASSIGN", "UPDATE", "DECLARE"):
+        op = token_text.strip("& ")
+        if not _statement_before(text, pos).strip():
+            return NotationSyntaxError(
+                f"'{op}' has nothing on its left", here,
+                label="needs a name before it",
+                hint=f"write the name it defines first: l1 {op} …")
+        return NotationSyntaxError(
+            f"only a single name can stand left of '{op}'", here,
+            label="the left side must be one name, such as l1 or W0",
+            hint="write the target as one name: l2 = relu(l0W0)W1")
+    if token_text == "," and "RPAR" in expected | {"RIGHT"}:
+        return NotationSyntaxError(
+            "a function takes one argument", here, label="a second argument starts here",
+            hint="functions apply to one value, as relu(l0W0); a comma only separates "
+                 "dimensions in a shape such as (b, 3)")
+    if token_type == "PRIME" and isinstance(_last_value(e), Token) and _last_value(e).type == "WORD":
+        word = _last_value(e)
+        if functions.lookup(str(word)) is None:
+            return unknown_function(str(word), word)
+        return NotationSyntaxError(
+            "a function needs parentheses", _span(word, tok), label="no ( after the function name",
+            hint=f"write {word}'(…) around its argument")
+    if token_type in _SHAPE_ONLY:
+        return NotationSyntaxError(
+            f"'{token_text}' belongs in a shape, not in an expression", here,
+            label="only declarations use this",
+            hint="declare shapes as l0 : 1×3 or W0 ∈ ℝ^{3×4}; a product is written "
+                 "side by side, with @, · or \\cdot")
+    last = _last_value(e)
+    if isinstance(last, Token) and last.type in ("FUNC", "PRIME"):
+        fn = Span(last.start_pos, last.end_pos)
+        return NotationSyntaxError(
+            "a function needs parentheses", fn,
+            label="no ( after the function name",
+            hint=f"write {last}(…) around its argument")
+    if token_type == "PRIME":
+        return NotationSyntaxError(
+            "' marks the derivative of a function", here, label="no function before it",
+            hint="write it after a function name, as in relu'(l1)")
+    if expected & _OPERAND_STARTS:
+        # An operand was due: either the input ended after an operator, or an operator
+        # came where a value should be.
+        prev = _previous_token_span(text, pos)
+        if isinstance(last, Token):
+            prev = Span(last.start_pos, last.end_pos)
+        op = text[prev.start:prev.end].strip("& ")
+        if at_end and isinstance(last, Token) and last.type == "DECLARE":
+            return NotationSyntaxError(
+                f"a declaration needs a shape after '{op}'", prev,
+                label="no shape after it", labels=(Label(here, "the statement ends here"),),
+                hint="write a shape, as in l0 : 1×3, W0 ∈ ℝ^{3×4} or α : scalar")
+        if at_end:
+            if not text[:pos].strip():
+                return NotationSyntaxError("the statement is empty", here,
+                                           hint="remove the stray separator")
+            return NotationSyntaxError(
+                f"dangling '{op}': it has nothing on its right", prev,
+                label="needs a value after it",
+                labels=(Label(here, "the statement ends here"),),
+                hint=f"finish the expression after '{op}', or remove the '{op}'")
+        if token_type in _OPERATORS or token_type in ("TRANSPOSE", "PRIME"):
+            return NotationSyntaxError(
+                f"'{token_text}' has nothing on its left", here,
+                label="needs a value before it",
+                hint="put a value before it, or remove it")
+    names = sorted({TERMINAL_NAMES.get(t, t) for t in expected
+                    if not t.startswith("__") and t != "WORD"})
+    what = "the end of the input" if at_end else repr(token_text)
+    return NotationSyntaxError(
+        f"unexpected {what}", here,
+        label="not expected here",
+        hint=("expected " + ", ".join(names)) if names else None)
+
+
+_COMMAND = re.compile(r"\\[A-Za-z]+|\\.")
+
+
+def _unexpected_character(text: str, e: UnexpectedCharacters) -> NotationError:
+    pos = e.pos_in_stream
+    ch = text[pos]
+    prev = text[pos - 1] if pos > 0 else ""
+    if ch == "_" or (ch == "{" and prev == "_") or (prev == "_" and pos >= 1):
+        start = pos if ch == "_" else pos - 1
+        return NotationSyntaxError(
+            "malformed subscript", Span(start, start + 1),
+            label="a subscript needs letters or digits after _",
+            hint="write l_0, l_{12} or W_{out}")
+    if ch == "\\":
+        m = _COMMAND.match(text, pos)
+        cmd = m.group() if m else "\\"
+        return NotationSyntaxError(
+            f"unknown command {cmd}", Span(pos, pos + len(cmd)),
+            label="not part of the notation",
+            hint="the LaTeX the notation reads: Greek letters, \\cdot, \\odot, ^{\\top}, "
+                 "\\operatorname{…}, \\left( \\right), \\frac{…}{…}, \\in \\mathbb{R}^{…}")
+    shown = ch if ch.isprintable() else repr(ch)
+    return NotationSyntaxError(
+        f"unexpected character {shown!r}" if ch.isprintable() else f"unexpected character {shown}",
+        Span(pos, pos + 1), label="the notation has no such symbol",
+        hint="names are letters with a subscript (l0, W1, δ2); operators are "
+             "juxtaposition, @, ·, ⊙, *, /, +, -, ᵀ")
