@@ -7,7 +7,6 @@ with :func:`register`; the parser looks names up here, so a registered name pars
 
 from __future__ import annotations
 
-import difflib
 import keyword
 from dataclasses import dataclass
 
@@ -69,6 +68,7 @@ def lookup(spelling: str) -> Function | None:
 
 def nearest(name: str) -> str | None:
     """The known function name closest to ``name``, for 'did you mean' hints."""
+    import difflib  # only when a name is wrong; it costs the CLI's start-up otherwise
     found = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.5)
     return found[0] if found else None
 

@@ -12,7 +12,6 @@ import os
 import re
 import sys
 from functools import lru_cache
-from pathlib import Path
 
 from lark import Lark, Token, Transformer
 from lark.lexer import LexerThread
@@ -21,18 +20,18 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from . import functions
 from .errors import NotationError, NotationNameError, NotationSyntaxError
-from .syntax_errors import syntax_error, unknown_function, word_error
 from .greek import canonical_letter
 from .nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Program, Span, Subtract, Transpose, Update)
 
 # --------------------------------------------------------------------------- grammar file
 
-def grammar_path() -> Path:
+def grammar_path() -> str:
     """Where the grammar is: inside the package in a wheel, at the repository top otherwise."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "grammar" / "notation.lark", here.parent / "grammar" / "notation.lark"):
-        if candidate.is_file():
+    here = os.path.dirname(os.path.abspath(__file__))
+    for candidate in (os.path.join(here, "grammar", "notation.lark"),
+                      os.path.join(os.path.dirname(here), "grammar", "notation.lark")):
+        if os.path.isfile(candidate):
             return candidate
     raise FileNotFoundError("notation.lark is missing from this installation")
 
@@ -169,6 +168,7 @@ class TreeBuilder(Transformer):
         return Number(normal_number(str(c[0])), _span(c[0], c[0]))
 
     def word(self, c):
+        from .syntax_errors import word_error  # error paths load their module on demand
         raise word_error(c[0])
 
     def group(self, c):
@@ -183,6 +183,7 @@ class TreeBuilder(Transformer):
         spelling = _function_name(fn_tok)
         fn = functions.lookup(spelling)
         if fn is None:
+            from .syntax_errors import unknown_function
             raise unknown_function(spelling, fn_tok)
         if derivative and fn.derivative is None:
             raise NotationNameError(
@@ -238,7 +239,9 @@ class _Dims:
 @lru_cache(maxsize=1)
 def lark_parser() -> Lark:
     """The one Lark parser, built on first use (from Lark's cache when it is there)."""
-    return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", lexer="contextual",
+    with open(grammar_path(), encoding="utf-8") as f:
+        grammar = f.read()
+    return Lark(grammar, parser="lalr", lexer="contextual",
                 transformer=TreeBuilder(), maybe_placeholders=False, cache=_cache_file())
 
 
@@ -276,14 +279,7 @@ class _Driver:
                                         None if unit else callbacks[rule], rule.origin.name)
             self.states[state] = compiled
         self.ignore = frozenset(lark.lexer_conf.ignore)
-        by_terminals = {}
-        self.regexes = {}
-        for state, basic in self.lexer.lexers.items():
-            key = tuple(t.name for t in basic.terminals)
-            if key not in by_terminals:
-                by_terminals[key] = re.compile("|".join(
-                    f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in basic.terminals))
-            self.regexes[state] = by_terminals[key]
+        self.regexes = _StateRegexes(self.lexer.lexers, lark.terminals)
 
     def parse(self, text: str):
         states = self.states
@@ -350,6 +346,46 @@ class _Driver:
                 yield Token(kind, m.group(), pos, None, None, None, None, end)
             pos = end
 
+# Terminals that only a shape uses. Where they can appear, the parser's state decides how
+# text lexes (`x` separates dimensions in `1x3` but is a name in `xW`); everywhere else
+# the terminals of the expression grammar never compete for the same text.
+SHAPE_TERMINALS = frozenset({"DIMSEP", "INT", "REALS", "CARET", "SCALAR"})
+
+
+class _StateRegexes(dict):
+    """state -> one regular expression of the terminals Lark's lexer allows there.
+
+    Every expression state shares one expression (all terminals but the shape ones), so a
+    CLI call compiles one pattern, not one per state; shape states get their own, made on
+    first use. tests/test_parser.py checks the tokens against Lark's own lexer.
+    """
+
+    def __init__(self, lexers, terminals):
+        super().__init__()
+        self.lexers = lexers
+        self.by_terminals = {}
+        self.expression_terminals = [t for t in terminals if t.name not in SHAPE_TERMINALS]
+
+    def _compile(self, terminals):
+        terminals = sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width,
+                                                     -len(t.pattern.value), t.name))
+        key = tuple(t.name for t in terminals)
+        regex = self.by_terminals.get(key)
+        if regex is None:
+            regex = self.by_terminals[key] = re.compile("|".join(
+                f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in terminals))
+        return regex
+
+    def __missing__(self, state):
+        terminals = self.lexers[state].terminals
+        if any(t.name in SHAPE_TERMINALS for t in terminals):
+            regex = self._compile(terminals)
+        else:
+            regex = self._compile(self.expression_terminals)
+        self[state] = regex
+        return regex
+
+
 class _ParserPosition:
     """What Lark's contextual lexer asks of the parser: its current state."""
 
@@ -382,6 +418,7 @@ def parse(text: str) -> Program:
     except NotationError as e:
         raise e.with_source(text) from None
     except UnexpectedInput as e:
+        from .syntax_errors import syntax_error
         raise syntax_error(text, e).with_source(text) from None
     except RecursionError:
         raise NotationSyntaxError("the program nests too deeply to read", Span(0, len(text)),
