@@ -1,0 +1,126 @@
+"""Naming schemes: notation names <-> Python identifiers, both directions in one table.
+
+``book`` (default) follows the book's code: ``l1 -> layer_1``, ``W1 -> weights_1_2``,
+``δ2 -> layer_2_delta``, ``α -> alpha``; other names keep letter and subscript
+(``x1 -> x_1``, ``b1 -> b_1``), Greek by its English name (``β -> beta``).
+``plain`` writes the notation's own spelling: ``l0``, ``W0``, ``delta_2``, ``W_out``.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .greek import ENGLISH_BY_UNICODE, UNICODE_BY_ENGLISH, is_greek
+from .nodes import Name
+
+_SUB = r"([A-Za-z0-9]+)"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One row of a scheme: which names it covers, how to spell them, how to read them back."""
+
+    letter: str                          # the notation letter this row is for
+    needs_sub: bool                      # only names with a subscript
+    to_python: Callable[[str], str]      # subscript -> identifier
+    pattern: re.Pattern                  # identifier -> subscript (group 1)
+    sub_is_int: bool = False             # W_k -> weights_k_{k+1} needs an integer k
+
+
+def _next(sub: str) -> str:
+    return str(int(sub) + 1)
+
+
+BOOK_RULES = (
+    Rule("δ", True, lambda s: f"layer_{s}_delta", re.compile(rf"layer_{_SUB}_delta\Z")),
+    Rule("l", True, lambda s: f"layer_{s}", re.compile(rf"layer_{_SUB}\Z")),
+    Rule("W", True, lambda s: f"weights_{s}_{_next(s)}", re.compile(r"weights_([0-9]+)_([0-9]+)\Z"),
+         sub_is_int=True),
+)
+
+
+def _letter_word(letter: str) -> str:
+    return ENGLISH_BY_UNICODE[letter] if is_greek(letter) else letter
+
+
+class Scheme:
+    """A naming scheme: ``python(name)`` and its inverse ``notation(identifier)``."""
+
+    def __init__(self, label: str, rules: tuple[Rule, ...], joiner: str):
+        self.label = label
+        self.rules = rules
+        self.joiner = joiner  # between letter and a digit subscript in other names ("_" or "")
+
+    def python(self, name: Name) -> str:
+        """The identifier for a name.
+
+        >>> BOOK.python(Name("W", "1")), PLAIN.python(Name("δ", "2"))
+        ('weights_1_2', 'delta_2')
+        """
+        for rule in self.rules:
+            if rule.letter == name.letter and name.sub and (not rule.sub_is_int or name.sub.isdigit()):
+                return rule.to_python(name.sub)
+        word = _letter_word(name.letter)
+        if not name.sub:
+            return word
+        if name.sub.isdigit() and not is_greek(name.letter):
+            return f"{word}{self.joiner}{name.sub}"
+        return f"{word.rstrip('_')}_{name.sub}"
+
+    def notation(self, identifier: str) -> Name | None:
+        """The name an identifier stands for under this scheme, or None if none does.
+
+        Reading is lenient where no ambiguity follows: ``x1`` and ``x_1`` are both x₁.
+
+        >>> BOOK.notation("layer_2_delta"), BOOK.notation("alpha")
+        (Name(letter='δ', sub='2'), Name(letter='α', sub=''))
+        """
+        for rule in self.rules:
+            m = rule.pattern.match(identifier)
+            if m:
+                sub = m.group(1)
+                if rule.sub_is_int and m.group(2) != _next(sub):
+                    return None     # weights_0_2 joins no adjacent layers: not a W_k
+                return Name(rule.letter, _strip_zeros(sub) if rule.sub_is_int else sub)
+        m = _GREEK_IDENTIFIER.fullmatch(identifier)
+        if m:
+            word = m.group(1)
+            letter = UNICODE_BY_ENGLISH.get(word) or UNICODE_BY_ENGLISH[word.rstrip("_") + "_"]
+            return Name(letter, m.group(2) or "")
+        m = _LATIN_IDENTIFIER.fullmatch(identifier)
+        if m:
+            return Name(m.group(1), m.group(2) or m.group(3) or "")
+        return None
+
+    def check_unique(self, names) -> None:
+        """Raise ValueError if two names map to one identifier."""
+        seen: dict[str, Name] = {}
+        for n in names:
+            ident = self.python(n)
+            if ident in seen and seen[ident] != n:
+                raise ValueError(f"{seen[ident]} and {n} both become {ident}")
+            seen[ident] = n
+
+
+_GREEK_IDENTIFIER = re.compile(
+    "(" + "|".join(sorted((re.escape(w) for w in UNICODE_BY_ENGLISH if not w.endswith("_")),
+                          key=len, reverse=True)) + "|lambda_?)"
+    r"(?:_([A-Za-z0-9]+))?")
+_LATIN_IDENTIFIER = re.compile(r"([A-Za-z])(?:_([A-Za-z0-9]+)|([0-9]+))?")
+
+
+def _strip_zeros(sub: str) -> str:
+    return sub.lstrip("0") or "0"
+
+
+BOOK = Scheme("book", BOOK_RULES, "_")
+PLAIN = Scheme("plain", (), "")
+SCHEMES = {"book": BOOK, "plain": PLAIN}
+
+
+def is_identifier(text: str) -> bool:
+    """Every name put into emitted code passes this (SPEC §6: no user text runs as code)."""
+    return text.isidentifier() and text.isascii() and not keyword.iskeyword(text)
