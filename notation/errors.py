@@ -98,7 +98,7 @@ def _line_text(source: str, line: int) -> str:
     return text.replace("\t", " ").replace("\r", " ")
 
 
-_MAX_SHOWN = 200  # characters of a source line shown around the caret
+_MAX_SHOWN = 72  # characters of a long source line shown around the caret
 
 
 def render(error: NotationError) -> str:
@@ -119,20 +119,24 @@ def render(error: NotationError) -> str:
         pad = " " * gutter
         out.append(f"{pad} --> line {first_line}, column {first_col}")
         out.append(f"{pad}  |")
-        shown = None
-        for line, col, width, text in sorted(positioned, key=lambda p: (p[0], p[1])):
+        by_line: dict[int, list] = {}
+        for p in sorted(positioned, key=lambda p: (p[0], p[1])):
+            by_line.setdefault(p[0], []).append(p)
+        for line, marks in by_line.items():
             src = _line_text(error.source, line)
-            # A very long line (a 10 MB program on one line) is cut to a window around the caret.
-            offset = 0
+            # A very long line (a 10 MB program on one line) is cut to a window around the
+            # first caret on it.
+            shift = 0
             if len(src) > _MAX_SHOWN:
-                offset = max(0, col - 1 - _MAX_SHOWN // 2)
-                src = ("…" if offset else "") + src[offset:offset + _MAX_SHOWN] + "…"
-                offset -= 1 if offset else 0
-            if line != shown:
-                out.append(f" {line:>{gutter}} | {src}")
-                shown = line
-            carets = " " * (col - 1 - offset) + "^" * min(width, _MAX_SHOWN)
-            out.append(f"{pad}  | {carets}" + (f" {text}" if text else ""))
+                begin = max(0, min(marks[0][1] - 1 - _MAX_SHOWN // 3, len(src) - _MAX_SHOWN))
+                src = (("…" if begin else "") + src[begin:begin + _MAX_SHOWN]
+                       + ("…" if begin + _MAX_SHOWN < len(src) else ""))
+                shift = begin - (1 if begin else 0)
+            out.append(f" {line:>{gutter}} | {src}")
+            for _, col, width, text in marks:
+                at = max(col - 1 - shift, 0)
+                carets = " " * at + "^" * max(1, min(width, len(src) - at + 1))
+                out.append(f"{pad}  | {carets}" + (f" {text}" if text else ""))
     if error.hint:
         out.append(f"{pad if error.source is not None and labels else ' '}  = {error.hint}")
     return "\n".join(out)

@@ -142,7 +142,7 @@ class TreeBuilder(Transformer):
         if len(dims.dims) > 2:
             raise NotationSyntaxError(
                 f"a shape has at most two dimensions, and this one has {len(dims.dims)}",
-                Span(start, end),
+                Span(start, end), label=f"{len(dims.dims)} dimensions",
                 hint="every value is a scalar or a 2-D array: batch × units, or inputs × outputs")
         return dims.dims, end
 
@@ -298,6 +298,8 @@ class _Driver:
                 if action[0]:
                     state_stack.append(action[1])
                     value_stack.append(token)
+                    if len(state_stack) > MAX_NESTING:
+                        raise _too_deep(token)
                     return None
                 _, size, callback, origin = action
                 if callback is None:                   # a unit step between levels
@@ -384,6 +386,19 @@ class _StateRegexes(dict):
             regex = self._compile(self.expression_terminals)
         self[state] = regex
         return regex
+
+
+# The parser's stack grows with nesting (brackets, calls, signs) and not with chains
+# (`a b c …`, `a + b + …` reduce as they go). Bounding it bounds the depth of the tree
+# that every view and check walks, so none of them can exhaust Python's stack.
+MAX_NESTING = 200
+
+
+def _too_deep(token: Token) -> NotationError:
+    return NotationSyntaxError(
+        "the expression nests too deeply", Span(token.start_pos, token.end_pos),
+        label="this is about 100 levels of brackets, calls or signs deep",
+        hint="give intermediate values names of their own (l1 = …) and use them")
 
 
 class _ParserPosition:

@@ -114,8 +114,11 @@ def syntax_error(text: str, e: UnexpectedInput) -> NotationError:
     end_pos = pos + len(token_text) if token_type not in ("$END",) else pos
     at_end = token_type in ("$END", "_SEP")
     here = Span(pos, max(end_pos, pos)) if not at_end else Span(pos, pos)
-    if token_type == "_SEP" and token_text in ("\n", "\r\n"):
-        here = Span(pos, pos)
+    if at_end:
+        # The statement ended early: the caret goes just after its last character, not
+        # under the line break or separator that ended it.
+        end = len(text[:pos].rstrip(" \t\r\f"))
+        here = Span(end, end)
 
     closing = expected & {"RPAR", "RIGHT"}
     if at_end and closing:

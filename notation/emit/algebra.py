@@ -82,25 +82,37 @@ class AlgebraEmitter(Emitter):
         return f"{node.func}{prime}({self.emit(node.arg)})"
 
     def emit_Transpose(self, node: Transpose) -> str:
-        return self.operand(node, node.operand) + ("^T" if self.ascii else "ᵀ")
+        # xᵀᵀᵀ… is a chain the parser does not bound: count it instead of recursing.
+        count = 0
+        while isinstance(node, Transpose):
+            count, inner, node = count + 1, node, node.operand
+        return self.operand(inner, node) + ("^T" if self.ascii else "ᵀ") * count
 
     def emit_Negate(self, node: Negate) -> str:
         return "-" + self.operand(node, node.operand)
 
-    def emit_MatMul(self, node: MatMul) -> str:
-        left = self.operand(node, node.left)
-        right = self.operand(node, node.right, right=True)
-        if right.startswith("(") and left in ("σ", "\\sigma"):
-            # σ( is the sigmoid; the product of the scalar σ and a bracket needs an operator.
-            return f"{left} @ {right}" if self.ascii else f"{left}·{right}"
-        return left + (" " if needs_space(left, right) else "") + right
-
     def _binary(self, node) -> str:
-        op = BINARY_OPERATORS[type(node)]
-        return (self.operand(node, node.left) + (op.ascii if self.ascii else op.algebra)
-                + self.operand(node, node.right, right=True))
+        # Walk the left spine of a chain (a b c …, a + b - c …) in a loop: a chain of
+        # 100,000 factors is one flat line of text, and must not cost 100,000 frames.
+        spine = [node]
+        while type(spine[-1].left) in BINARY_OPERATORS and not needs_parens(spine[-1], spine[-1].left):
+            spine.append(spine[-1].left)
+        text = self.operand(spine[-1], spine[-1].left)
+        for parent in reversed(spine):
+            right = self.operand(parent, parent.right, right=True)
+            if type(parent) is MatMul:
+                if right.startswith("(") and text in ("σ", "\\sigma"):
+                    # σ( is the sigmoid; the product of the scalar σ and a bracket needs an operator.
+                    text += " @ " if self.ascii else "·"
+                elif needs_space(text, right):
+                    text += " "
+            else:
+                op = BINARY_OPERATORS[type(parent)]
+                text += op.ascii if self.ascii else op.algebra
+            text += right
+        return text
 
-    emit_Hadamard = emit_Divide = emit_Add = emit_Subtract = _binary
+    emit_MatMul = emit_Hadamard = emit_Divide = emit_Add = emit_Subtract = _binary
 
     def operand(self, parent: Expr, child: Expr, right: bool = False) -> str:
         text = self.emit(child)

@@ -1,0 +1,168 @@
+"""The grammar and the parser: one tree per program, exact spans, Lark's tokens."""
+
+import re
+
+import pytest
+from lark import Lark
+
+from notation import parse
+from notation.greek import GREEK, VARIANTS
+from notation.nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul,
+                            Name, Negate, Number, Program, Span, Subtract, Transpose, Update)
+from notation.parser import driver, grammar_path, lark_parser
+
+l0, l1, l2, W0, W1 = Name("l", "0"), Name("l", "1"), Name("l", "2"), Name("W", "0"), Name("W", "1")
+
+
+def test_grammar_builds_in_strict_mode():
+    # strict=True fails on any shift/reduce conflict or regex collision: a new conflict in
+    # the grammar fails the suite the moment it is written.
+    with open(grammar_path(), encoding="utf-8") as f:
+        Lark(f.read(), parser="lalr", lexer="contextual", strict=True)
+
+
+def test_the_book_network_is_one_tree():
+    assert parse("l2 = relu(l0W0)W1") == Program((
+        Assign(l2, MatMul(Call("relu", MatMul(l0, W0)), W1)),))
+
+
+@pytest.mark.parametrize("source, tree", [
+    ("δ1 = δ2W1ᵀ ⊙ relu'(l1)",
+     Assign(Name("δ", "1"), Hadamard(MatMul(Name("δ", "2"), Transpose(W1)), Call("relu", l1, True)))),
+    ("W1 -= αl1ᵀδ2", Update(W1, "-=", MatMul(MatMul(Name("α"), Transpose(l1)), Name("δ", "2")))),
+    ("W1 += x", Update(W1, "+=", Name("x"))),
+    ("l0 : 1×3", Declare(l0, (1, 3))),
+    ("l0 : (b, 3)", Declare(l0, (Name("b"), 3))),
+    ("α : scalar", Declare(Name("α"), ())),
+    ("W : R^3", Declare(Name("W"), (3,))),
+    ("a - b - c", ExprStatement(Subtract(Subtract(Name("a"), Name("b")), Name("c")))),
+    ("a / b ⊙ c", ExprStatement(Hadamard(Divide(Name("a"), Name("b")), Name("c")))),
+    ("-a b", ExprStatement(Negate(MatMul(Name("a"), Name("b"))))),
+    ("-a ⊙ b", ExprStatement(Hadamard(Negate(Name("a")), Name("b")))),
+    ("a + -b", ExprStatement(Add(Name("a"), Negate(Name("b"))))),
+    ("2.50e+3x", ExprStatement(MatMul(Number("2.50e+3"), Name("x")))),
+    ("a b c", ExprStatement(MatMul(MatMul(Name("a"), Name("b")), Name("c")))),
+    ("aᵀb", ExprStatement(MatMul(Transpose(Name("a")), Name("b")))),
+    ("(a b)ᵀ", ExprStatement(Transpose(MatMul(Name("a"), Name("b"))))),
+])
+def test_trees(source, tree):
+    assert parse(source).statements == (tree,)
+
+
+def test_names_with_every_subscript_form_are_one_name():
+    for spelling in ["l12", "l_12", "l_{12}", "l_{ 12 }"]:
+        assert parse(spelling).statements[0].expr == Name("l", "12")
+    for spelling in ["δ2", "δ_2", "\\delta_{2}", "\\delta2", "\\delta_2"]:
+        assert parse(spelling).statements[0].expr == Name("δ", "2")
+    assert parse("W_{out}").statements[0].expr == Name("W", "out")
+    assert parse("n_in").statements[0].expr == Name("n", "in")
+
+
+def test_greek_in_the_grammar_matches_the_greek_table():
+    grammar = open(grammar_path(), encoding="utf-8").read()
+    name_rule = next(line for line in grammar.splitlines() if line.startswith("NAME"))
+    commands = set(re.search(r"\\\\\(\?:([A-Za-z|]+)\)", name_rule).group(1).split("|"))
+    assert commands == {cmd for _, cmd, _ in GREEK} | {k for k in VARIANTS if k.isascii()}
+    for unicode, cmd, _ in GREEK:
+        assert unicode in name_rule
+        assert parse(unicode).statements[0].expr == parse("\\" + cmd).statements[0].expr
+
+
+def test_numbers_keep_their_spelling_with_leading_zeros_dropped():
+    assert parse("0.5").statements[0].expr == Number("0.5")
+    assert parse("007").statements[0].expr == Number("7")
+    assert parse("00.25").statements[0].expr == Number("0.25")
+    assert parse("1E-3").statements[0].expr == Number("1e-3")
+    big = "9" * 10_000  # far past int()'s 4,300-digit limit: kept as text, never converted
+    assert parse(big).statements[0].expr == Number(big)
+
+
+def test_spans_point_into_the_source():
+    source = "l2 = relu(l0W0)W1"
+    stmt = parse(source).statements[0]
+    text = lambda node: source[node.span.start:node.span.end]  # noqa: E731
+    assert text(stmt) == source
+    assert text(stmt.target) == "l2"
+    assert text(stmt.value) == "relu(l0W0)W1"
+    assert text(stmt.value.left) == "relu(l0W0)"
+    assert text(stmt.value.left.arg) == "l0W0"
+    assert text(stmt.value.right) == "W1"
+
+
+def test_spans_of_groups_cover_their_parentheses():
+    source = "δ1 = (δ2 W1ᵀ) ⊙ relu'(l1)"
+    value = parse(source).statements[0].value
+    assert source[value.left.span.start:value.left.span.end] == "(δ2 W1ᵀ)"
+    assert source[value.right.span.start:value.right.span.end] == "relu'(l1)"
+
+
+def test_spans_are_left_out_of_equality():
+    a, b = parse("l2 = l1W1"), parse("l2   =   l1   W1")
+    assert a == b and a.statements[0].span != b.statements[0].span
+    assert hash(a.statements[0]) == hash(b.statements[0])
+
+
+def test_trees_are_frozen():
+    stmt = parse("l2 = l1W1").statements[0]
+    with pytest.raises(AttributeError):
+        stmt.target = Name("x")
+
+
+CORPUS = [
+    "l2 = relu(l0W0)W1",
+    "l1 = relu(l0W0); l2 = l1W1",
+    "δ1 = δ2W1ᵀ ⊙ relu'(l1)",
+    "W1 -= αl1ᵀδ2",
+    "l0 : 1x3\nW0 ∈ \\mathbb{R}^{3 \\times 4}\nl0 : (b, n_in)\nα : scalar\nW : R^3",
+    "l_{2} = \\operatorname{relu}\\left(l_{0} W_{0}\\right) W_{1}",
+    "\\begin{aligned} l_{1} &= x \\\\ W &\\mathrel{-}= 2 \\end{aligned}",
+    "x y z + 2.5e-3 a / \\frac{b}{c} # comment",
+    "l1 = σ(xW) ⊙ M; l2 = softmax(l1W1 + b1)",
+]
+
+
+@pytest.mark.parametrize("source", CORPUS)
+def test_fast_lexer_makes_the_tokens_of_larks_lexer(source):
+    # notation/parser.py runs Lark's tables with its own loop; Lark's own parser must see
+    # the same tokens and build the same tree.
+    ours = []
+    original = driver().tokens
+
+    def spy(text, position):
+        for tok in original(text, position):
+            ours.append((tok.type, str(tok), tok.start_pos, tok.end_pos))
+            yield tok
+
+    driver().tokens = spy
+    try:
+        tree = parse(source)
+    finally:
+        del driver().tokens
+    larks = []
+    lark = lark_parser()
+    interactive = lark.parse_interactive(source)
+    for tok in interactive.iter_parse():
+        larks.append((tok.type, str(tok), tok.start_pos, tok.end_pos))
+    assert ours == larks
+    assert Program(tuple(lark.parse(source))) == tree
+
+
+def test_words_are_not_products():
+    for source in ["layer", "x = ab", "relu"]:
+        with pytest.raises(Exception) as caught:
+            parse(source)
+        assert "word" in str(caught.value) or "function" in str(caught.value)
+
+
+def test_strict_mode_would_catch_a_conflict():
+    # The check above can fail: letting a product take a signed factor (a -b) makes
+    # "a - b" ambiguous, and strict mode refuses the grammar.
+    from lark.exceptions import GrammarError
+    with open(grammar_path(), encoding="utf-8") as f:
+        grammar = f.read()
+    conflicted = grammar.replace("    | product MATMUL postfix         -> mat_mul",
+                                 "    | product MATMUL postfix         -> mat_mul\n"
+                                 "    | product MINUS postfix          -> mat_mul")
+    assert conflicted != grammar
+    with pytest.raises(GrammarError):
+        Lark(conflicted, parser="lalr", lexer="contextual", strict=True)
