@@ -1,0 +1,133 @@
+"""The command line, run as a user runs it: in a subprocess (SPEC §6, §7)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+BOOK = "l2 = relu(l0W0)W1"
+
+
+def run(*args, stdin=None, cwd=None):
+    env = dict(os.environ, NO_COLOR="1")
+    return subprocess.run([sys.executable, "-m", "notation", *args], input=stdin,
+                          capture_output=True, text=True, env=env, cwd=cwd, timeout=60)
+
+
+def test_algebra_from_an_argument():
+    r = run("algebra", "l2=relu( l_0 W_{0} ) W1")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "l2 = relu(l0W0)W1\n", "")
+
+
+def test_algebra_from_stdin():
+    r = run("algebra", stdin="δ1 = δ2 W1^T * relu'(l1)\n")
+    assert (r.returncode, r.stdout) == (0, "δ1 = δ2W1ᵀ ⊙ relu'(l1)\n")
+
+
+def test_algebra_from_a_file(tmp_path):
+    f = tmp_path / "net.nn"
+    f.write_text("# the book's network\nl1 = relu(l0 W0)\nl2 = l1 W1\n", encoding="utf-8")
+    r = run("algebra", "-f", str(f))
+    assert (r.returncode, r.stdout) == (0, "l1 = relu(l0W0)\nl2 = l1W1\n")
+
+
+def test_ascii_algebra():
+    r = run("algebra", "--ascii", "W1 -= αl1ᵀδ2")
+    assert (r.returncode, r.stdout) == (0, "W1 -= \\alpha l1^T\\delta_2\n")
+
+
+def test_bad_input_exits_1_with_the_rendered_error_and_no_traceback():
+    r = run("algebra", "l2 = relu(l0W0")
+    assert r.returncode == 1
+    assert r.stdout == ""
+    assert r.stderr == (
+        "error: unclosed parenthesis\n"
+        "  --> line 1, column 10\n"
+        "   |\n"
+        " 1 | l2 = relu(l0W0\n"
+        "   |          ^ this ( is never closed\n"
+        "   |               ^ the statement ends here\n"
+        "   = add ')' to close it\n")
+
+
+@pytest.mark.parametrize("command", ["algebra", "check", "show"])
+@pytest.mark.parametrize("source", ["", "layer", "l2 = rleu(x)", "x +", "(" * 5000, "\x00",
+                                    "l_{", "\\left( x )", "a ! b", "l0 : 1x2x3"])
+def test_every_command_answers_bad_input_with_status_1(command, source):
+    r = run(command, stdin=source)
+    assert r.returncode == 1, r.stderr
+    assert r.stdout == ""
+    assert r.stderr.startswith("error: ")
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("args", [
+    [], ["nonsense"], ["algebra", "--no-such-option", "x"], ["algebra", "x", "-f", "y.nn"],
+    ["algebra", "-f", "/no/such/file.nn"], ["show", "x", "--sizes", "3,,1"],
+    ["show", "x", "--sizes", "3,a-b"], ["check", "x", "--dims", "l0"],
+])
+def test_bad_usage_exits_2(args):
+    r = run(*args, stdin="")
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stdout == ""
+    assert "Traceback" not in r.stderr
+
+
+def test_a_file_that_is_not_utf8_is_bad_usage(tmp_path):
+    f = tmp_path / "latin1.nn"
+    f.write_bytes("l2 = µ".encode("latin-1"))
+    r = run("algebra", "-f", str(f))
+    assert r.returncode == 2 and "UTF-8" in r.stderr
+
+
+def test_output_file_is_written_on_success(tmp_path):
+    out = tmp_path / "out.txt"
+    r = run("algebra", BOOK, "-o", str(out))
+    assert (r.returncode, r.stdout) == (0, "")
+    assert out.read_text(encoding="utf-8") == BOOK + "\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temporary left behind
+
+
+def test_a_failed_command_leaves_an_existing_output_untouched(tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_text("precious\n", encoding="utf-8")
+    r = run("algebra", "l2 = relu(", "-o", str(out))
+    assert r.returncode == 1
+    assert out.read_text(encoding="utf-8") == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_failed_command_creates_no_output(tmp_path):
+    out = tmp_path / "new.txt"
+    r = run("algebra", "x +", "-o", str(out))
+    assert r.returncode == 1 and not out.exists()
+
+
+def test_show_prints_the_readme_command():
+    r = run("show", BOOK, "--sizes", "3,4,1")
+    assert r.returncode == 0, r.stderr
+    assert "l2 = relu(l0W0)W1" in r.stdout
+
+
+def test_check_reports_success():
+    r = run("check", "l1 = relu(l0W0); l2 = l1W1")
+    assert r.returncode == 0 and r.stdout.startswith("ok")
+
+
+def test_the_console_script_is_installed():
+    import shutil
+    exe = shutil.which("notation")
+    if exe is None:
+        pytest.skip("the console script is not on PATH in this environment")
+    r = subprocess.run([exe, "algebra", BOOK], capture_output=True, text=True, timeout=60)
+    assert (r.returncode, r.stdout) == (0, BOOK + "\n")
+
+
+def test_the_cli_imports_neither_numpy_nor_sympy():
+    code = ("import sys; from notation.cli import main; "
+            "main(['algebra', 'l2 = relu(l0W0)W1']); "
+            "print(sorted(m for m in ('numpy', 'sympy') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "[]"
