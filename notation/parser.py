@@ -153,11 +153,12 @@ class TreeBuilder(Transformer):
     @staticmethod
     def _dim(tok: Token):
         if tok.type == "INT":
-            if len(tok.lstrip("0")) > 18:
+            digits = tok.lstrip("0") or "0"
+            if len(digits) > 18:
                 raise NotationSyntaxError(
-                    f"the dimension {str(tok)[:20]}… is too large", Span(tok.start_pos, tok.end_pos),
+                    f"the dimension {digits[:20]}… is too large", Span(tok.start_pos, tok.end_pos),
                     hint="a dimension is a whole number below 10^18, or a symbol such as b")
-            return int(tok)
+            return int(digits)  # never int() of the raw text: 5,000 zeros is a short number
         return _name(tok)
 
     # -- expressions

@@ -77,6 +77,13 @@ def test_numbers_keep_their_spelling_with_leading_zeros_dropped():
     assert parse(big).statements[0].expr == Number(big)
 
 
+def test_dimensions_with_thousands_of_leading_zeros_are_small_numbers():
+    # found by benchmarks/fuzz.py: int() of the raw text hit Python's 4,300-digit limit
+    assert parse("l0 : b×" + "0" * 5000 + "7").statements[0].dims == (Name("b"), 7)
+    with pytest.raises(Exception, match="too large"):
+        parse("l0 : b×" + "9" * 5000)
+
+
 def test_spans_point_into_the_source():
     source = "l2 = relu(l0W0)W1"
     stmt = parse(source).statements[0]
