@@ -42,6 +42,9 @@ _BUILTIN = (
              r"\operatorname{softmax}"),
     Function("exp", "np.exp(x)", r"\exp", numpy_call="np.exp", latex_operator=False),
     Function("log", "np.log(x)", r"\log", numpy_call="np.log", latex_operator=False),
+    # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
+    # broadcast over the batch. Backward writes it; users may too.
+    Function("sum", "np.sum(x, axis=0, keepdims=True)", r"\operatorname{sum}"),
 )
 
 FUNCTIONS: dict[str, Function] = {f.name: f for f in _BUILTIN}

@@ -53,6 +53,8 @@ CASES = [
     ("0.5 W", "0.5W", None),
     ("1e-3 W", "1e-3W", None),
     ("1E3 e", "1e3 e", None),
+    ("l0 E", "l0E", None),
+    ("x1 e3", "x1e3", None),
     ("007 x", "7x", None),
     ("α2", "α2", "\\alpha_2"),
     ("α 2", "α 2", "\\alpha 2"),

@@ -17,6 +17,7 @@ from ..operators import BINARY_OPERATORS, needs_parens
 from .base import Emitter
 
 _ENDS_IN_COMMAND = re.compile(r"\\[A-Za-z]+\Z")
+_ENDS_IN_NUMBER = re.compile(r"(?:\A|[^A-Za-z0-9_.])[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 
 
 def _lower_latin(ch: str) -> bool:
@@ -26,8 +27,11 @@ def _lower_latin(ch: str) -> bool:
 def needs_space(left: str, right: str) -> bool:
     """Would ``left + right`` lex as other tokens than ``left`` then ``right``?"""
     a, b = left[-1], right[0]
-    if a.isdigit() and (b.isdigit() or b in ".eE"):
-        return True          # l2 3, 2 3, 2 e1 (not l23, 23, 2e1)
+    if a.isdigit() and (b.isdigit() or b == "."):
+        return True          # l2 3, 2 3 (not l23, 23)
+    if a.isdigit() and b in "eE" and _ENDS_IN_NUMBER.search(left):
+        return True          # 2 e1 (not the number 2e1); but l0E is l0 E
+
     if a.isalpha() and (b.isdigit() or b == "_"):
         return True          # x 2, α 2 (not the names x2, α2)
     if _lower_latin(a) and _lower_latin(b):

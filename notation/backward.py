@@ -1,0 +1,405 @@
+"""Forward program -> deltas and weight updates, as the book's training loops (SPEC §5).
+
+"What an earlier layer says it should be is what a later layer says it should be,
+multiplied by the weights in between": each layer's delta is the later layers' deltas
+carried back through the products that used it, times the derivative of its activation
+(applied to the layer's output, as the book's ``relu2deriv(layer_1)``). From
+
+    l2 = relu(l0W0)W1
+
+with the mean-squared error this derives
+
+    l1 = relu(l0W0)
+    l2 = l1W1
+    δ2 = l2 - y
+    δ1 = δ2W1ᵀ ⊙ relu'(l1)
+    W1 -= αl1ᵀδ2
+    W0 -= αl0ᵀδ1
+
+A layer's delta δ is the gradient with respect to its pre-activation: the value the
+activation was applied to (for a layer with no activation, the layer itself). Every rule
+below is the reverse-mode derivative of one node; the tests check them against central
+finite differences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import functions
+from .errors import NotationTranslationError
+from .kinds import Kind, declared_scalars, is_scalar, kind_by_letter
+from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Negate,
+                    Number, Program, Statement, Subtract, Transpose, Update)
+
+LOSSES = ("mse", "cross_entropy")
+
+# Activations whose delta at the output is simply output - y for the loss named.
+# (softmax with cross-entropy, and sigmoid with binary cross-entropy, cancel the derivative.)
+CANCELLING = {"cross_entropy": ("softmax", "sigmoid")}
+
+# Functions that only batch-sum: the gradient of a bias broadcast over the batch.
+BATCH_SUM = "sum"
+
+
+@dataclass
+class Layer:
+    """One assignment after splitting: ``name = activation(pre)`` or ``name = pre``."""
+
+    name: Name
+    pre: Expr
+    activation: str | None
+    statement: Assign
+
+
+# ---------------------------------------------------------------------------- splitting
+
+def _names_in(expr: Expr) -> list[Name]:
+    out, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name):
+            out.append(node)
+        elif isinstance(node, (Transpose, Negate)):
+            stack.append(node.operand)
+        elif isinstance(node, Call):
+            stack.append(node.arg)
+        elif isinstance(node, (MatMul, Hadamard, Divide, Add, Subtract)):
+            stack.extend((node.right, node.left))
+    return out
+
+
+def _all_names(program: Program) -> set[Name]:
+    names: set[Name] = set()
+    for s in program.statements:
+        names.add(s.target) if hasattr(s, "target") else None
+        for part in ("value", "expr"):
+            if hasattr(s, part):
+                names.update(_names_in(getattr(s, part)))
+    return names
+
+
+def _weight_index(expr: Expr) -> int | None:
+    """k if ``expr`` is the book's ``… W_k`` (possibly ``+ b``): the layer it makes is k+1."""
+    while isinstance(expr, (Add, Subtract)):
+        expr = expr.left
+    if isinstance(expr, MatMul) and isinstance(expr.right, Name) and expr.right.letter == "W" \
+            and expr.right.sub.isdigit():
+        return int(expr.right.sub)
+    return None
+
+
+class _Splitter:
+    """Names every function call that is not a whole statement, so each has an output."""
+
+    def __init__(self, taken: set[Name]):
+        self.taken = set(taken)
+        self.fresh = 0
+        self.statements: list[Assign] = []
+
+    def name_for(self, call: Call) -> Name:
+        k = _weight_index(call.arg)
+        if k is not None:
+            # The book's convention: relu(l0W0) is layer 1.
+            candidate = Name("l", str(k + 1))
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        while True:
+            self.fresh += 1
+            candidate = Name("h", str(self.fresh))
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+
+    def split(self, expr: Expr, root: bool = True) -> Expr:
+        if isinstance(expr, Call):
+            if expr.derivative:
+                raise NotationTranslationError(
+                    f"the forward pass uses the derivative {expr.func}'", expr.span,
+                    hint="backward derives the derivatives itself: give it the forward pass only")
+            inner = Call(expr.func, self.split(expr.arg, root=False), False, expr.span)
+            if root:
+                return inner
+            name = self.name_for(inner)
+            self.statements.append(Assign(name, inner, expr.span))
+            return name
+        if isinstance(expr, (Transpose, Negate)):
+            return type(expr)(self.split(expr.operand, root=False), expr.span)
+        if isinstance(expr, (MatMul, Hadamard, Divide, Add, Subtract)):
+            return type(expr)(self.split(expr.left, root=False),
+                              self.split(expr.right, root=False), expr.span)
+        return expr
+
+
+def split_layers(program: Program) -> tuple[list[Declare], list[Assign]]:
+    """The forward program with every chained activation given a name of its own.
+
+    >>> from notation import parse
+    >>> [s for s in split_layers(parse("l2 = relu(l0W0)W1"))[1]] == \\
+    ...     list(parse("l1 = relu(l0W0); l2 = l1W1").statements)
+    True
+    """
+    splitter = _Splitter(_all_names(program))
+    declarations: list[Declare] = []
+    for s in program.statements:
+        if isinstance(s, Declare):
+            declarations.append(s)
+        elif isinstance(s, Assign):
+            value = splitter.split(s.value)
+            splitter.statements.append(Assign(s.target, value, s.span))
+        else:
+            raise NotationTranslationError(
+                f"backward needs a forward pass: this is {'an update' if isinstance(s, Update) else 'a bare expression'}",
+                s.span, hint="give only the forward assignments, such as l2 = relu(l0W0)W1")
+    if not splitter.statements:
+        raise NotationTranslationError(
+            "backward needs a forward pass, and the program assigns nothing",
+            hint="write the forward pass, such as l2 = relu(l0W0)W1")
+    return declarations, splitter.statements
+
+
+# ---------------------------------------------------------------------------- gradients
+
+def _t(expr: Expr) -> Expr:
+    return expr.operand if isinstance(expr, Transpose) else Transpose(expr)
+
+
+def _neg(expr: Expr) -> Expr:
+    return expr.operand if isinstance(expr, Negate) else Negate(expr)
+
+
+def _scale(factor: Expr, expr: Expr) -> Expr:
+    """``factor`` as the first factor of a product chain: α, l1ᵀδ2 -> αl1ᵀδ2."""
+    if isinstance(expr, MatMul):
+        return MatMul(_scale(factor, expr.left), expr.right)
+    return MatMul(factor, expr)
+
+
+def _sum(terms: list[Expr]) -> Expr:
+    total = terms[0]
+    for t in terms[1:]:
+        total = Add(total, t)
+    return total
+
+
+class _Gradients:
+    """Reverse-mode rules, one per node: carry an incoming gradient G to the names below."""
+
+    def __init__(self, wanted: set[Name], declared: dict[Name, bool]):
+        self.wanted = wanted          # layers and parameters: the names a gradient is for
+        self.declared = declared
+
+    def needed(self, expr: Expr) -> bool:
+        return any(n in self.wanted for n in _names_in(expr))
+
+    def scalar(self, expr: Expr) -> bool:
+        return is_scalar(expr, self.declared)
+
+    def broadcast_row(self, expr: Expr) -> bool:
+        """A bias row (1 × n) added to a batch: its gradient sums over the batch."""
+        return isinstance(expr, Name) and kind_by_letter(expr) is Kind.BIAS \
+            and self.declared.get(expr) is not True
+
+    def carry(self, expr: Expr, grad: Expr, out: dict[Name, list[Expr]]) -> None:
+        if not self.needed(expr):
+            return
+        method = getattr(self, f"carry_{type(expr).__name__}", None)
+        if method is None:
+            raise NotationTranslationError(
+                f"backward cannot carry a gradient through {type(expr).__name__}", expr.span)
+        method(expr, grad, out)
+
+    def carry_Name(self, node: Name, grad: Expr, out) -> None:
+        out.setdefault(node, []).append(grad)
+
+    def carry_MatMul(self, node: MatMul, grad: Expr, out) -> None:
+        a, b = node.left, node.right
+        if self.scalar(a) and self.scalar(b):
+            raise NotationTranslationError(
+                "backward does not train scalars", node.span,
+                hint="scalars such as α are hyperparameters; train matrices and biases")
+        if self.scalar(a):
+            self.carry(b, _scale(a, grad), out)
+        elif self.scalar(b):
+            self.carry(a, _scale(b, grad), out)
+        else:
+            self.carry(a, MatMul(grad, _t(b)), out)      # dL/dA = G Bᵀ
+            self.carry(b, MatMul(_t(a), grad), out)      # dL/dB = Aᵀ G
+
+    def _sum_if_broadcast(self, side: Expr, grad: Expr) -> Expr:
+        return Call(BATCH_SUM, grad) if self.broadcast_row(side) else grad
+
+    def carry_Add(self, node: Add, grad: Expr, out) -> None:
+        self.carry(node.left, self._sum_if_broadcast(node.left, grad), out)
+        self.carry(node.right, self._sum_if_broadcast(node.right, grad), out)
+
+    def carry_Subtract(self, node: Subtract, grad: Expr, out) -> None:
+        self.carry(node.left, self._sum_if_broadcast(node.left, grad), out)
+        self.carry(node.right, self._sum_if_broadcast(node.right, _neg(grad)), out)
+
+    def carry_Hadamard(self, node: Hadamard, grad: Expr, out) -> None:
+        # The mask of a dropout layer multiplies the delta too (M ⊙ …).
+        self.carry(node.left, self._sum_if_broadcast(node.left, Hadamard(grad, node.right)), out)
+        self.carry(node.right, self._sum_if_broadcast(node.right, Hadamard(grad, node.left)), out)
+
+    def carry_Divide(self, node: Divide, grad: Expr, out) -> None:
+        a, b = node.left, node.right
+        self.carry(a, self._sum_if_broadcast(a, Divide(grad, b)), out)
+        self.carry(b, self._sum_if_broadcast(b, _neg(Divide(Hadamard(grad, a), Hadamard(b, b)))), out)
+
+    def carry_Negate(self, node: Negate, grad: Expr, out) -> None:
+        self.carry(node.operand, _neg(grad), out)
+
+    def carry_Transpose(self, node: Transpose, grad: Expr, out) -> None:
+        self.carry(node.operand, _t(grad), out)
+
+    def carry_Number(self, node: Number, grad: Expr, out) -> None:
+        pass
+
+
+def _through_activation(layer: Layer, grad: Expr) -> Expr:
+    """dL/d(pre-activation) from dL/d(output): the book's ``delta * f2deriv(output)``."""
+    f = layer.activation
+    if f is None:
+        return grad
+    fn = functions.FUNCTIONS[f]
+    if fn.derivative is not None:
+        return Hadamard(grad, Call(f, layer.name, True))
+    if f == "exp":
+        return Hadamard(grad, layer.name)       # exp' = exp: the output itself
+    if f == "log":
+        return Divide(grad, layer.pre)          # log'(x) = 1/x, on the input
+    raise NotationTranslationError(
+        f"backward cannot carry a delta through {f} here", layer.statement.value.span,
+        hint=("softmax is differentiated only at the output, with the cross-entropy loss "
+              "(--loss cross_entropy)") if f == "softmax" else
+             f"register {f} with a derivative (notation.functions.register(..., derivative=...))")
+
+
+def _delta_name(layer: Name, taken: set[Name]) -> Name:
+    """δ2 for l2, as the book names layer_2_delta; δ_{h1} for other layers."""
+    name = Name("δ", layer.sub if layer.letter == "l" and layer.sub else layer.letter + layer.sub)
+    if name in taken:
+        raise NotationTranslationError(
+            f"the forward pass already uses {name.letter}{name.sub}, the name of a delta",
+            hint="rename it: backward names the delta of layer l_k δ_k")
+    return name
+
+
+# ---------------------------------------------------------------------------- backward
+
+def _parse_params(params) -> tuple[set[str], set[Name]]:
+    """--params E,W1: letters (every E…) and whole names (W1)."""
+    letters: set[str] = set()
+    names: set[Name] = set()
+    for item in params or ():
+        if isinstance(item, Name):
+            names.add(item)
+            continue
+        from .parser import parse
+        expr = parse(item).statements[0]
+        target = getattr(expr, "expr", None)
+        if not isinstance(target, Name):
+            raise NotationTranslationError(f"--params: {item!r} is not a name such as E or W1")
+        (letters.add(target.letter) if not target.sub else names.add(target))
+    return letters, names
+
+
+def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target: str = "y",
+             params=None) -> Program:
+    """The training step of a forward program: forward, deltas, then updates.
+
+    >>> from notation import parse
+    >>> print(backward(parse("l2 = relu(l0W0)W1")).algebra())
+    l1 = relu(l0W0)
+    l2 = l1W1
+    δ2 = l2 - y
+    δ1 = δ2W1ᵀ ⊙ relu'(l1)
+    W1 -= αl1ᵀδ2
+    W0 -= αl0ᵀδ1
+    """
+    if loss not in LOSSES:
+        raise NotationTranslationError(f"unknown loss {loss!r}",
+                                       hint=f"the losses are {', '.join(LOSSES)}")
+    from .parser import parse
+    lr_expr = lr if isinstance(lr, Expr) else _one_expression(parse(lr), "the learning rate")
+    target_expr = _one_expression(parse(target), "the target")
+    if not isinstance(target_expr, Name):
+        raise NotationTranslationError(f"the target must be a name, not {target!r}")
+
+    declarations, forward = split_layers(program)
+    declared = declared_scalars(program)
+    assigned = {s.target for s in forward}
+    if target_expr in assigned:
+        raise NotationTranslationError(
+            f"the target {target} is assigned by the forward pass", forward[0].span,
+            hint="the target is an input: name another with --target")
+    layers = []
+    for s in forward:
+        value = s.value
+        if isinstance(value, Call) and not value.derivative:
+            layers.append(Layer(s.target, value.arg, value.func, s))
+        else:
+            layers.append(Layer(s.target, value, None, s))
+
+    letters, extra = _parse_params(params)
+    letters |= {"W", "b"} if params is None else set()
+    read = [n for layer in layers for n in _names_in(layer.pre)]
+    trained = [n for n in dict.fromkeys(read) if n not in assigned and n != target_expr
+               and (n.letter in letters or n in extra)]
+    if not trained:
+        raise NotationTranslationError(
+            "the forward pass has nothing to train", forward[-1].span,
+            hint="weights are W…, biases b…; name others with --params")
+
+    gradients = _Gradients(set(trained) | assigned, declared)
+    taken = _all_names(program) | assigned
+    out_grads: dict[Name, list[Expr]] = {}
+    param_grads: dict[Name, list[Expr]] = {}
+    deltas: list[Assign] = []
+
+    output = layers[-1]
+    seed = Subtract(output.name, target_expr)
+    if loss == "cross_entropy":
+        if output.activation not in CANCELLING["cross_entropy"]:
+            raise NotationTranslationError(
+                "cross-entropy needs a softmax or sigmoid output layer",
+                output.statement.span, hint="use --loss mse, or end the network in softmax(…)")
+        delta_expr = seed
+    else:
+        if output.activation == "softmax":
+            raise NotationTranslationError(
+                "a softmax output is trained with the cross-entropy loss", output.statement.span,
+                hint="use --loss cross_entropy")
+        delta_expr = _through_activation(output, seed)
+
+    for layer in reversed(layers):
+        if layer is not output:
+            grads = out_grads.pop(layer.name, None)
+            if not grads:
+                continue    # this layer does not reach the loss: it needs no delta
+            delta_expr = _through_activation(layer, _sum(grads))
+        delta = _delta_name(layer.name, taken)
+        deltas.append(Assign(delta, delta_expr))
+        collected: dict[Name, list[Expr]] = {}
+        gradients.carry(layer.pre, delta, collected)
+        for name, grads in collected.items():
+            (param_grads if name in trained else out_grads).setdefault(name, []).extend(grads)
+
+    updates: list[Statement] = []
+    for name in param_grads:
+        updates.append(Update(name, "-=", _scale(lr_expr, _sum(param_grads[name]))
+                              if len(param_grads[name]) == 1 else
+                              MatMul(lr_expr, _sum(param_grads[name]))))
+    statements = (*declarations, *forward, *deltas, *updates)
+    from .emit.algebra import algebra
+    # Read the derived program back from its own text, so that its spans point into it.
+    return parse(algebra(Program(tuple(statements))))
+
+
+def _one_expression(program: Program, what: str) -> Expr:
+    stmt = program.statements[0]
+    if len(program.statements) != 1 or not hasattr(stmt, "expr"):
+        raise NotationTranslationError(f"{what} must be one expression")
+    return stmt.expr
