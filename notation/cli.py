@@ -106,6 +106,20 @@ def cmd_show(args) -> str:
                        for title, body in sections)
 
 
+def cmd_backward(args) -> str:
+    """The derived training step, printed in the view --to names."""
+    program = _parse(args)
+    params = [p for p in args.params.split(",") if p.strip()] if args.params else None
+    derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params)
+    view = BACKWARD_VIEWS[args.to]
+    return view(derived, args)
+
+
+BACKWARD_VIEWS = {
+    "algebra": lambda program, args: program.algebra(),
+}
+
+
 # ---------------------------------------------------------------------------- argument parsing
 
 def _add_input(p: argparse.ArgumentParser, output: bool = True) -> None:
@@ -147,6 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(p, output=False)
     _add_shapes(p)
     p.set_defaults(run=cmd_check, output=None)
+
+    p = sub.add_parser("backward", help="derive the deltas and weight updates of a forward pass")
+    _add_input(p)
+    p.add_argument("--loss", choices=["mse", "cross_entropy"], default="mse")
+    p.add_argument("--to", choices=sorted(BACKWARD_VIEWS), default="algebra",
+                   help="the view to print the training step in")
+    p.add_argument("--lr", default="α", help="the learning rate, a name or a number (default α)")
+    p.add_argument("--target", default="y", help="the target the output is compared with (y)")
+    p.add_argument("--params", help="what is trained besides W… and b…, e.g. E,W")
+    p.set_defaults(run=cmd_backward)
     return parser
 
 

@@ -183,5 +183,19 @@ class Program(Node):
         from .emit.algebra import algebra
         return algebra(self, ascii=ascii)
 
+    def backward(self, loss: str = "mse", lr: str = "α", target: str = "y",
+                 params=None) -> "Program":
+        """The training step, as the book's loops: forward, deltas, then updates (SPEC §5).
+
+        ``parse("l2 = relu(l0W0)W1").backward()`` gives ``δ2 = l2 - y``,
+        ``δ1 = δ2W1ᵀ ⊙ relu'(l1)``, ``W1 -= αl1ᵀδ2``, ``W0 -= αl0ᵀδ1`` after the forward lines.
+        """
+        from .backward import backward
+        from .errors import NotationError
+        try:
+            return backward(self, loss=loss, lr=lr, target=target, params=params)
+        except NotationError as e:
+            raise e.with_source(self.source) from None
+
     def __str__(self) -> str:
         return self.algebra()
