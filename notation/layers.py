@@ -1,0 +1,141 @@
+"""A forward program as the book draws it: a stack of named layers (SPEC §5, §4 Diagram).
+
+A chained expression is split so that every activation has a name: by the book's
+convention ``relu(l0W0)`` is layer 1 (``W_k`` joins layer k to layer k+1); any other
+intermediate gets a fresh name ``h1``, ``h2``, … that the program does not use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import NotationTranslationError
+from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Negate,
+                    Program, Subtract, Transpose, Update)
+
+
+@dataclass
+class Layer:
+    """One assignment after splitting: ``name = activation(pre)`` or ``name = pre``."""
+
+    name: Name
+    pre: Expr
+    activation: str | None
+    statement: Assign
+
+
+def names_in(expr: Expr) -> list[Name]:
+    out, stack = [], [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Name):
+            out.append(node)
+        elif isinstance(node, (Transpose, Negate)):
+            stack.append(node.operand)
+        elif isinstance(node, Call):
+            stack.append(node.arg)
+        elif isinstance(node, (MatMul, Hadamard, Divide, Add, Subtract)):
+            stack.extend((node.right, node.left))
+    return out
+
+
+def all_names(program: Program) -> set[Name]:
+    names: set[Name] = set()
+    for s in program.statements:
+        names.add(s.target) if hasattr(s, "target") else None
+        for part in ("value", "expr"):
+            if hasattr(s, part):
+                names.update(names_in(getattr(s, part)))
+    return names
+
+
+def _weight_index(expr: Expr) -> int | None:
+    """k if ``expr`` is the book's ``… W_k`` (possibly ``+ b``): the layer it makes is k+1."""
+    while isinstance(expr, (Add, Subtract)):
+        expr = expr.left
+    if isinstance(expr, MatMul) and isinstance(expr.right, Name) and expr.right.letter == "W" \
+            and expr.right.sub.isdigit():
+        return int(expr.right.sub)
+    return None
+
+
+class _Splitter:
+    """Names every function call that is not a whole statement, so each has an output."""
+
+    def __init__(self, taken: set[Name]):
+        self.taken = set(taken)
+        self.fresh = 0
+        self.statements: list[Assign] = []
+
+    def name_for(self, call: Call) -> Name:
+        k = _weight_index(call.arg)
+        if k is not None:
+            # The book's convention: relu(l0W0) is layer 1.
+            candidate = Name("l", str(k + 1))
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+        while True:
+            self.fresh += 1
+            candidate = Name("h", str(self.fresh))
+            if candidate not in self.taken:
+                self.taken.add(candidate)
+                return candidate
+
+    def split(self, expr: Expr, root: bool = True) -> Expr:
+        if isinstance(expr, Call):
+            if expr.derivative:
+                raise NotationTranslationError(
+                    f"the forward pass uses the derivative {expr.func}'", expr.span,
+                    hint="backward derives the derivatives itself: give it the forward pass only")
+            inner = Call(expr.func, self.split(expr.arg, root=False), False, expr.span)
+            if root:
+                return inner
+            name = self.name_for(inner)
+            self.statements.append(Assign(name, inner, expr.span))
+            return name
+        if isinstance(expr, (Transpose, Negate)):
+            return type(expr)(self.split(expr.operand, root=False), expr.span)
+        if isinstance(expr, (MatMul, Hadamard, Divide, Add, Subtract)):
+            return type(expr)(self.split(expr.left, root=False),
+                              self.split(expr.right, root=False), expr.span)
+        return expr
+
+
+def split_layers(program: Program) -> tuple[list[Declare], list[Assign]]:
+    """The forward program with every chained activation given a name of its own.
+
+    >>> from notation import parse
+    >>> [s for s in split_layers(parse("l2 = relu(l0W0)W1"))[1]] == \\
+    ...     list(parse("l1 = relu(l0W0); l2 = l1W1").statements)
+    True
+    """
+    splitter = _Splitter(all_names(program))
+    declarations: list[Declare] = []
+    for s in program.statements:
+        if isinstance(s, Declare):
+            declarations.append(s)
+        elif isinstance(s, Assign):
+            value = splitter.split(s.value)
+            splitter.statements.append(Assign(s.target, value, s.span))
+        else:
+            raise NotationTranslationError(
+                f"backward needs a forward pass: this is {'an update' if isinstance(s, Update) else 'a bare expression'}",
+                s.span, hint="give only the forward assignments, such as l2 = relu(l0W0)W1")
+    if not splitter.statements:
+        raise NotationTranslationError(
+            "backward needs a forward pass, and the program assigns nothing",
+            hint="write the forward pass, such as l2 = relu(l0W0)W1")
+    return declarations, splitter.statements
+
+
+def layers_of(forward: list[Assign]) -> list[Layer]:
+    """Each split assignment as a layer: its activation and what the activation is applied to."""
+    out = []
+    for s in forward:
+        value = s.value
+        if isinstance(value, Call) and not value.derivative:
+            out.append(Layer(s.target, value.arg, value.func, s))
+        else:
+            out.append(Layer(s.target, value, None, s))
+    return out
