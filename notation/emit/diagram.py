@@ -1,0 +1,214 @@
+"""The book's picture of a network (SPEC §4 Diagram): as text for a terminal, and as SVG.
+
+Layers are strips of units, layer 0 at the bottom; the weight matrices are boxes between
+them; each is labelled with its name in both spellings (``l1`` / ``layer_1``), its shape and
+the activation applied to it. A strip grows with the units and is capped, the number
+printed beside it, as the book draws a 784-unit input as a row that trails off.
+
+    ○ ○ ○ ○            l2 · layer_2 · 1×1
+    ┌──┴──┐
+    │ W1  │            4×1 · weights_1_2
+    └──┬──┘
+    ○ ○ ○ ○            l1 · layer_1 · 1×4 · relu
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+from xml.sax.saxutils import escape
+
+from ..kinds import Kind, kind_by_letter
+from ..layers import all_names, layers_of, names_in, split_layers
+from ..naming import BOOK
+from ..nodes import Name, Program
+from .algebra import algebra
+
+MAX_UNITS_DRAWN = 12   # a wider layer is drawn as 12 units with "…" and its count
+
+
+@dataclass
+class Strip:
+    """One layer: its name, shape, the activation on it, and how many units to draw."""
+
+    name: Name
+    shape: str | None
+    units: int | None
+    activation: str | None = None
+
+
+@dataclass
+class Box:
+    """What joins a layer to the ones below: the parameters and the algebra that uses them."""
+
+    matrices: list[tuple[Name, str | None]]
+    expression: str
+
+
+@dataclass
+class Picture:
+    """Bottom to top: strips[0] is the input; boxes[i] joins strips[i] to strips[i + 1]."""
+
+    strips: list[Strip] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+
+
+ShapeLookup = Callable[[Name], "tuple[str, int | None] | None"]
+
+
+def _label(name: Name) -> str:
+    return algebra(name)
+
+
+def picture(program: Program, shape_of: ShapeLookup | None = None) -> Picture:
+    """The layers and boxes of a forward program, from the input up.
+
+    ``shape_of(name)`` gives ``(shape text, units or None)`` when shapes are known.
+    """
+    def shape(name: Name):
+        found = shape_of(name) if shape_of else None
+        return found if found else (None, None)
+
+    _, forward = split_layers(program)
+    layers = layers_of(forward)
+    assigned = {layer.name for layer in layers}
+    pic = Picture()
+    # Inputs: layers read before they are written (l0), drawn at the bottom in order.
+    inputs = [n for layer in layers for n in names_in(layer.pre)
+              if n not in assigned and kind_by_letter(n) in (Kind.LAYER, Kind.DELTA)]
+    for name in dict.fromkeys(inputs):
+        text, units = shape(name)
+        pic.strips.append(Strip(name, text, units))
+    if not pic.strips:
+        pic.strips.append(Strip(Name("x"), None, None))
+    for layer in layers:
+        below = pic.strips[-1]
+        mask = _dropout_mask(layer.pre, below.name)
+        if mask is not None and len(pic.strips) > 1:
+            # l1 = relu(…) ⊙ M1 was split into h1 = relu(…); l1 = h1 ⊙ M1. The book draws
+            # one layer with its dropout mask: merge them back.
+            text_, units = shape(layer.name)
+            pic.strips[-1] = Strip(layer.name, text_, units,
+                                   f"{below.activation or ''} ⊙ {_label(mask)}".strip())
+            continue
+        params = [n for n in dict.fromkeys(names_in(layer.pre))
+                  if n not in assigned and kind_by_letter(n) in (Kind.MATRIX, Kind.BIAS)]
+        pic.boxes.append(Box([(n, shape(n)[0]) for n in params], algebra(layer.pre)))
+        text, units = shape(layer.name)
+        pic.strips.append(Strip(layer.name, text, units, layer.activation))
+    # Several inputs stack at the bottom with nothing between them but the first box.
+    while len(pic.boxes) < len(pic.strips) - 1:
+        pic.boxes.insert(0, Box([], ""))
+    return pic
+
+
+def _dropout_mask(pre, below: Name) -> Name | None:
+    """M if ``pre`` is ``below ⊙ M`` (or ``M ⊙ below``) with M an input mask, else None."""
+    from ..nodes import Hadamard
+    if not isinstance(pre, Hadamard):
+        return None
+    for a, b in ((pre.left, pre.right), (pre.right, pre.left)):
+        if a == below and isinstance(b, Name) and kind_by_letter(b) is Kind.MATRIX \
+                and b.letter != "W":
+            return b
+    return None
+
+
+# ---------------------------------------------------------------------------- text
+
+def _units_row(units: int | None) -> str:
+    if units is None:
+        return "○ ○ ○ ?"
+    if units <= MAX_UNITS_DRAWN:
+        return " ".join("○" * units)
+    return " ".join("○" * (MAX_UNITS_DRAWN - 1)) + " … ○"
+
+
+def _strip_label(strip: Strip) -> str:
+    parts = [_label(strip.name), BOOK.python(strip.name)]
+    if strip.shape:
+        parts.append(strip.shape)
+    if strip.units is not None and strip.units > MAX_UNITS_DRAWN:
+        parts.append(f"{strip.units} units")
+    if strip.activation:
+        parts.append(strip.activation)
+    return " · ".join(parts)
+
+
+def text(pic: Picture) -> str:
+    """The picture for a terminal, layer 0 at the bottom."""
+    rows: list[tuple[str, str]] = []          # (drawing, label), top to bottom
+    for i in range(len(pic.strips) - 1, -1, -1):
+        strip = pic.strips[i]
+        rows.append((_units_row(strip.units), _strip_label(strip)))
+        if i > 0:
+            box = pic.boxes[i - 1]
+            names = " ".join(_label(n) for n, _ in box.matrices) or "·"
+            shapes = " · ".join(
+                " ".join(p for p in (s, BOOK.python(n)) if p) for n, s in box.matrices)
+            inner = f" {names} "
+            rows.append(("┌" + "─" * (len(inner) // 2) + "┴" + "─" * (len(inner) - len(inner) // 2 - 1) + "┐", ""))
+            rows.append(("│" + inner + "│", shapes + ("  " if shapes else "") + f"= {box.expression}"))
+            rows.append(("└" + "─" * (len(inner) // 2) + "┬" + "─" * (len(inner) - len(inner) // 2 - 1) + "┘", ""))
+    width = max(len(d) for d, _ in rows)
+    lines = []
+    for drawing, label in rows:
+        pad = (width - len(drawing)) // 2
+        line = " " * pad + drawing
+        if label:
+            line = line.ljust(width + 3) + label
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- SVG
+
+_STRIP_H, _BOX_H, _GAP, _UNIT = 34, 34, 22, 22
+_FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
+
+
+def svg(pic: Picture) -> str:
+    """The picture as a standalone SVG document (well-formed XML, no external resources)."""
+    widest = max(min(s.units or 4, MAX_UNITS_DRAWN) for s in pic.strips)
+    draw_w = max(widest * _UNIT + 40, 160)
+    label_x = draw_w + 30
+    total_h = len(pic.strips) * _STRIP_H + (len(pic.strips) - 1) * (_BOX_H + 2 * _GAP) + 40
+    width = label_x + 420
+    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{total_h}' "
+             f"viewBox='0 0 {width} {total_h}' role='img'>",
+             f"<title>{escape(' · '.join(_label(s.name) for s in pic.strips))}</title>",
+             "<rect width='100%' height='100%' fill='white'/>"]
+    y = total_h - 20 - _STRIP_H
+    cx = draw_w / 2
+    for i, strip in enumerate(pic.strips):
+        n = min(strip.units or 4, MAX_UNITS_DRAWN)
+        w = n * _UNIT + 16
+        x0 = cx - w / 2
+        parts.append(f"<rect class='layer' x='{x0:.1f}' y='{y}' width='{w}' height='{_STRIP_H}' "
+                     f"rx='10' fill='#eef4fb' stroke='#3a6ea5'/>")
+        for u in range(n):
+            ux = x0 + 8 + _UNIT / 2 + u * _UNIT
+            fill = "#3a6ea5" if not (strip.units and strip.units > MAX_UNITS_DRAWN and u == n - 2) else "none"
+            parts.append(f"<circle cx='{ux:.1f}' cy='{y + _STRIP_H / 2}' r='7' fill='{fill}' "
+                         f"stroke='#3a6ea5'/>")
+        parts.append(f"<text x='{label_x}' y='{y + _STRIP_H / 2 + 5}' font-size='14' {_FONT}>"
+                     f"{escape(_strip_label(strip))}</text>")
+        if i + 1 < len(pic.strips):
+            box = pic.boxes[i]
+            by = y - _GAP - _BOX_H
+            names = " ".join(_label(n) for n, _ in box.matrices) or "·"
+            bw = max(60, 14 * len(names) + 24)
+            parts.append(f"<line x1='{cx}' y1='{y}' x2='{cx}' y2='{by + _BOX_H}' stroke='#555'/>")
+            parts.append(f"<rect class='matrix' x='{cx - bw / 2}' y='{by}' width='{bw}' "
+                         f"height='{_BOX_H}' fill='#fff6e0' stroke='#a5743a'/>")
+            parts.append(f"<text x='{cx}' y='{by + _BOX_H / 2 + 5}' font-size='15' "
+                         f"text-anchor='middle' {_FONT}>{escape(names)}</text>")
+            shapes = " · ".join(" ".join(p for p in (s, BOOK.python(n)) if p)
+                                for n, s in box.matrices)
+            detail = (shapes + "  " if shapes else "") + f"= {box.expression}"
+            parts.append(f"<text x='{label_x}' y='{by + _BOX_H / 2 + 5}' font-size='13' "
+                         f"fill='#555' {_FONT}>{escape(detail)}</text>")
+            parts.append(f"<line x1='{cx}' y1='{by}' x2='{cx}' y2='{by - _GAP}' stroke='#555'/>")
+            y = by - _GAP - _STRIP_H
+    parts.append("</svg>")
+    return "\n".join(parts)
