@@ -1,0 +1,536 @@
+"""Compare views of a network (SPEC §5): are they the same computation?
+
+Each view — algebra, LaTeX (a formula or a whole document), NumPy source, or a parsed
+:class:`Program` — is read into a tree; chained statements are inlined (``l1 = relu(l0W0);
+l2 = l1W1`` gives ``l2 = relu(l0W0)W1``); names are aligned by the naming scheme (the NumPy
+reader maps ``weights_1_2`` to W1). Then, for every name that all views assign:
+
+- **structural**: the inlined trees are equal — equivalent;
+- **numeric**: otherwise (``(AB)C`` and ``A(BC)`` differ in form but not in value) every view
+  runs on the same random arrays, in three trials with shapes consistent with every view;
+  equal values to a relative 1e-9 make them equivalent.
+
+The report says which check decided, and shows the first sub-expression where the trees
+differ, in each view's own language, with its line and column.
+
+>>> compare("l2 = relu(l0W0)W1",
+...         "layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)").report()
+'equivalent (structural): the trees are the same after inlining; compared l2'
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from .errors import NotationError, NotationShapeError, line_and_column
+from .kinds import Kind, kind_by_letter, declared_scalars, is_scalar_name
+from .nodes import (Add, Assign, Call, Declare, Expr, ExprStatement, Name, Negate, Number,
+                    Program, Subtract, Transpose, Update)
+from .emit.numpy import BINARY, EXPRESSION_KEY, walk
+
+# Past this many nodes an inlined tree (a DAG, shared where statements reuse a value) is not
+# compared node by node: the numeric check decides.
+MAX_NODES = 200_000
+TRIALS = 3
+RELATIVE, ABSOLUTE = 1e-9, 1e-12
+SHOWN = 160  # characters of a sub-expression shown in a report
+
+
+@dataclass(frozen=True)
+class View:
+    """One view as read: what it was (``algebra``, ``LaTeX``, ``NumPy``, ``tree``) and its tree."""
+
+    kind: str
+    program: Program
+    style: str = "book"      # for NumPy views: how to show sub-expressions back
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where two views first differ: the name compared and the sub-expression in each."""
+
+    key: str
+    first: Expr | None
+    second: Expr | None
+
+
+@dataclass(frozen=True)
+class PairResult:
+    first: int                 # indices into Comparison.views
+    second: int
+    equivalent: bool
+    method: str                # "structural" or "numeric"
+    keys: tuple[str, ...]
+    difference: Difference | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The verdict: ``bool(result)`` is whether every view agrees with the first."""
+
+    views: tuple[View, ...]
+    pairs: tuple[PairResult, ...] = field(default=())
+
+    @property
+    def equivalent(self) -> bool:
+        return all(p.equivalent for p in self.pairs)
+
+    @property
+    def method(self) -> str:
+        return "structural" if all(p.method == "structural" for p in self.pairs) else "numeric"
+
+    def __bool__(self) -> bool:
+        return self.equivalent
+
+    def report(self) -> str:
+        return "\n".join(_report_pair(self, p) for p in self.pairs)
+
+
+# ---------------------------------------------------------------------------- reading views
+
+def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
+    """A view from text (algebra, LaTeX or NumPy, guessed unless ``kind`` says) or a Program."""
+    if isinstance(view, Program):
+        return View("tree", view)
+    if isinstance(view, View):
+        return view
+    if not isinstance(view, str):
+        raise TypeError(f"a view is a str or a Program, not {type(view).__name__}")
+    if kind == "numpy":
+        return _numpy_view(view, naming)
+    if kind in ("latex", "algebra"):
+        from .read.latex import from_latex
+        return View("LaTeX" if kind == "latex" else "algebra", from_latex(view))
+    from .read.latex import from_latex
+    try:
+        program = from_latex(view)
+    except NotationError as notation_error:
+        try:
+            return _numpy_view(view, naming)
+        except NotationError as numpy_error:
+            # Report the reading that got further: Python that parses is meant as Python.
+            import ast
+            try:
+                ast.parse(view)
+            except Exception:
+                raise notation_error from None
+            raise numpy_error from None
+    return View("LaTeX" if "\\" in view else "algebra", program)
+
+
+def _numpy_view(text: str, naming: str) -> View:
+    from .read.numpy import from_numpy
+    program = from_numpy(text, naming=naming)
+    return View("NumPy", program, "matmul" if "@" in text else "book")
+
+
+# ---------------------------------------------------------------------------- inlining
+
+def inline(program: Program) -> dict[str, Expr]:
+    """``{notation name: value}`` with earlier statements substituted into later ones."""
+    from .evaluate import key
+    env: dict[Name, Expr] = {}
+    out: dict[str, Expr] = {}
+    for s in program.statements:
+        if isinstance(s, Assign):
+            env[s.target] = _substitute(s.value, env)
+            out[key(s.target)] = env[s.target]
+        elif isinstance(s, Update):
+            change = _substitute(s.value, env)
+            old = env.get(s.target, s.target)
+            env[s.target] = (Subtract if s.op == "-=" else Add)(old, change)
+            out[key(s.target)] = env[s.target]
+        elif isinstance(s, ExprStatement):
+            out[EXPRESSION_KEY] = _substitute(s.expr, env)
+    return out
+
+
+def _substitute(root: Expr, env: dict[Name, Expr]) -> Expr:
+    if not env:
+        return root
+    results: list[Expr] = []
+    stack: list = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if isinstance(node, Name):
+            results.append(env.get(node, node))
+        elif isinstance(node, Number):
+            results.append(node)
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(_children(node)))
+        else:
+            count = len(_children(node))
+            kids = results[len(results) - count:]
+            del results[len(results) - count:]
+            results.append(_rebuild(node, kids))
+    return results[0]
+
+
+def _children(node: Expr) -> tuple[Expr, ...]:
+    if isinstance(node, BINARY):
+        return node.left, node.right
+    if isinstance(node, (Transpose, Negate)):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return (node.arg,)
+    return ()
+
+
+def _rebuild(node: Expr, kids: list[Expr]) -> Expr:
+    if all(a is b for a, b in zip(kids, _children(node))):
+        return node
+    if isinstance(node, BINARY):
+        return type(node)(kids[0], kids[1])
+    if isinstance(node, Call):
+        return Call(node.func, kids[0], node.derivative)
+    return type(node)(kids[0])
+
+
+def _size(root: Expr, limit: int = MAX_NODES) -> int:
+    """Nodes in the tree as printed (shared sub-trees counted each time), up to ``limit``."""
+    memo: dict[int, int] = {}
+    stack = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in memo:
+            continue
+        kids = _children(node)
+        if ready or not kids:
+            memo[id(node)] = min(limit + 1, 1 + sum(memo[id(k)] for k in kids))
+        else:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids if id(k) not in memo)
+    return memo[id(root)]
+
+
+def first_difference(a: Expr, b: Expr) -> tuple[Expr, Expr] | None:
+    """The outermost, leftmost pair of sub-expressions that differ, or None if equal."""
+    stack = [(a, b)]
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        x, y = stack.pop()
+        if x is y or (id(x), id(y)) in seen:
+            continue
+        seen.add((id(x), id(y)))
+        if type(x) is not type(y) or _label(x) != _label(y):
+            return x, y
+        stack.extend(reversed(list(zip(_children(x), _children(y)))))
+    return None
+
+
+def _label(node: Expr):
+    if isinstance(node, Name):
+        return node.letter, node.sub
+    if isinstance(node, Number):
+        return node.text
+    if isinstance(node, Call):
+        return node.func, node.derivative
+    return None
+
+
+# ---------------------------------------------------------------------------- shapes
+
+class _Conflict(Exception):
+    pass
+
+
+class _Shapes:
+    """Shapes for every name that make all the views computable: a small unification.
+
+    A shape is None (a scalar) or (rows, cols) of dimension variables. Products join
+    cols = rows; elementwise operations join equal dimensions, except that a dimension
+    fixed at 1 broadcasts (a bias row). Declarations fix dimensions, letters give kinds.
+    """
+
+    def __init__(self, declared: dict[Name, tuple]):
+        self.parent: list[int] = []
+        self.value: list[int | None] = []
+        self.symbols: dict[Name, int] = {}
+        self.names: dict[Name, tuple | None] = {}
+        self.declared = declared
+
+    def dim(self, value: int | None = None) -> int:
+        self.parent.append(len(self.parent))
+        self.value.append(value)
+        return len(self.parent) - 1
+
+    def find(self, d: int) -> int:
+        while self.parent[d] != d:
+            self.parent[d] = self.parent[self.parent[d]]
+            d = self.parent[d]
+        return d
+
+    def join(self, a: int, b: int) -> None:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        va, vb = self.value[a], self.value[b]
+        if va is not None and vb is not None and va != vb:
+            raise _Conflict(f"a dimension would be both {va} and {vb}")
+        self.parent[a] = b
+        self.value[b] = vb if vb is not None else va
+
+    def fixed(self, d: int) -> int | None:
+        return self.value[self.find(d)]
+
+    def same(self, a, b) -> None:
+        if (a is None) != (b is None):
+            raise _Conflict("a value would be both a scalar and an array")
+        if a is not None:
+            self.join(a[0], b[0])
+            self.join(a[1], b[1])
+
+    def of_dim(self, d) -> int:
+        if isinstance(d, int):
+            return self.dim(d)
+        if d not in self.symbols:
+            self.symbols[d] = self.dim()
+        return self.symbols[d]
+
+    def name(self, n: Name):
+        if n not in self.names:
+            if n in self.declared:
+                dims = self.declared[n]
+                if not dims:
+                    shape = None
+                elif len(dims) == 1:
+                    shape = (self.dim(1), self.of_dim(dims[0]))
+                else:
+                    shape = (self.of_dim(dims[0]), self.of_dim(dims[1]))
+            elif is_scalar_name(n):
+                shape = None
+            elif kind_by_letter(n) is Kind.BIAS:
+                shape = (self.dim(1), self.dim())
+            else:
+                shape = (self.dim(), self.dim())
+            self.names[n] = shape
+        return self.names[n]
+
+    def expression(self, root: Expr):
+        results: list = []
+        stack: list = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if isinstance(node, Name):
+                results.append(self.name(node))
+            elif isinstance(node, Number):
+                results.append(None)
+            elif not ready:
+                stack.append((node, True))
+                stack.extend((c, False) for c in reversed(_children(node)))
+            elif isinstance(node, BINARY):
+                right, left = results.pop(), results.pop()
+                results.append(self.binary(node, left, right))
+            elif isinstance(node, Transpose):
+                s = results.pop()
+                results.append(None if s is None else (s[1], s[0]))
+            # a call or a negation keeps its operand's shape
+        return results.pop()
+
+    def binary(self, node, left, right):
+        if left is None or right is None:
+            return right if left is None else left
+        if type(node).__name__ == "MatMul":
+            self.join(left[1], right[0])
+            return left[0], right[1]
+        out = []
+        for a, b in zip(left, right):
+            if self.fixed(a) == 1 and self.fixed(b) != 1:
+                out.append(b)
+            elif self.fixed(b) == 1 and self.fixed(a) != 1:
+                out.append(a)
+            else:
+                self.join(a, b)
+                out.append(a)
+        return tuple(out)
+
+    def program(self, program: Program) -> None:
+        for s in program.statements:
+            if isinstance(s, Assign):
+                value = self.expression(s.value)
+                if s.target in self.names or s.target in self.declared:
+                    self.same(self.name(s.target), value)
+                else:
+                    self.names[s.target] = value
+            elif isinstance(s, Update):
+                self.same(self.name(s.target), self.expression(s.value))
+            elif isinstance(s, ExprStatement):
+                self.expression(s.expr)
+
+    def concrete(self, rng: random.Random) -> dict[Name, tuple | None]:
+        """Sizes for every dimension: fixed ones as fixed, free ones distinct, from 2 up."""
+        roots = sorted({self.find(d) for d in range(len(self.parent))})
+        free = [r for r in roots if self.value[r] is None]
+        sizes = list(range(2, 2 + len(free)))
+        rng.shuffle(sizes)
+        size = dict(zip(free, sizes))
+        value = lambda d: self.fixed(d) if self.fixed(d) is not None else size[self.find(d)]
+        return {n: None if s is None else (value(s[0]), value(s[1])) for n, s in self.names.items()}
+
+
+def random_inputs(programs: list[Program], trials: int = TRIALS, seed: int = 0):
+    """For each trial, random values for every name the programs use, shapes consistent."""
+    import numpy as np
+    declared: dict[Name, tuple] = {}
+    for p in programs:
+        for s in p.statements:
+            if isinstance(s, Declare):
+                declared[s.target] = s.dims
+    shapes = _Shapes(declared)
+    try:
+        for p in programs:
+            shapes.program(p)
+    except _Conflict as e:
+        raise NotationShapeError(f"the views cannot be given consistent shapes for a numeric "
+                                 f"check: {e}",
+                                 hint="declare the shapes (W0 : 3×4) or check the views") from None
+    rng = random.Random(seed)
+    out = []
+    for trial in range(trials):
+        sizes = shapes.concrete(rng)
+        gen = np.random.default_rng(seed * 1000 + trial)
+        draw = (lambda size: gen.uniform(0.5, 2.0, size)) if trial == 1 else gen.standard_normal
+        out.append({n: float(draw(None)) if s is None else draw(s) for n, s in sizes.items()})
+    return out
+
+
+# ---------------------------------------------------------------------------- the comparison
+
+def compare(*views, naming: str = "book") -> Comparison:
+    """Compare two or more views; each a str (algebra, LaTeX or NumPy) or a Program.
+
+    >>> bool(compare("y = (AB)C", "y = A(BC)"))
+    True
+    """
+    if len(views) < 2:
+        raise ValueError("compare() needs two or more views")
+    read = tuple(read_view(v, naming=naming) for v in views)
+    pairs = tuple(_compare_pair(read, 0, i) for i in range(1, len(read)))
+    return Comparison(read, pairs)
+
+
+def _compare_pair(views, i: int, j: int) -> PairResult:
+    a, b = views[i], views[j]
+    out_a, out_b = inline(a.program), inline(b.program)
+    notes = []
+    # (label, key in view a, key in view b, inlined value in a, inlined value in b)
+    pairs = [(k, k, k, out_a[k], out_b[k]) for k in out_a if k in out_b]
+    for label, mine, other in ((i, out_a, out_b), (j, out_b, out_a)):
+        only = [k for k in mine if k not in other]
+        if only and pairs:
+            notes.append(f"{', '.join(only)} only in view {label + 1} (inlined where used)")
+    if not pairs:
+        if not out_a or not out_b:
+            raise NotationError("a view has no value to compare: it only declares shapes")
+        ka, kb = list(out_a)[-1], list(out_b)[-1]
+        pairs = [(ka if ka == kb else f"{ka} and {kb}", ka, kb, out_a[ka], out_b[kb])]
+        notes.append("no name is assigned in both views: their last values are compared")
+    compared = tuple(p[0] for p in pairs)
+    form = None
+    for label, _, _, x, y in pairs:
+        if _size(x) > MAX_NODES or _size(y) > MAX_NODES:
+            form = Difference(label, None, None)
+            break
+        found = first_difference(x, y)
+        if found is not None:
+            form = Difference(label, *found)
+            break
+    if form is None:
+        return PairResult(i, j, True, "structural", compared, None, tuple(notes))
+    found = _differs_in_value(a.program, b.program, pairs)
+    if found is None:
+        return PairResult(i, j, True, "numeric", compared, form, tuple(notes))
+    (label, _, _, x, y), inputs = found
+    where = (None, None)
+    if _size(x) <= MAX_NODES and _size(y) <= MAX_NODES:
+        where = _value_difference(x, y, inputs)
+    return PairResult(i, j, False, "numeric", compared, Difference(label, *where), tuple(notes))
+
+
+def _same_value(x, y) -> bool:
+    import numpy as np
+    return np.shape(x) == np.shape(y) and bool(
+        np.allclose(x, y, rtol=RELATIVE, atol=ABSOLUTE, equal_nan=True))
+
+
+def _differs_in_value(p: Program, q: Program, pairs):
+    """The first pair whose values differ on random inputs, and those inputs; or None."""
+    import numpy as np
+    from .evaluate import evaluate
+    for inputs in random_inputs([p, q]):
+        try:
+            with np.errstate(all="ignore"):
+                va, vb = evaluate(p, inputs), evaluate(q, inputs)
+        except (ValueError, TypeError) as e:
+            raise NotationShapeError(f"the views could not be evaluated on consistent random "
+                                     f"arrays: {e}") from None
+        for pair in pairs:
+            if not _same_value(va[pair[1]], vb[pair[2]]):
+                return pair, inputs
+    return None
+
+
+def _value_difference(x: Expr, y: Expr, inputs) -> tuple[Expr, Expr]:
+    """Descend from two inlined values that differ to the outermost, leftmost pair of
+    sub-expressions that differ in form, following the operands that differ in value."""
+    import numpy as np
+    from .evaluate import Evaluator
+    ev = Evaluator(inputs)
+    while type(x) is type(y) and _label(x) == _label(y):
+        with np.errstate(all="ignore"):
+            step = next(((u, v) for u, v in zip(_children(x), _children(y))
+                         if not _same_value(ev.expression(u), ev.expression(v))), None)
+        if step is None:
+            break
+        x, y = step
+    return x, y
+
+
+# ---------------------------------------------------------------------------- the report
+
+def show(view: View, node: Expr | None) -> str:
+    """A sub-expression in the view's own language, with where it is in the view's text."""
+    if node is None:
+        return "(too large to show)"
+    if view.kind == "NumPy":
+        from .emit.numpy import expression
+        text = expression(node, style=view.style, declared=declared_scalars(view.program))
+    elif view.kind == "LaTeX":
+        from .emit.latex import latex
+        text = latex(node)
+    else:
+        from .emit.algebra import algebra
+        text = algebra(node)
+    if len(text) > SHOWN:
+        text = text[:SHOWN - 1] + "…"
+    where = ""
+    if node.span is not None and view.program.source:
+        line, column = line_and_column(view.program.source, node.span.start)
+        where = f", line {line}, column {column}"
+    return f"({view.kind}{where}): {text}"
+
+
+def _report_pair(result: Comparison, p: PairResult) -> str:
+    keys = ", ".join(p.keys)
+    many = len(result.views) > 2
+    head = f"view {p.first + 1} and view {p.second + 1}: " if many else ""
+    if p.equivalent and p.method == "structural":
+        lines = [f"{head}equivalent (structural): the trees are the same after inlining; "
+                 f"compared {keys}"]
+    elif p.equivalent:
+        lines = [f"{head}equivalent (numeric): the trees differ in form but agree on random "
+                 f"arrays in {TRIALS} trials; compared {keys}",
+                 "  first difference in form:"]
+    else:
+        lines = [f"{head}different (numeric): {p.difference.key} differs on random arrays; "
+                 f"compared {keys}", "  first difference:"]
+    if p.difference is not None and (p.difference.first is not None or not p.equivalent):
+        lines.append(f"    view {p.first + 1} {show(result.views[p.first], p.difference.first)}")
+        lines.append(f"    view {p.second + 1} {show(result.views[p.second], p.difference.second)}")
+    elif not (p.equivalent and p.method == "structural"):
+        lines.append("    (the trees are too large to show)")
+    lines += [f"  note: {n}" for n in p.notes]
+    return "\n".join(lines)

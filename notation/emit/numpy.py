@@ -1,0 +1,580 @@
+"""The NumPy view (SPEC §4): the tree as the book's code, or as a complete module.
+
+Styles (:data:`STYLES`, open to more, such as the plan style of ``numpy_plan.py``):
+
+- ``book`` — nested ``.dot()`` calls, ``.T``, ``*``, helper calls, scalar factors first:
+  ``weights_1_2 -= alpha * layer_1.T.dot(layer_2_delta)``;
+- ``matmul`` — the same with ``@``: ``weights_1_2 -= alpha * layer_1.T @ layer_2_delta``.
+
+Every line is built from the tree, and every identifier written is checked, so no user
+text ever runs as code. Emitting is text work: this module imports no NumPy, and
+``notation numpy`` starts as fast as ``notation algebra``.
+
+The rules below are exactly those that ``notation/read/numpy.py`` inverts, so that the code
+reads back to the same tree (``docs/views.md`` lists them for users):
+
+- a product with a scalar side (by letter, or declared ``: scalar``) scales: ``alpha * x``;
+  a product of two arrays is ``x.dot(W)`` (book) or ``x @ W`` (matmul);
+- book style pulls the scalar factors that open a chain out in front, as the book does:
+  ``αl1ᵀδ2`` is ``alpha * layer_1.T.dot(layer_2_delta)``; a product grouped on the right
+  keeps its parentheses: ``α(l1ᵀδ2)`` is ``alpha * (layer_1.T.dot(layer_2_delta))``;
+- ``⊙`` of two arrays is ``*``; ``⊙`` with a scalar side is ``np.multiply(a, b)``, since
+  ``alpha * x`` already means the scaling ``αx``;
+- the transpose of a scalar is ``np.transpose(a)`` (a Python float has no ``.T``);
+- a declaration is a comment, ``# weights_0_1 : 3×4``, that the reader takes back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .. import functions
+from ..errors import NotationTranslationError
+from ..kinds import declared_scalars, is_scalar
+from ..naming import SCHEMES, Scheme, is_identifier
+from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
+                     Name, Negate, Node, Number, Program, Statement, Subtract, Transpose, Update)
+from .base import Emitter
+
+# ---------------------------------------------------------------------------- Python's precedence
+
+# The levels of Python's grammar that this view writes (CPython's ast._Precedence), loosest
+# first. Python's grammar, not the notation's, decides how the emitted code reads: unary
+# minus binds tighter than a product in Python and looser in the notation, and `*`, `/`, `@`
+# share one level. So parentheses here come from this table, through `wrap` alone.
+SUM = 1      # a + b, a - b
+TERM = 2     # a * b, a / b, a @ b
+FACTOR = 3   # -a
+ATOM = 4     # names, literals, calls, attributes, parenthesized forms
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """A piece of Python source and the precedence of its outermost operator."""
+
+    text: str
+    precedence: int
+
+
+def wrap(code: Code, minimum: int) -> str:
+    """The text of ``code`` where an operand of at least ``minimum`` precedence is needed."""
+    return code.text if code.precedence >= minimum else f"({code.text})"
+
+
+def binary(left: Code, op: str, right: Code, level: int) -> Code:
+    """``left op right`` for a left-associative operator at ``level``."""
+    return Code(f"{wrap(left, level)} {op} {wrap(right, level + 1)}", level)
+
+
+def call(function: str, *args: Code) -> Code:
+    return Code(f"{function}({', '.join(a.text for a in args)})", ATOM)
+
+
+# Elementwise operators of two arrays: node -> (Python operator, level).
+ELEMENTWISE = {
+    Hadamard: ("*", TERM),
+    Divide: ("/", TERM),
+    Add: ("+", SUM),
+    Subtract: ("-", SUM),
+}
+# Elementwise operators written as NumPy functions where the operator would mean something
+# else: `alpha * x` is the scaling αx, so α ⊙ x is np.multiply(alpha, x).
+ELEMENTWISE_WITH_SCALAR = {Hadamard: "multiply"}
+
+BINARY = (MatMul, Hadamard, Divide, Add, Subtract)
+
+_PYTHON_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
+_MAX_INT_DIGITS = 4300  # Python refuses longer integer literals (sys.int_info.default_max_str_digits)
+
+# Identifiers the emitted code uses for itself; no name of the program may take them.
+RESERVED = frozenset({"np", "numpy"})
+
+
+# ---------------------------------------------------------------------------- the emitters
+
+@dataclass
+class _Chain:
+    """The left spine of a product being written, as the book writes it.
+
+    ``code`` is the whole so far. When the chain opened with scalar factors and its first
+    array factor is not itself a product, ``prefix`` holds those scalars and ``rest`` the
+    array part, so that the next ``.dot`` can be written ``prefix * rest.dot(…)``.
+    """
+
+    code: Code
+    scalar: bool
+    prefix: Code | None = None
+    rest: Code | None = None
+
+
+class NumpyEmitter(Emitter):
+    """What every NumPy style shares: names, numbers, helpers, statements.
+
+    A style defines how expressions are written (``expression``). It records the helpers
+    it calls in ``helpers`` (name -> definition) and whether it uses ``np``, so that the
+    module contains exactly what the code needs (SymPy's ``module_imports``).
+    """
+
+    style = "base"
+
+    def __init__(self, scheme: Scheme | str = "book", declared: dict[Name, bool] | None = None):
+        self.scheme = SCHEMES[scheme] if isinstance(scheme, str) else scheme
+        self.declared = declared or {}
+        self.helpers: dict[str, str] = {}
+        self.uses_numpy = False
+        self.reserved: set[str] = set(RESERVED)
+        self.bind_expressions = False
+
+    # -- what the code needs
+    def np(self, attribute: str) -> str:
+        self.uses_numpy = True
+        return f"np.{attribute}"
+
+    def use_function(self, name: str, derivative: bool = False, node: Node | None = None) -> str:
+        """The Python callable for a function of the notation, recording its helper."""
+        fn = functions.lookup(name)
+        if fn is None:
+            raise NotationTranslationError(
+                f"the function '{name}' is not in the function table", _span(node),
+                hint="register it with notation.functions.register(name, numpy_code)")
+        if derivative:
+            if fn.derivative is None or fn.derivative_name is None:
+                raise NotationTranslationError(f"{fn.name} has no derivative helper", _span(node))
+            return self._helper(fn.derivative_name, "output", fn.derivative, node)
+        if fn.numpy_call is not None:
+            self.uses_numpy = True
+            return fn.numpy_call
+        return self._helper(fn.name, "x", fn.numpy, node)
+
+    def _helper(self, name: str, parameter: str, body: str, node) -> str:
+        if not is_identifier(name):
+            raise NotationTranslationError(f"the helper name {name!r} is not a Python identifier",
+                                           _span(node))
+        if name not in self.helpers:
+            try:
+                compile(body, f"<helper {name}>", "eval")
+            except (SyntaxError, ValueError) as e:
+                raise NotationTranslationError(
+                    f"the NumPy code registered for {name} is not a Python expression: {body!r}",
+                    _span(node), hint=f"fix its registration ({e.__class__.__name__})") from None
+            self.helpers[name] = f"def {name}({parameter}):\n    return {body}"
+            if "np." in body:
+                self.uses_numpy = True
+        self.reserved.add(name)
+        return name
+
+    # -- names and numbers
+    def identifier(self, name: Name) -> str:
+        """The checked Python identifier for a name under this emitter's scheme."""
+        ident = self.scheme.python(name)
+        if not is_identifier(ident):
+            raise NotationTranslationError(
+                f"the name {_algebra(name)} has no Python identifier under the "
+                f"{self.scheme.label} naming scheme (it would be {ident!r})", name.span,
+                hint="names are one Latin or Greek letter with a subscript of letters and digits")
+        return ident
+
+    def emit_Name(self, node: Name) -> str:
+        return self.identifier(node)
+
+    def emit_Number(self, node: Number) -> str:
+        return python_number(node)
+
+    # -- statements
+    def emit_Program(self, node: Program) -> str:
+        return "\n".join(self.body(node))
+
+    def body(self, program: Program, module: bool = False) -> list[str]:
+        """The lines of code for the program's statements (no helpers, no imports).
+
+        In a module (``module=True``) a bare expression is bound to ``_``, which the
+        function returns under the key ``"_"``.
+        """
+        self.reserved |= helper_names(program)
+        check_names(program, self.scheme, self.reserved)
+        self.bind_expressions = module
+        return [self.emit(s) for s in program.statements]
+
+    def emit_Assign(self, node: Assign) -> str:
+        return f"{self.emit(node.target)} = {self.expression(node.value).text}"
+
+    def emit_Update(self, node: Update) -> str:
+        if node.op not in ("-=", "+="):
+            raise NotationTranslationError(f"unknown update {node.op!r}", node.span)
+        return f"{self.emit(node.target)} {node.op} {self.expression(node.value).text}"
+
+    def emit_ExprStatement(self, node: ExprStatement) -> str:
+        code = self.expression(node.expr).text
+        return f"{EXPRESSION_KEY} = {code}" if self.bind_expressions else code
+
+    def emit_Declare(self, node: Declare) -> str:
+        return f"# {self.emit(node.target)} : {shape_text(node)}"
+
+    # -- expressions: a style provides these
+    def expression(self, node: Expr) -> Code:
+        raise NotImplementedError
+
+
+class BookStyle(NumpyEmitter):
+    """The book's code: ``relu(layer_0.dot(weights_0_1)).dot(weights_1_2)``."""
+
+    style = "book"
+
+    def expression(self, node: Expr) -> Code:
+        method = getattr(self, f"code_{type(node).__name__}", None)
+        if method is None:
+            raise NotationTranslationError(
+                f"{type(self).__name__} cannot print {type(node).__name__}", _span(node))
+        return method(node)
+
+    def emit_expression(self, node: Expr) -> str:
+        return self.expression(node).text
+
+    # -- atoms
+    def code_Name(self, node: Name) -> Code:
+        return Code(self.identifier(node), ATOM)
+
+    def code_Number(self, node: Number) -> Code:
+        return Code(python_number(node), ATOM)
+
+    def code_Call(self, node: Call) -> Code:
+        return call(self.use_function(node.func, node.derivative, node), self.expression(node.arg))
+
+    def code_Transpose(self, node: Transpose) -> Code:
+        # A chain xᵀᵀ… is counted, not recursed into (the parser does not bound it).
+        count = 0
+        while isinstance(node, Transpose):
+            count, node = count + 1, node.operand
+        inner = self.expression(node)
+        if self.is_scalar(node):
+            for _ in range(count):
+                inner = call(self.np("transpose"), inner)
+            return inner
+        return Code(wrap(inner, ATOM) + ".T" * count, ATOM)
+
+    def code_Negate(self, node: Negate) -> Code:
+        return Code("-" + wrap(self.expression(node.operand), FACTOR), FACTOR)
+
+    # -- binary operators: the left spine is walked in a loop, so a chain of 100,000
+    # terms is one flat line and not 100,000 frames.
+    def _binary(self, node) -> Code:
+        spine = [node]
+        while isinstance(spine[-1].left, BINARY):
+            spine.append(spine[-1].left)
+        first = spine[-1].left
+        chain = _Chain(self.expression(first), self.is_scalar(first))
+        for parent in reversed(spine):
+            right = parent.right
+            chain = self.combine(parent, chain, right, self.expression(right), self.is_scalar(right))
+        return chain.code
+
+    code_MatMul = code_Hadamard = code_Divide = code_Add = code_Subtract = _binary
+
+    def combine(self, parent, chain: _Chain, right: Expr, code: Code, scalar: bool) -> _Chain:
+        kind = type(parent)
+        if kind is MatMul:
+            return self.product(chain, right, code, scalar)
+        both_scalar = chain.scalar and scalar
+        if (chain.scalar or scalar) and kind in ELEMENTWISE_WITH_SCALAR:
+            return _Chain(call(self.np(ELEMENTWISE_WITH_SCALAR[kind]), chain.code, code),
+                          both_scalar)
+        op, level = ELEMENTWISE[kind]
+        return _Chain(binary(chain.code, op, code, level), both_scalar)
+
+    def product(self, chain: _Chain, right: Expr, code: Code, scalar: bool) -> _Chain:
+        # A product on the right keeps its parentheses, whatever Python would need: the
+        # grouping α(l1ᵀδ2) must read back as written, not as the chain αl1ᵀδ2.
+        grouped = Code(f"({code.text})", ATOM) if isinstance(right, MatMul) else code
+        if chain.scalar:
+            out = binary(chain.code, "*", grouped, TERM)
+            if scalar:
+                return _Chain(out, True)
+            if isinstance(right, MatMul):
+                return _Chain(out, False)
+            return _Chain(out, False, prefix=chain.code, rest=code)
+        if scalar:
+            out = binary(chain.code, "*", grouped, TERM)
+            rest = binary(chain.rest, "*", grouped, TERM) if chain.rest is not None else None
+            return _Chain(out, False, chain.prefix if rest is not None else None, rest)
+        return self.array_product(chain, code)
+
+    def array_product(self, chain: _Chain, code: Code) -> _Chain:
+        if chain.prefix is not None:
+            rest = Code(f"{wrap(chain.rest, ATOM)}.dot({code.text})", ATOM)
+            return _Chain(binary(chain.prefix, "*", rest, TERM), False, chain.prefix, rest)
+        return _Chain(Code(f"{wrap(chain.code, ATOM)}.dot({code.text})", ATOM), False)
+
+    def is_scalar(self, node: Expr) -> bool:
+        return is_scalar(node, self.declared)
+
+
+class MatmulStyle(BookStyle):
+    """``@`` for the matrix product; Python's own grouping of ``*`` and ``@`` keeps the
+    scalar factors first with no rewriting: ``alpha * layer_1.T @ layer_2_delta``."""
+
+    style = "matmul"
+
+    def array_product(self, chain: _Chain, code: Code) -> _Chain:
+        return _Chain(binary(chain.code, "@", code, TERM), False)
+
+    def product(self, chain: _Chain, right: Expr, code: Code, scalar: bool) -> _Chain:
+        out = super().product(chain, right, code, scalar)
+        out.prefix = out.rest = None   # no hoisting: `*` and `@` group alike in Python
+        return out
+
+
+STYLES: dict[str, type[NumpyEmitter]] = {"book": BookStyle, "matmul": MatmulStyle}
+# Styles defined in modules loaded on first use: name -> (module, class name).
+LAZY_STYLES: dict[str, tuple[str, str]] = {}
+
+
+def register_style(name: str, emitter: type[NumpyEmitter]) -> None:
+    """Add a NumPy style: ``register_style("plan", PlanStyle)``."""
+    STYLES[name] = emitter
+
+
+def style_names() -> list[str]:
+    return list(STYLES) + [n for n in LAZY_STYLES if n not in STYLES]
+
+
+def emitter_class(style: str) -> type[NumpyEmitter]:
+    if style not in STYLES and style in LAZY_STYLES:
+        import importlib
+        module, attribute = LAZY_STYLES[style]
+        STYLES[style] = getattr(importlib.import_module(module), attribute)
+    try:
+        return STYLES[style]
+    except KeyError:
+        raise ValueError(f"unknown NumPy style {style!r}: choose one of "
+                         f"{', '.join(style_names())}") from None
+
+
+def scheme_for(naming: str | Scheme) -> Scheme:
+    """The naming scheme called ``naming`` ('book' or 'plain')."""
+    if isinstance(naming, Scheme):
+        return naming
+    try:
+        return SCHEMES[naming]
+    except KeyError:
+        raise ValueError(f"unknown naming scheme {naming!r}: choose one of "
+                         f"{', '.join(SCHEMES)}") from None
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def _span(node):
+    return getattr(node, "span", None)
+
+
+def _algebra(node) -> str:
+    from .algebra import algebra
+    return algebra(node)
+
+
+def python_number(node: Number) -> str:
+    """A Number as a Python literal: ``2``, ``0.5``, ``1e-3`` (leading zeros dropped)."""
+    text = node.text
+    if not isinstance(text, str) or not _PYTHON_NUMBER.match(text):
+        raise NotationTranslationError(f"{str(text)[:40]!r} is not a number the NumPy view can write",
+                                       node.span)
+    if text.isdigit() and len(text.lstrip("0")) > _MAX_INT_DIGITS:
+        raise NotationTranslationError(
+            f"an integer of {len(text)} digits cannot be a Python literal", node.span,
+            hint=f"Python reads integer literals of at most {_MAX_INT_DIGITS} digits; "
+                 f"write it in scientific notation (1e5000)")
+    from ..parser import normal_number  # Python rejects 007; the parser's own spelling is 7
+    return normal_number(text)
+
+
+def shape_text(node: Declare) -> str:
+    """A declaration's shape as the comment writes it: ``3×4``, ``b×784``, ``scalar``."""
+    if not node.dims:
+        return "scalar"
+    return "×".join(str(d) if isinstance(d, int) else _algebra(d) for d in node.dims)
+
+
+def walk(expr: Expr):
+    """Every node of an expression, parents before children, left before right (no recursion)."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (Transpose, Negate)):
+            stack.append(node.operand)
+        elif isinstance(node, Call):
+            stack.append(node.arg)
+        elif isinstance(node, BINARY):
+            stack.append(node.right)
+            stack.append(node.left)
+
+
+def statement_value(statement: Statement) -> Expr | None:
+    if isinstance(statement, (Assign, Update)):
+        return statement.value
+    if isinstance(statement, ExprStatement):
+        return statement.expr
+    return None
+
+
+def names_in(program: Program):
+    """Every name the code mentions, in order of appearance (declaration dims are no code)."""
+    for statement in program.statements:
+        if isinstance(statement, (Assign, Update, Declare)):
+            yield statement.target
+        value = statement_value(statement)
+        if value is not None:
+            yield from (n for n in walk(value) if isinstance(n, Name))
+
+
+def helper_names(program: Program) -> set[str]:
+    """The callables the code of a program will use (helpers and np functions)."""
+    out = set()
+    for statement in program.statements:
+        value = statement_value(statement)
+        if value is None:
+            continue
+        for node in walk(value):
+            if isinstance(node, Call):
+                fn = functions.lookup(node.func)
+                if fn is not None:
+                    out.add(fn.derivative_name if node.derivative else fn.name)
+    return {n for n in out if n}
+
+
+def check_names(program: Program, scheme: Scheme, reserved=RESERVED) -> None:
+    """No two names of the program may become one identifier, nor take a reserved one."""
+    seen: dict[str, Name] = {}
+    for name in names_in(program):
+        ident = scheme.python(name)
+        other = seen.setdefault(ident, name)
+        if other != name:
+            raise NotationTranslationError(
+                f"{_algebra(other)} and {_algebra(name)} would both be {ident!r} under the "
+                f"{scheme.label} naming scheme", name.span,
+                hint="rename one of them, or choose the other naming scheme")
+        if ident in reserved:
+            raise NotationTranslationError(
+                f"the name {_algebra(name)} would be {ident!r}, which the emitted code uses for "
+                f"itself", name.span, hint="rename it")
+
+
+# ---------------------------------------------------------------------------- the module
+
+@dataclass(frozen=True)
+class Interface:
+    """What a module's function takes and gives.
+
+    ``inputs``: (name, identifier) for every name read before it is assigned, in order;
+    ``outputs``: (key, identifier) for every name assigned or updated, keyed by its algebra
+    spelling (``"l2"``, ``"δ1"``); bare expressions give the key ``"_"``.
+    """
+
+    inputs: tuple[tuple[Name, str], ...]
+    outputs: tuple[tuple[str, str], ...]
+
+
+EXPRESSION_KEY = "_"
+
+
+def interface(program: Program, scheme: Scheme | str = "book") -> Interface:
+    """The inputs and outputs of the function that ``--module`` writes.
+
+    >>> from notation import parse
+    >>> interface(parse("l1 = relu(l0W0); l2 = l1W1")).inputs[0]
+    (Name(letter='l', sub='0'), 'layer_0')
+    """
+    scheme = scheme_for(scheme)
+    assigned: set[Name] = set()
+    inputs: dict[Name, str] = {}
+    outputs: dict[str, str] = {}
+    for statement in program.statements:
+        reads = []
+        if isinstance(statement, Update):
+            reads.append(statement.target)
+        if isinstance(statement, (Assign, Update, ExprStatement)):
+            reads.extend(n for n in walk(statement_value(statement)) if isinstance(n, Name))
+        for name in reads:
+            if name not in assigned and name not in inputs:
+                inputs[name] = scheme.python(name)
+        if isinstance(statement, (Assign, Update)):
+            assigned.add(statement.target)
+            outputs.setdefault(_algebra(statement.target), scheme.python(statement.target))
+        elif isinstance(statement, ExprStatement):
+            outputs.setdefault(EXPRESSION_KEY, EXPRESSION_KEY)
+    return Interface(tuple(inputs.items()), tuple(outputs.items()))
+
+
+def _string(text: str) -> str:
+    """A double-quoted Python string literal (keys are letters, digits, braces, Greek)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _docstring(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def module_source(program: Program, emitter: NumpyEmitter, body: list[str],
+                  function: str = "run") -> str:
+    """A complete module: docstring, imports, the helpers used, and ``function``.
+
+    ``body`` is the lines the style wrote with ``emitter.body(program, module=True)``. The
+    function takes the inputs by keyword (their identifiers) and returns
+    ``{notation name: value}`` (SPEC §7). Updates (``-=``, ``+=``) change the arrays passed
+    in, as the book's training loops do.
+    """
+    info = interface(program, emitter.scheme)
+    taken = emitter.reserved | set(emitter.helpers) | {ident for _, ident in info.inputs} \
+        | {ident for _, ident in info.outputs}
+    if not is_identifier(function) or function in taken:
+        raise NotationTranslationError(
+            f"{function!r} cannot name the module's function: it is not an identifier, or the "
+            f"code uses it already")
+    header = "\n".join(_algebra(s) for s in program.statements)
+    out = [f'"""{_docstring(header)}\n\nWritten by notation ({emitter.style} style, '
+           f'{emitter.scheme.label} naming)."""', ""]
+    if emitter.uses_numpy:
+        out += ["import numpy as np", ""]
+    for source in emitter.helpers.values():
+        out += ["", source, ""]
+    params = ", ".join(ident for _, ident in info.inputs)
+    names = ", ".join(f"{_algebra(n)} as {i}" for n, i in info.inputs) or "none"
+    returned = ", ".join(key for key, _ in info.outputs) or "nothing"
+    import textwrap
+    doc = textwrap.wrap(f"Inputs, by keyword: {names}.", 88) + [""] + \
+        textwrap.wrap(f"Returns {{notation name: value}} for {returned}.", 88)
+    out += ["", f"def {function}(*, {params}):" if params else f"def {function}():",
+            '    """' + _docstring("\n    ".join(doc).replace("\n    \n", "\n\n")) + '\n    """']
+    out += ["    " + line for line in body]
+    items = [f"{_string(key)}: {ident}" for key, ident in info.outputs]
+    one_line = f"    return {{{', '.join(items)}}}"
+    if len(one_line) <= 92:
+        out.append(one_line)
+    else:
+        out += ["    return {"] + [f"        {item}," for item in items] + ["    }"]
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------- entry points
+
+def numpy(program: Program, *, style: str = "book", naming: str = "book", module: bool = False,
+          function: str = "run") -> str:
+    """The NumPy view of a program.
+
+    >>> from notation import parse
+    >>> numpy(parse("W1 -= αl1ᵀδ2"))
+    'weights_1_2 -= alpha * layer_1.T.dot(layer_2_delta)'
+    """
+    emitter = emitter_class(style)(scheme_for(naming), declared_scalars(program))
+    body = emitter.body(program, module=module)
+    if module:
+        return module_source(program, emitter, body, function)
+    return "\n".join(body)
+
+
+def expression(node: Expr, *, style: str = "book", naming: str = "book",
+               declared: dict[Name, bool] | None = None) -> str:
+    """The NumPy code of one expression (for reports that show a sub-expression)."""
+    emitter = emitter_class(style)(scheme_for(naming), declared)
+    return emitter.expression(node).text

@@ -1,0 +1,176 @@
+"""A small NumPy evaluator of the tree: the reference that emitted code is checked against.
+
+It walks the tree directly and shares nothing with the NumPy view: whether a product
+scales or multiplies matrices is decided here by the values (a 0-d value scales), not by
+letters; the activations are written independently of the book's helpers (a stable
+softmax, a sigmoid through ``logaddexp``); an update computes a new array instead of
+changing one in place. So when emitted code and this evaluator agree, both are right, or
+both are wrong in two different ways.
+
+>>> import numpy as np
+>>> from notation import parse
+>>> evaluate(parse("y = 2x"), {"x": np.ones((1, 2))})["y"]
+array([[2., 2.]])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import functions
+from .errors import NotationNameError, NotationTranslationError
+from .nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
+                    Name, Negate, Number, Program, Subtract, Transpose, Update)
+
+EXPRESSION_KEY = "_"
+
+
+def _sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _softmax(x):
+    shifted = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+
+
+# name -> (function, derivative applied to the output)
+FUNCTIONS = {
+    "relu": (lambda x: np.where(x > 0, x, 0.0), lambda y: np.asarray(y > 0, dtype=float)),
+    "sigmoid": (_sigmoid, lambda y: y - y * y),
+    "tanh": (np.tanh, lambda y: 1.0 - np.square(y)),
+    "softmax": (_softmax, None),
+    "exp": (np.exp, None),
+    "log": (np.log, None),
+}
+
+
+def _registered(name: str, derivative: bool):
+    """A function added with functions.register: its own NumPy code is all there is."""
+    fn = functions.lookup(name)
+    if fn is None:
+        return None
+    body, variable = (fn.derivative, "output") if derivative else (fn.numpy, "x")
+    if body is None:
+        return None
+    code = compile(body, f"<{name}>", "eval")
+    return lambda value: eval(code, {"np": np}, {variable: value})
+
+
+def _product(a, b):
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return np.multiply(a, b)
+    return np.matmul(a, b)
+
+
+BINARY = {
+    MatMul: _product,
+    Hadamard: np.multiply,
+    Divide: np.true_divide,
+    Add: np.add,
+    Subtract: np.subtract,
+}
+
+
+def key(name: Name) -> str:
+    from .emit.algebra import algebra
+    return algebra(name)
+
+
+class Evaluator:
+    def __init__(self, values: dict[Name, object]):
+        self.values = dict(values)
+
+    def expression(self, root: Expr):
+        # Post-order from an explicit stack: a chain of any length costs no recursion.
+        results: list = []
+        stack: list = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            kind = type(node)
+            if kind is Name:
+                results.append(self.name(node))
+            elif kind is Number:
+                results.append(float(node.text))
+            elif not ready:
+                stack.append((node, True))
+                if kind in BINARY:
+                    stack.append((node.right, False))
+                    stack.append((node.left, False))
+                elif kind in (Transpose, Negate):
+                    stack.append((node.operand, False))
+                elif kind is Call:
+                    stack.append((node.arg, False))
+                else:
+                    raise NotationTranslationError(f"cannot evaluate {kind.__name__}",
+                                                   getattr(node, "span", None))
+            elif kind in BINARY:
+                right = results.pop()
+                left = results.pop()
+                results.append(BINARY[kind](left, right))
+            elif kind is Transpose:
+                results.append(np.transpose(results.pop()))
+            elif kind is Negate:
+                results.append(np.negative(results.pop()))
+            else:
+                results.append(self.call(node, results.pop()))
+        return results.pop()
+
+    def name(self, node: Name):
+        try:
+            return self.values[node]
+        except KeyError:
+            raise NotationNameError(f"no value for {key(node)}", node.span,
+                                    hint="give every input of the program a value") from None
+
+    @staticmethod
+    def call(node: Call, value):
+        pair = FUNCTIONS.get(node.func)
+        fn = (pair[1] if node.derivative else pair[0]) if pair else None
+        if fn is None:
+            fn = _registered(node.func, node.derivative)
+        if fn is None:
+            raise NotationTranslationError(
+                f"cannot evaluate {node.func}{chr(39) if node.derivative else ''}", node.span)
+        return fn(value)
+
+
+def evaluate(program: Program, inputs: dict) -> dict[str, object]:
+    """Run a program on values: ``{notation name: value}`` for every name assigned.
+
+    ``inputs`` is keyed by :class:`Name` or by the algebra spelling (``"l0"``, ``"α"``).
+    The value of bare expressions is returned under ``"_"``; declarations are ignored.
+    """
+    values = {}
+    for k, v in inputs.items():
+        values[_as_name(k)] = v
+    ev = Evaluator(values)
+    out: dict[str, object] = {}
+    with np.errstate(all="ignore"):
+        for statement in program.statements:
+            if isinstance(statement, Assign):
+                ev.values[statement.target] = ev.expression(statement.value)
+                out[key(statement.target)] = ev.values[statement.target]
+            elif isinstance(statement, Update):
+                old = ev.name(statement.target)
+                change = ev.expression(statement.value)
+                new = np.subtract(old, change) if statement.op == "-=" else np.add(old, change)
+                ev.values[statement.target] = new
+                out[key(statement.target)] = new
+            elif isinstance(statement, ExprStatement):
+                out[EXPRESSION_KEY] = ev.expression(statement.expr)
+            elif not isinstance(statement, Declare):
+                raise NotationTranslationError(f"cannot evaluate {type(statement).__name__}",
+                                               getattr(statement, "span", None))
+    return out
+
+
+def _as_name(k) -> Name:
+    if isinstance(k, Name):
+        return k
+    from .parser import parse
+    statements = parse(str(k)).statements
+    expr = getattr(statements[0], "expr", None) if len(statements) == 1 else None
+    if not isinstance(expr, Name):
+        raise ValueError(f"{k!r} is not a name of the notation")
+    return expr
