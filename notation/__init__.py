@@ -10,6 +10,21 @@ from .errors import (NotationError, NotationNameError, NotationShapeError, Notat
 from .nodes import Program
 from .parser import parse
 
-__all__ = ["parse", "Program", "NotationError", "NotationSyntaxError", "NotationNameError",
-           "NotationShapeError", "NotationTranslationError"]
+__all__ = ["parse", "from_numpy", "compare", "Program", "NotationError", "NotationSyntaxError",
+           "NotationNameError", "NotationShapeError", "NotationTranslationError"]
+
+# Loaded on first use, so that `import notation` (and the CLI's start-up) pays for neither
+# Python's ast nor NumPy.
+_LAZY = {"from_numpy": ("notation.read.numpy", "from_numpy"),
+         "compare": ("notation.compare", "compare")}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'notation' has no attribute {name!r}")
 __version__ = "0.1.0"

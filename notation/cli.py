@@ -98,12 +98,54 @@ def cmd_show(args) -> str:
     from .emit.algebra import algebra
     program = _parse(args)
     decls = _declarations(args)
-    sections = [("algebra", program.algebra(ascii=args.ascii))]
+    sections = [("algebra", program.algebra(ascii=args.ascii)),
+                ("numpy", program.numpy()),
+                ("latex", program.latex())]
     if decls:
         sections.append(("declared by the options", "\n".join(algebra(d, ascii=args.ascii)
                                                              for d in decls)))
     return "\n\n".join(f"{title}\n" + "\n".join("  " + line for line in body.splitlines())
                        for title, body in sections)
+
+
+def cmd_numpy(args) -> str:
+    from .emit.numpy import scheme_for, emitter_class
+    try:
+        emitter_class(args.style)
+        scheme_for(args.naming)
+    except ValueError as e:
+        raise UsageError(str(e))
+    return _parse(args).numpy(style=args.style, naming=args.naming, module=args.module)
+
+
+def cmd_latex(args) -> str:
+    return _parse(args).latex(document=args.document)
+
+
+VIEW_KINDS = {".py": "numpy", ".tex": "latex", ".nn": "algebra"}
+
+
+def cmd_compare(args):
+    """Exit 0 when the views are equivalent, 1 when they differ."""
+    from .compare import compare, read_view
+    if len(args.views) < 2:
+        raise UsageError("give two or more views to compare")
+    views = []
+    for arg in args.views:
+        ext = os.path.splitext(arg)[1].lower()
+        if ext in VIEW_KINDS and "\n" not in arg:
+            try:
+                with open(arg, encoding="utf-8") as f:
+                    text = f.read()
+            except UnicodeDecodeError as e:
+                raise UsageError(f"cannot read {arg}: it is not UTF-8 text ({e.reason})")
+            except OSError as e:
+                raise UsageError(f"cannot read {arg}: {e.strerror or e}")
+            views.append(read_view(text, VIEW_KINDS[ext], naming=args.naming))
+        else:
+            views.append(read_view(arg, naming=args.naming))
+    result = compare(*views, naming=args.naming)
+    return result.report(), (0 if result.equivalent else INPUT_ERROR)
 
 
 def cmd_backward(args) -> str:
@@ -117,6 +159,8 @@ def cmd_backward(args) -> str:
 
 BACKWARD_VIEWS = {
     "algebra": lambda program, args: program.algebra(),
+    "numpy": lambda program, args: program.numpy(),
+    "latex": lambda program, args: program.latex(),
 }
 
 
@@ -162,6 +206,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_shapes(p)
     p.set_defaults(run=cmd_check, output=None)
 
+    p = sub.add_parser("numpy", help="the NumPy code, as the book writes it")
+    _add_input(p)
+    p.add_argument("--style", default="book",
+                   help="book (default: .dot()), matmul (@), or another registered style")
+    p.add_argument("--naming", default="book",
+                   help="book (default: layer_1, weights_0_1) or plain (l1, W0)")
+    p.add_argument("--module", action="store_true",
+                   help="a complete module: imports, the helpers used, and a function run(*, …)")
+    p.set_defaults(run=cmd_numpy)
+
+    p = sub.add_parser("latex", help="the LaTeX")
+    _add_input(p)
+    p.add_argument("--document", action="store_true",
+                   help="a complete .tex file (article, amsmath, amssymb)")
+    p.set_defaults(run=cmd_latex)
+
+    p = sub.add_parser("compare", help="are two or more views the same computation? "
+                                       "(exit 0 equivalent, 1 different)")
+    p.add_argument("views", nargs="+", metavar="VIEW",
+                   help="an algebra, LaTeX or NumPy text, or a .nn, .tex or .py file")
+    p.add_argument("--naming", default="book", choices=["book", "plain"],
+                   help="the naming scheme of NumPy views (default book)")
+    p.add_argument("-o", "--output", help="write the report to FILE, only once it is complete")
+    p.set_defaults(run=cmd_compare)
+
     p = sub.add_parser("backward", help="derive the deltas and weight updates of a forward pass")
     _add_input(p)
     p.add_argument("--loss", choices=["mse", "cross_entropy"], default="mse")
@@ -183,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     from .errors import NotationError
     try:
         out = args.run(args)
+        status = 0
+        if isinstance(out, tuple):          # (text, status): compare says "different" with 1
+            out, status = out
         write_output(out, args.output)
     except NotationError as e:
         sys.stderr.write(e.render() + "\n")
@@ -196,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
-    return 0
+    return status
 
 
 if __name__ == "__main__":

@@ -183,6 +183,35 @@ class Program(Node):
         from .emit.algebra import algebra
         return algebra(self, ascii=ascii)
 
+    def numpy(self, *, style: str = "book", naming: str = "book", module: bool = False,
+              function: str = "run") -> str:
+        """The NumPy code: ``parse("W1 -= αl1ᵀδ2").numpy()`` is
+        ``"weights_1_2 -= alpha * layer_1.T.dot(layer_2_delta)"``.
+
+        ``style`` is ``"book"`` (``.dot``) or ``"matmul"`` (``@``); ``naming`` is ``"book"``
+        (``layer_1``) or ``"plain"`` (``l1``); ``module=True`` gives an importable module
+        whose function ``function`` takes the inputs by keyword.
+        """
+        from .emit.numpy import numpy
+        from .errors import NotationError
+        try:
+            return numpy(self, style=style, naming=naming, module=module, function=function)
+        except NotationError as e:
+            raise e.with_source(self.source) from None
+
+    def latex(self, *, document: bool = False) -> str:
+        """The LaTeX: ``l_{2} = \\operatorname{relu}\\left(l_{0} W_{0}\\right) W_{1}``;
+        ``document=True`` gives a complete ``.tex`` file."""
+        from .emit.latex import latex
+        from .errors import NotationError
+        try:
+            return latex(self, document=document)
+        except NotationError as e:
+            raise e.with_source(self.source) from None
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.latex() + "$$"
+
     def backward(self, loss: str = "mse", lr: str = "α", target: str = "y",
                  params=None) -> "Program":
         """The training step, as the book's loops: forward, deltas, then updates (SPEC §5).

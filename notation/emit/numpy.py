@@ -27,8 +27,7 @@ reads back to the same tree (``docs/views.md`` lists them for users):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable
+from typing import NamedTuple
 
 from .. import functions
 from ..errors import NotationTranslationError
@@ -50,12 +49,17 @@ FACTOR = 3   # -a
 ATOM = 4     # names, literals, calls, attributes, parenthesized forms
 
 
-@dataclass(frozen=True, slots=True)
 class Code:
     """A piece of Python source and the precedence of its outermost operator."""
 
-    text: str
-    precedence: int
+    __slots__ = ("text", "precedence")
+
+    def __init__(self, text: str, precedence: int):
+        self.text = text
+        self.precedence = precedence
+
+    def __repr__(self) -> str:
+        return f"Code({self.text!r}, {self.precedence})"
 
 
 def wrap(code: Code, minimum: int) -> str:
@@ -94,7 +98,6 @@ RESERVED = frozenset({"np", "numpy"})
 
 # ---------------------------------------------------------------------------- the emitters
 
-@dataclass
 class _Chain:
     """The left spine of a product being written, as the book writes it.
 
@@ -103,10 +106,11 @@ class _Chain:
     array part, so that the next ``.dot`` can be written ``prefix * rest.dot(…)``.
     """
 
-    code: Code
-    scalar: bool
-    prefix: Code | None = None
-    rest: Code | None = None
+    __slots__ = ("code", "scalar", "prefix", "rest")
+
+    def __init__(self, code: Code, scalar: bool, prefix: Code | None = None,
+                 rest: Code | None = None):
+        self.code, self.scalar, self.prefix, self.rest = code, scalar, prefix, rest
 
 
 class NumpyEmitter(Emitter):
@@ -462,8 +466,7 @@ def check_names(program: Program, scheme: Scheme, reserved=RESERVED) -> None:
 
 # ---------------------------------------------------------------------------- the module
 
-@dataclass(frozen=True)
-class Interface:
+class Interface(NamedTuple):
     """What a module's function takes and gives.
 
     ``inputs``: (name, identifier) for every name read before it is assigned, in order;
