@@ -226,5 +226,53 @@ class Program(Node):
         except NotationError as e:
             raise e.with_source(self.source) from None
 
+    def plan(self, *, sizes=None, dims=None, batch=None, convention: bool = True,
+             optimize: bool = False, dtype: str = "float64", params=None, **names):
+        """The shape-checked plan (SPEC §4): ``parse("l2 = relu(l0W0)W1").plan(sizes=(3, 4, 1))``
+        has steps of 1×4, 1×4 and 1×1, 36 FLOPs and 16 parameters.
+
+        Shapes come as the CLI's options do — ``sizes``, ``dims``, ``batch`` — or one keyword
+        per name: ``l0=3`` (units), ``W0=(3, 4)``, ``l0=("b", 784)``. Raises NotationShapeError.
+        """
+        from .errors import NotationError
+        from .plan import build
+        from .shapes import shape_options
+        opts = shape_options(sizes, dims, batch, **names)
+        try:
+            return build(self, opts, convention=convention, optimize=optimize, dtype=dtype,
+                         params=params)
+        except NotationError as e:
+            raise e.with_source(self.source) from None
+
+    def compile(self, *, style: str = "plan", sizes=None, dims=None, batch=None,
+                convention: bool = True, optimize: bool = False, check: bool = True, **names):
+        """A fast callable from the emitted code (SPEC §7): ``f = parse("l2 = relu(l0W0)W1")
+        .compile(); f(l0=x, W0=A, W1=B)`` returns ``{"l2": …}``, checking the shapes passed.
+
+        ``style`` is ``"plan"`` (default, the fastest), ``"book"`` or ``"matmul"``; shapes may
+        be fixed as for :meth:`plan`.
+        """
+        from .compile import compile_program
+        from .errors import NotationError
+        from .shapes import shape_options
+        opts = shape_options(sizes, dims, batch, **names)
+        try:
+            return compile_program(self, opts, style=style, convention=convention,
+                                   optimize=optimize, check=check)
+        except NotationError as e:
+            raise e.with_source(self.source) from None
+
+    def to_sympy(self, *, sizes=None, dims=None, batch=None, convention: bool = True, **names):
+        """SymPy matrix expressions with the checked shapes: ``{"l2": relu(l0*W0)*W1}`` of
+        ``MatrixSymbol`` s (SPEC §7). Unknown dimensions are positive integer symbols."""
+        from .errors import NotationError
+        from .shapes import shape_options
+        from .sympy_export import to_sympy
+        opts = shape_options(sizes, dims, batch, **names)
+        try:
+            return to_sympy(self, opts, convention=convention)
+        except NotationError as e:
+            raise e.with_source(self.source) from None
+
     def __str__(self) -> str:
         return self.algebra()

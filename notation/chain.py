@@ -1,0 +1,114 @@
+"""The cheapest order of a chain of matrix products, by dynamic programming (SPEC §4).
+
+A chain is a run of three or more array factors multiplied together with nothing but
+products between them: ``l0W0W1W2``. A function or an elementwise operation ends a chain
+(``relu(l0W0)W1`` has two chains of two factors, and nothing to reorder), because moving a
+product across ``relu`` or ``⊙`` changes the value. Scalar factors are not part of the
+order: they scale the result.
+
+The classic O(n³) table (Cormen et al., §15.2; the same as ``np.linalg.multi_dot``):
+``cost[i][j]`` is the fewest multiply-adds that compute factors i…j, and the split that
+achieves it. Costs here are in FLOPs, 2·m·k·n for an m×k by k×n product.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+# A product tree over factor indices: an int is a factor, a pair multiplies two subtrees.
+Tree = Union[int, tuple]
+
+MAX_FACTORS = 64     # the table is O(n³): beyond this the written order is kept
+
+
+def best_order(dims: list[int]) -> tuple[int, Tree]:
+    """The fewest FLOPs for factors of shapes dims[i] × dims[i+1], and the tree that gets them.
+
+    >>> best_order([10, 100, 5, 50])      # (AB)C: 2·(10·100·5 + 10·5·50)
+    (15000, ((0, 1), 2))
+    """
+    n = len(dims) - 1
+    if n < 1:
+        raise ValueError("a chain needs at least one factor")
+    # cost[i][j] for i <= j; split[i][j] is the k of (i..k)(k+1..j)
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            di, dj1 = dims[i], dims[j + 1]
+            row_i = cost[i]
+            best, best_k = None, i
+            for k in range(i, j):
+                c = row_i[k] + cost[k + 1][j] + di * dims[k + 1] * dj1
+                if best is None or c < best:
+                    best, best_k = c, k
+            row_i[j] = best
+            split[i][j] = best_k
+    return 2 * cost[0][n - 1], _tree(split, 0, n - 1)
+
+
+def _tree(split, i: int, j: int) -> Tree:
+    # Iterative: a chain of MAX_FACTORS is shallow, but nothing here should recurse on input.
+    out: dict = {}
+    stack = [(i, j, False)]
+    while stack:
+        a, b, ready = stack.pop()
+        if a == b:
+            out[(a, b)] = a
+            continue
+        k = split[a][b]
+        if ready:
+            out[(a, b)] = (out[(a, k)], out[(k + 1, b)])
+        else:
+            stack += [(a, b, True), (k + 1, b, False), (a, k, False)]
+    return out[(i, j)]
+
+
+def cost(tree: Tree, dims: list[int]) -> int:
+    """FLOPs of computing a product tree: ``cost(((0, 1), 2), [10, 100, 5, 50]) == 15000``."""
+    total = 0
+    spans: list[tuple[int, int]] = []          # (first, last) factor of each finished subtree
+    for node in postorder(tree):
+        if isinstance(node, int):
+            spans.append((node, node))
+            continue
+        (b, c), (a, k) = spans.pop(), spans.pop()
+        total += 2 * dims[a] * dims[k + 1] * dims[c + 1]
+        spans.append((a, c))
+    return total
+
+
+def postorder(tree: Tree):
+    """The subtrees of a product tree, children before parents."""
+    stack = [(tree, False)]
+    while stack:
+        node, ready = stack.pop()
+        if isinstance(node, int) or ready:
+            yield node
+        else:
+            stack += [(node, True), (node[1], False), (node[0], False)]
+
+
+def text(tree: Tree, factors: list[str]) -> str:
+    """``l0(W0W1)`` for the tree (0, (1, 2)): parentheses only where the order needs them
+    (products associate to the left)."""
+    from .emit.algebra import needs_space
+    out: list[str] = []
+    for node in postorder(tree):
+        if isinstance(node, int):
+            out.append(factors[node])
+            continue
+        rt, lt = out.pop(), out.pop()
+        if not isinstance(node[1], int):
+            rt = f"({rt})"
+        out.append(lt + (" " if needs_space(lt, rt) else "") + rt)
+    return out[0]
+
+
+def left_to_right(n: int) -> Tree:
+    """The written order of a chain without parentheses: ((0·1)·2)·…"""
+    tree: Tree = 0
+    for i in range(1, n):
+        tree = (tree, i)
+    return tree

@@ -1,0 +1,265 @@
+"""The plan view: an aligned table of steps, the totals, the shapes and where each inferred
+dimension came from, and the cheapest order of each chain (SPEC §4); or the same as a dict
+for ``--json``.
+"""
+
+from __future__ import annotations
+
+from ..nodes import Name
+from ..polynomial import Poly, add
+from .algebra import algebra, needs_space
+
+_SYMBOL = {"hadamard": " ⊙ ", "divide": " / ", "add": " + ", "subtract": " - "}
+_MAX_TERMS = 8          # FLOPs of more steps than this print as their total alone
+_MAX_OPERATION = 48     # characters of an operation shown in the table
+
+
+def operand_text(plan, o) -> str:
+    from ..plan import NAME, TEMP
+    if o.kind == NAME:
+        text = algebra(o.ref)
+    elif o.kind == TEMP:
+        text = algebra(o.ref.bound) if o.ref.bound is not None else f"t{o.ref.number}"
+    else:
+        from ..plan import _factor_text
+        text = _factor_text(o.ref)
+    return text + "ᵀ" if o.transposed else text
+
+
+def target_text(step) -> str:
+    from ..plan import Temp
+    t = step.target
+    if t is None:
+        return ""
+    if isinstance(t, Temp):
+        return algebra(t.bound) if t.bound is not None else f"t{t.number}"
+    return algebra(t)
+
+
+def operation_text(plan, step) -> str:
+    """``l0W0``, ``relu(t1)``, ``t1 ⊙ t2``, ``W1 -= t3``."""
+    ops = [operand_text(plan, o) for o in step.operands]
+    op = step.op
+    if op in ("matmul", "scale"):
+        a, b = (ops[1], ops[0]) if op == "scale" else ops
+        text = a + (" " if needs_space(a, b) else "") + b
+    elif op in _SYMBOL:
+        text = ops[0] + _SYMBOL[op] + ops[1]
+    elif op == "negate":
+        text = "-" + ops[0]
+    elif op in ("call", "derivative"):
+        text = f"{step.func}{chr(39) if op == 'derivative' else ''}({ops[0]})"
+    elif op == "update":
+        text = f"{target_text(step)} {step.func} {ops[0]}"
+    elif op == "scalar" and step.func:
+        text = f"{target_text(step)} {step.func} {ops[0]}"
+    else:                                    # bind, scalar
+        text = ops[0]
+    if len(text) > _MAX_OPERATION:
+        text = text[:_MAX_OPERATION - 1] + "…"
+    return text
+
+
+def number(n) -> str:
+    if isinstance(n, Poly):
+        return str(n)
+    return f"{n:,}" if n >= 10_000 else str(n)
+
+
+def size(n) -> str:
+    """Bytes, exact below 10 KiB, else in KiB / MiB / GiB."""
+    if isinstance(n, Poly):
+        return f"{n} B"
+    for unit, scale in (("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
+        if n >= 10 * scale or (unit != "KiB" and n >= scale):
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
+
+
+def _notes(step) -> str:
+    notes = []
+    if step.in_place is not None:
+        notes.append("in place")
+    if step.op == "bind" and step.operands[0].transposed:
+        notes.append("a view")
+    if step.op == "update":
+        notes.append("in place")
+    if step.op == "derivative" and step.func == "relu":
+        notes.append("a mask (1 byte an element)")
+    if step.layer is not None:
+        notes.append(f"layer {step.layer}")
+    if step.scratch:
+        notes.append(f"{size(step.scratch)} scratch")
+    return "; ".join(notes)
+
+
+def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        out.append("  ".join(cells).rstrip())
+    return out
+
+
+def flops_line(plan) -> str:
+    terms = [s.flops_text for s in plan.steps if s.flops]
+    total = number(plan.flops)
+    if len(terms) <= 1:
+        return total
+    if len(terms) > _MAX_TERMS:
+        return f"{total} ({len(terms)} steps)"
+    shown = " + ".join(terms)
+    return shown if shown == total else f"{shown} = {total}"
+
+
+def peak_line(plan) -> str:
+    peaks = plan.peaks
+    run = size(peaks[0]) if len(peaks) == 1 else "max(" + ", ".join(size(p) for p in peaks) + ")"
+    if len(peaks) == 1:
+        whole = size(add(plan.input_bytes, peaks[0]))
+        return f"{whole} (inputs {size(plan.input_bytes)} + at most {run} made by the run)"
+    return f"inputs {size(plan.input_bytes)} + at most {run} made by the run"
+
+
+def plan_text(plan, shapes: bool = True) -> str:
+    from ..emit.algebra import algebra as _algebra
+    s = plan.shapes
+    head = _algebra(plan.program).replace("\n", "; ")
+    if len(head) > 72:
+        head = head[:71] + "…"
+    convention = "the book's convention" if plan.convention else "no convention"
+    out = [f"plan of {head}  ({plan.dtype}; {convention}{'; optimized' if plan.optimize else ''})", ""]
+    if plan.steps:
+        rows = [["step", "value", "operation", "shape", "FLOPs", "multiply-adds", "allocates", ""]]
+        for step in plan.steps:
+            rows.append([str(step.index), target_text(step), operation_text(plan, step),
+                         s.text(step.shape) if step.shape is not None else "scalar",
+                         step.flops_text if step.flops else "0", number(step.multiply_adds),
+                         size(step.allocates), _notes(step)])
+        out += _table(rows, {0, 4, 5, 6})
+    else:
+        out.append("no steps: the program computes nothing")
+    trained = ", ".join(f"{algebra(n)} {s.text(s.names[n])}" for n, _ in plan.trained)
+    totals = [
+        ["parameters", number(plan.parameters) + (f" ({trained})" if trained else "")],
+        ["FLOPs", flops_line(plan)],
+        ["multiply-adds", number(plan.multiply_adds)],
+        ["allocated", size(plan.bytes_allocated)],
+        ["peak memory", peak_line(plan)],
+    ]
+    out += [""] + _table(totals, set())
+    if shapes:
+        out += ["", "shapes"] + _shape_lines(plan)
+        unknown = s.unknowns()
+        if unknown:
+            out += ["", "not determined (give --sizes, --dims, --batch or a declaration)"]
+            out += ["  " + line for line in _table([[sym, what] for sym, what in unknown], set())]
+    advice = [c for c in plan.chains if c.saving > 0 or c.reason]
+    if advice:
+        out += ["", "chains"]
+        for c in advice:
+            out.append("  " + chain_text(plan, c))
+    return "\n".join(out)
+
+
+def _shape_lines(plan) -> list[str]:
+    s = plan.shapes
+    rows = []
+    for name, shape in s.names.items():
+        label = algebra(name)
+        if shape is None:
+            origin = s.declared.get(name)
+            rows.append([label, "scalar", origin[0].text(s.source) if origin else "a Greek letter"])
+            continue
+        if name in s.declared:
+            rows.append([label, s.text(shape), s.declared[name][0].text(s.source)])
+            continue
+        explained = [s.explain(v) for v in shape]
+        if explained[0] == explained[1]:
+            rows.append([label, s.text(shape), f"inferred: {explained[0]}"])
+        else:
+            rows.append([label, s.text(shape), f"inferred: {s.dim(shape[0])} = {explained[0]}"])
+            rows.append(["", "", f"          {s.dim(shape[1])} = {explained[1]}"])
+    return ["  " + line for line in _table(rows, set())]
+
+
+def chain_text(plan, c) -> str:
+    where = plan.shapes.at_line(c.node).strip()
+    head = f"{''.join(c.factors) if len(c.factors) <= 12 else c.factors[0] + '…' + c.factors[-1]}"
+    if c.reason:
+        return f"{head} ({where}): {len(c.factors)} factors; {c.reason}"
+    pct = 100 * c.saving / c.written_flops if c.written_flops else 0
+    verb = "adopted" if c.adopted else "--optimize adopts it"
+    return (f"{head} ({where}): as written {c.written_text} costs {number(c.written_flops)} FLOPs; "
+            f"{c.best_text} costs {number(c.best_flops)}, saving {number(c.saving)} "
+            f"({pct:.0f}%): {verb}")
+
+
+# --------------------------------------------------------------------------- JSON
+
+def _value(n):
+    return str(n) if isinstance(n, Poly) else n
+
+
+def plan_dict(plan) -> dict:
+    """The plan as plain data: numbers stay numbers, symbolic counts become their text."""
+    s = plan.shapes
+    steps = []
+    for step in plan.steps:
+        steps.append({
+            "step": step.index,
+            "value": target_text(step),
+            "op": step.op,
+            "function": step.func if step.op in ("call", "derivative") else None,
+            "operation": operation_text(plan, step),
+            "shape": None if step.shape is None else [_value(s.count(v)) for v in step.shape],
+            "flops": _value(step.flops),
+            "multiply_adds": _value(step.multiply_adds),
+            "allocates": _value(step.allocates),
+            "scratch": _value(step.scratch),
+            "in_place": step.in_place is not None or step.op == "update",
+            "layer": step.layer,
+        })
+    shapes = {}
+    for name, shape in s.names.items():
+        entry = {"shape": None if shape is None else [_value(s.count(v)) for v in shape]}
+        if name in s.declared:
+            entry["declared"] = s.declared[name][0].text(s.source)
+        elif shape is not None:
+            entry["inferred"] = [s.explain(v) for v in shape]
+        shapes[algebra(name)] = entry
+    return {
+        "program": algebra(plan.program),
+        "dtype": plan.dtype,
+        "convention": plan.convention,
+        "optimized": plan.optimize,
+        "steps": steps,
+        "totals": {
+            "parameters": _value(plan.parameters),
+            "flops": _value(plan.flops),
+            "multiply_adds": _value(plan.multiply_adds),
+            "bytes_allocated": _value(plan.bytes_allocated),
+            "input_bytes": _value(plan.input_bytes),
+            "peak_bytes": [_value(p) for p in plan.peaks] if len(plan.peaks) > 1
+            else _value(plan.peaks[0]),
+        },
+        "inputs": [algebra(n) for n in plan.inputs],
+        "outputs": [algebra(n) for n in plan.outputs],
+        "shapes": shapes,
+        "undetermined": {sym: what for sym, what in s.unknowns()},
+        "chains": [{
+            "factors": c.factors,
+            "line": int(plan.shapes.at_line(c.node).split()[-1]) if plan.shapes.at_line(c.node) else None,
+            "written": c.written_text,
+            "written_flops": c.written_flops,
+            "cheapest": c.best_text,
+            "cheapest_flops": c.best_flops,
+            "saving": c.saving,
+            "adopted": c.adopted,
+            "note": c.reason or None,
+        } for c in plan.chains],
+    }
+
+
+__all__ = ["plan_text", "plan_dict", "operation_text", "target_text"]

@@ -1,0 +1,611 @@
+"""The plan: the program lowered to single steps, each with its shape, FLOPs and the memory
+it allocates; totals; where each inferred dimension came from; the cheapest order of each
+chain of products (SPEC §4).
+
+    >>> from notation import parse
+    >>> plan = parse("l2 = relu(l0W0)W1").plan(sizes="3,4,1")
+    >>> [plan.shapes.text(s.shape) for s in plan.steps], plan.flops, plan.parameters
+    (['1×4', '1×4', '1×1'], 36, 16)
+
+The steps are the ones the NumPy ``plan`` style runs (notation/emit/numpy_plan.py): a value
+that nothing reads again is overwritten in place (an activation, a scaling, an elementwise
+operation), so the bytes counted here are the bytes that code allocates. A product of an
+m×k and a k×n array counts 2·m·k·n FLOPs (m·k·n multiply-adds); an elementwise operation,
+whatever its function, one FLOP per element of its result.
+"""
+
+from __future__ import annotations
+
+from . import chain as chains
+from .nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
+                    Negate, Number, Program, Subtract, Transpose, Update)
+from .polynomial import add, maximum, mul
+from .shapes import Shapes, ShapeOptions, infer
+
+ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2}
+
+NAME, TEMP, SCALAR = "name", "temp", "scalar"
+FLOAT, BOOL = "float", "bool"
+
+
+class Temp:
+    """A value made by one step and read by one other (or bound to a name at the end of
+    its statement, when it becomes that name's value)."""
+
+    __slots__ = ("number", "dtype", "shape", "bound")
+
+    def __init__(self, number: int, dtype: str, shape):
+        self.number, self.dtype, self.shape = number, dtype, shape
+        self.bound: Name | None = None
+
+    def __repr__(self) -> str:
+        return f"Temp({self.number})"
+
+
+class Operand:
+    """What a step reads: a name, a temporary (either maybe transposed: a view), or a scalar
+    expression written inline."""
+
+    __slots__ = ("kind", "ref", "transposed", "shape")
+
+    def __init__(self, kind: str, ref, shape=None, transposed: bool = False):
+        self.kind, self.ref, self.shape, self.transposed = kind, ref, shape, transposed
+
+
+class Step:
+    """One line of the plan.
+
+    ``op``: matmul, scale, hadamard, divide, add, subtract, negate, call, derivative,
+    update, bind, scalar. ``in_place`` is the index of the operand whose memory the
+    result overwrites, or None. ``allocates`` is the result's new memory (0 in place or for a
+    view); ``scratch`` the memory the step needs while it runs and frees at once.
+    """
+
+    __slots__ = ("index", "op", "func", "target", "operands", "shape", "flops", "flops_text",
+                 "multiply_adds", "allocates", "scratch", "in_place", "node", "statement",
+                 "layer")
+
+    def __init__(self, op, target, operands, shape, node, statement):
+        self.op, self.target, self.operands, self.shape = op, target, operands, shape
+        self.node, self.statement = node, statement
+        self.func: str | None = None
+        self.in_place: int | None = None
+        self.flops = self.multiply_adds = self.allocates = self.scratch = 0
+        self.flops_text = "0"
+        self.layer: int | None = None
+        self.index = 0
+
+    @property
+    def bytes(self):
+        """Memory the step allocates: its result (unless in place) and its scratch."""
+        return add(self.allocates, self.scratch)
+
+
+class ChainAdvice:
+    """A chain of three or more array factors: its written order and the cheapest one."""
+
+    __slots__ = ("node", "factors", "written", "best", "written_flops", "best_flops", "adopted",
+                 "reason")
+
+    def __init__(self, node, factors, written, best, written_flops, best_flops, adopted, reason=""):
+        self.node, self.factors = node, factors
+        self.written, self.best = written, best
+        self.written_flops, self.best_flops = written_flops, best_flops
+        self.adopted, self.reason = adopted, reason
+
+    @property
+    def saving(self) -> int:
+        if self.best_flops is None:
+            return 0
+        return self.written_flops - self.best_flops
+
+    @property
+    def written_text(self) -> str:
+        return chains.text(self.written, self.factors)
+
+    @property
+    def best_text(self) -> str | None:
+        return None if self.best is None else chains.text(self.best, self.factors)
+
+
+# --------------------------------------------------------------------------- building
+
+def build(program: Program, opts: ShapeOptions | None = None, *, convention: bool = True,
+          optimize: bool = False, dtype: str = "float64", params=None) -> "Plan":
+    """Check the shapes of a program and lower it to a plan (raises NotationShapeError).
+
+    ``optimize`` computes every chain of products in its cheapest order; ``dtype`` sets the
+    bytes per element; ``params`` names more trained names than the W… and b… (letters such
+    as ``"E"`` or names such as ``"E1"``).
+    """
+    if dtype not in ITEMSIZE:
+        raise ValueError(f"dtype must be one of {', '.join(ITEMSIZE)}, not {dtype!r}")
+    shapes = infer(program, opts, convention=convention)
+    lowering = _Lowering(shapes, ITEMSIZE[dtype], optimize)
+    for s in program.statements:
+        lowering.statement(s)
+    return Plan(program, shapes, lowering, dtype=dtype, optimize=optimize, convention=convention,
+                params=_params(params))
+
+
+def _params(params) -> tuple:
+    if params is None:
+        return ()
+    if isinstance(params, str):
+        params = params.split(",")
+    return tuple(p.strip() for p in params if p.strip())
+
+
+_ELEMENTWISE = {Hadamard: "hadamard", Divide: "divide", Add: "add", Subtract: "subtract"}
+_SCALAR_OPS = (MatMul, Hadamard, Divide, Add, Subtract, Negate, Call)
+
+# Functions with a recipe that can overwrite their argument, and the scratch they need
+# (bytes per element, or per row for softmax's sums). Others are called as helpers.
+IN_PLACE_CALLS = {"relu", "sigmoid", "tanh", "exp", "log", "softmax"}
+IN_PLACE_DERIVATIVES = {"tanh"}
+
+
+class _Lowering:
+    def __init__(self, shapes: Shapes, itemsize: int, optimize: bool):
+        self.shapes = shapes
+        self.itemsize = itemsize
+        self.optimize = optimize
+        self.steps: list[Step] = []
+        self.chains: list[ChainAdvice] = []
+        self.temps = 0
+        self.inputs: dict[Name, None] = {}
+        self.outputs: dict[Name, None] = {}
+        self.results: dict[int, Operand] = {}    # id(bare expression statement) -> its value
+
+    # -- statements
+    def statement(self, s) -> None:
+        if isinstance(s, Declare):
+            return
+        expr = s.expr if isinstance(s, ExprStatement) else s.value
+        self._reads(expr)
+        value = self.value(expr, s)
+        if isinstance(s, ExprStatement):
+            self.results[id(s)] = value
+            if value.kind == SCALAR:
+                self._scalar_step(None, value, s)
+            return
+        target = s.target
+        shape = self.shapes.of(target)
+        if isinstance(s, Update):
+            if target not in self.outputs:
+                self.inputs.setdefault(target)
+            self.outputs.setdefault(target)
+            if shape is None:
+                step = self._scalar_step(target, value, s)
+                step.func = s.op
+                return
+            step = self._step("update", target, (value,), shape, s, s)
+            step.func = s.op
+            step.flops = self._elements(shape)
+            step.flops_text = self._formula(shape[0], shape[1])
+            self._add_scalar_flops(step, value)
+            return
+        self.outputs.setdefault(target)
+        if value.kind == SCALAR:
+            self._scalar_step(target, value, s)
+        elif value.kind == TEMP and not value.transposed and not _reads_name(expr, target):
+            value.ref.bound = target
+        else:
+            self._step("bind", target, (value,), shape, s, s)
+
+    def _reads(self, expr) -> None:
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            t = type(node)
+            if t is Name:
+                if node not in self.outputs:
+                    self.inputs.setdefault(node)
+            elif t is Call:
+                stack.append(node.arg)
+            elif t is Transpose or t is Negate:
+                stack.append(node.operand)
+            elif t is not Number:
+                stack.append(node.right)
+                stack.append(node.left)
+
+    # -- expressions
+    def value(self, root, statement) -> Operand:
+        shapes = self.shapes
+        of = shapes.nodes
+        out: list[Operand] = []
+        stack: list = [(root, None)]
+        while stack:
+            node, frame = stack.pop()
+            t = type(node)
+            if frame is None:
+                shape = of[id(node)]
+                if shape is None:
+                    out.append(Operand(SCALAR, node))
+                elif t is Name:
+                    out.append(Operand(NAME, node, shape))
+                elif t is MatMul:
+                    factors = _factors(node)
+                    stack.append((node, factors))
+                    stack.extend((f, None) for f in reversed(factors))
+                else:
+                    stack.append((node, True))
+                    if t is Call:
+                        stack.append((node.arg, None))
+                    elif t is Transpose or t is Negate:
+                        stack.append((node.operand, None))
+                    else:
+                        stack.append((node.right, None))
+                        stack.append((node.left, None))
+                continue
+            if t is MatMul:
+                operands = out[-len(frame):]
+                del out[-len(frame):]
+                out.append(self._chain(node, frame, operands, statement))
+            elif t is Transpose:
+                o = out.pop()
+                out.append(Operand(o.kind, o.ref, of[id(node)], not o.transposed))
+            elif t is Negate:
+                out.append(self._unary("negate", None, node, out.pop(), statement))
+            elif t is Call:
+                op = "derivative" if node.derivative else "call"
+                out.append(self._unary(op, node.func, node, out.pop(), statement))
+            else:
+                right = out.pop()
+                left = out.pop()
+                out.append(self._binary(_ELEMENTWISE[t], node, left, right, statement))
+        return out[-1]
+
+    # -- steps
+    def _step(self, op, target, operands, shape, node, statement) -> Step:
+        step = Step(op, target, operands, shape, node, statement)
+        step.index = len(self.steps) + 1
+        self.steps.append(step)
+        layer = self.shapes.layers.get(id(node))
+        if layer is not None:
+            step.layer = layer
+        return step
+
+    def _temp(self, shape, dtype=FLOAT) -> Temp:
+        self.temps += 1
+        return Temp(self.temps, dtype, shape)
+
+    def _reusable(self, o: Operand, shape) -> bool:
+        if o.kind != TEMP or o.transposed or o.ref.dtype != FLOAT:
+            return False
+        same = self.shapes.same
+        return same(o.shape[0], shape[0]) and same(o.shape[1], shape[1])
+
+    def _elementwise_step(self, op, node, operands, shape, statement, in_place, dtype=FLOAT):
+        if in_place is not None:
+            target = operands[in_place].ref
+        else:
+            target = self._temp(shape, dtype)
+        step = self._step(op, target, tuple(operands), shape, node, statement)
+        step.in_place = in_place
+        step.flops = self._elements(shape)
+        step.flops_text = self._formula(shape[0], shape[1])
+        if in_place is None:
+            step.allocates = mul(step.flops, 1 if dtype == BOOL else self.itemsize)
+        for o in operands:
+            self._add_scalar_flops(step, o)
+        return step
+
+    def _unary(self, op, func, node, o: Operand, statement) -> Operand:
+        shape = self.shapes.of(node)
+        dtype = FLOAT
+        can = True
+        if op == "call":
+            can = func in IN_PLACE_CALLS
+        elif op == "derivative":
+            can = func in IN_PLACE_DERIVATIVES
+            if func == "relu":
+                dtype = BOOL
+        in_place = 0 if can and self._reusable(o, shape) else None
+        step = self._elementwise_step(op, node, (o,), shape, statement, in_place, dtype)
+        step.func = func
+        elements = step.flops
+        if op == "call" and func == "sum":                # one addition per element summed
+            step.flops = self._elements(o.shape)
+            step.flops_text = self._formula(o.shape[0], o.shape[1])
+        elif op == "call" and func == "relu":
+            step.scratch = elements                       # the mask x > 0, one byte each
+        elif op == "call" and func == "softmax":
+            step.scratch = mul(self.shapes.count(shape[0]), self.itemsize)   # the row sums
+        return Operand(TEMP, step.target, shape)
+
+    def _binary(self, op, node, left: Operand, right: Operand, statement) -> Operand:
+        shape = self.shapes.of(node)
+        in_place = None
+        if self._reusable(left, shape):
+            in_place = 0
+        elif self._reusable(right, shape):
+            in_place = 1
+        step = self._elementwise_step(op, node, (left, right), shape, statement, in_place)
+        return Operand(TEMP, step.target, shape)
+
+    def _chain(self, node, factor_nodes, operands, statement) -> Operand:
+        arrays = [o for o in operands if o.kind != SCALAR]
+        scalars = [o.ref for o in operands if o.kind == SCALAR]
+        tree = _written_tree(node, [o.kind != SCALAR for o in operands])
+        if len(arrays) >= 3:
+            texts = [_factor_text(n) for n, o in zip(factor_nodes, operands) if o.kind != SCALAR]
+            tree = self._advise(node, arrays, texts, tree)
+        result = self._products(tree, arrays, node, statement)
+        if scalars:
+            factor = scalars[0]
+            for s in scalars[1:]:
+                factor = MatMul(factor, s)
+            scalar = Operand(SCALAR, factor)
+            shape = self.shapes.of(node)
+            in_place = 0 if self._reusable(result, shape) else None
+            step = self._elementwise_step("scale", node, (result, scalar), shape, statement,
+                                          in_place)
+            result = Operand(TEMP, step.target, shape)
+        return result
+
+    def _products(self, tree, arrays: list[Operand], node, statement) -> Operand:
+        count = self.shapes.count
+        out: list[Operand] = []
+        top = tree
+        for sub in chains.postorder(tree):
+            if isinstance(sub, int):
+                out.append(arrays[sub])
+                continue
+            right = out.pop()
+            left = out.pop()
+            shape = (left.shape[0], right.shape[1])
+            temp = self._temp(shape)
+            step = self._step("matmul", temp, (left, right), shape,
+                              node if sub is top else None, statement)
+            m, k, n = count(left.shape[0]), count(left.shape[1]), count(right.shape[1])
+            step.multiply_adds = mul(m, k, n)
+            step.flops = mul(2, step.multiply_adds)
+            step.flops_text = self._formula(2, left.shape[0], left.shape[1], right.shape[1])
+            step.allocates = mul(m, n, self.itemsize)
+            out.append(Operand(TEMP, temp, shape))
+        return out[-1]
+
+    def _advise(self, node, arrays: list[Operand], texts: list[str], written):
+        dims = [self.shapes.dim(arrays[0].shape[0])] + [self.shapes.dim(o.shape[1]) for o in arrays]
+        if not all(isinstance(d, int) for d in dims):
+            self.chains.append(ChainAdvice(node, texts, written, None, None, None, False,
+                                           "symbolic dimensions: the cheapest order depends on them"))
+            return written
+        written_flops = chains.cost(written, dims)
+        if len(arrays) > chains.MAX_FACTORS:
+            self.chains.append(ChainAdvice(node, texts, written, None, written_flops, None, False,
+                                           f"longer than {chains.MAX_FACTORS} factors: not searched"))
+            return written
+        best_flops, best = chains.best_order(dims)
+        adopt = self.optimize and best_flops < written_flops
+        self.chains.append(ChainAdvice(node, texts, written, best, written_flops, best_flops, adopt))
+        return best if adopt else written
+
+    def _scalar_step(self, target, value: Operand, statement) -> Step:
+        step = self._step("scalar", target, (value,), None, statement, statement)
+        self._add_scalar_flops(step, value)
+        step.flops_text = str(step.flops)
+        return step
+
+    # -- counting
+    def _elements(self, shape):
+        return mul(self.shapes.count(shape[0]), self.shapes.count(shape[1]))
+
+    def _formula(self, *factors) -> str:
+        from .polynomial import formula
+        return formula(*(f if isinstance(f, int) else self.shapes.dim(f) for f in factors))
+
+    def _add_scalar_flops(self, step: Step, o: Operand) -> None:
+        if o.kind != SCALAR:
+            return
+        n = _scalar_operations(o.ref)
+        if n:
+            step.flops = add(step.flops, n)
+            step.flops_text = (f"{step.flops_text} + {n}" if step.flops_text not in ("", "0")
+                               and not isinstance(step.flops, int) else str(step.flops))
+
+
+def _factors(node) -> list:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is MatMul:
+            stack.append(n.right)
+            stack.append(n.left)
+        else:
+            out.append(n)
+    return out
+
+
+def _written_tree(node, is_array: list[bool]):
+    """The product tree as written, over the array factors only (scalars scale the result)."""
+    out: list = []
+    index = 0
+    array_index = 0
+    stack = [(node, False)]
+    while stack:
+        n, ready = stack.pop()
+        if type(n) is not MatMul:
+            if is_array[index]:
+                out.append(array_index)
+                array_index += 1
+            else:
+                out.append(None)
+            index += 1
+            continue
+        if not ready:
+            stack += [(n, True), (n.right, False), (n.left, False)]
+            continue
+        right, left = out.pop(), out.pop()
+        out.append(left if right is None else right if left is None else (left, right))
+    return out[-1]
+
+
+def _factor_text(node) -> str:
+    from .shape_errors import _small
+    if not _small(node):
+        return "(…)"
+    from .emit.algebra import algebra
+    from .operators import precedence, PRODUCT
+    text = algebra(node)
+    return f"({text})" if precedence(node) < PRODUCT else text
+
+
+def _reads_name(expr, name: Name) -> bool:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t is Name:
+            if node == name:
+                return True
+        elif t is Call:
+            stack.append(node.arg)
+        elif t is Transpose or t is Negate:
+            stack.append(node.operand)
+        elif t is not Number:
+            stack.append(node.right)
+            stack.append(node.left)
+    return False
+
+
+def _scalar_operations(expr) -> int:
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t in _SCALAR_OPS:
+            count += 1
+        if t is Call:
+            stack.append(node.arg)
+        elif t is Transpose or t is Negate:
+            stack.append(node.operand)
+        elif t is not Number and t is not Name:
+            stack.append(node.right)
+            stack.append(node.left)
+    return count
+
+
+# --------------------------------------------------------------------------- the plan
+
+class Plan:
+    """The checked plan of a program: steps, totals, shapes and their provenance, chains.
+
+    ``str(plan)`` is the aligned table, ``plan.json()`` the same as JSON, and the plan is
+    callable: ``plan(l0=x, W0=A, W1=B)`` runs the NumPy ``plan`` style code it describes and
+    returns the assigned values, ``{"l2": …}``.
+    """
+
+    def __init__(self, program: Program, shapes: Shapes, lowering: "_Lowering", *, dtype: str,
+                 optimize: bool, convention: bool, params: tuple):
+        self.program = program
+        self.shapes = shapes
+        self.steps: list[Step] = lowering.steps
+        self.chains: list[ChainAdvice] = lowering.chains
+        self.inputs: list[Name] = list(lowering.inputs)
+        self.outputs: list[Name] = list(lowering.outputs)
+        self.results = lowering.results
+        self.dtype, self.itemsize = dtype, ITEMSIZE[dtype]
+        self.optimize, self.convention = optimize, convention
+        self.trained: list[tuple[Name, object]] = [
+            (name, mul(shapes.count(shape[0]), shapes.count(shape[1])))
+            for name, shape in shapes.names.items()
+            if shape is not None and _is_parameter(name, params)]
+        self.parameters = add(*(n for _, n in self.trained))
+        self.flops = add(*(s.flops for s in self.steps))
+        self.multiply_adds = add(*(s.multiply_adds for s in self.steps))
+        self.input_bytes = add(*(
+            mul(shapes.count(shapes.names[n][0]), shapes.count(shapes.names[n][1]), self.itemsize)
+            for n in self.inputs if shapes.names.get(n) is not None))
+        self.bytes_allocated, self.peaks = memory(self.steps)
+        self._compiled = None
+
+    @property
+    def peak_bytes(self):
+        """The most memory the run itself holds at once (one value; with symbolic shapes whose
+        order depends on the symbols, the largest when every symbol is 1,000)."""
+        if len(self.peaks) == 1:
+            return self.peaks[0]
+        return max(self.peaks, key=lambda p: p.evaluate(**{s: 1000 for s in p.symbols}))
+
+    def text(self) -> str:
+        """The plan as an aligned table, then totals, shapes and chain advice."""
+        from .emit.plan import plan_text
+        return plan_text(self)
+
+    def summary(self) -> str:
+        """The table and totals, without the shapes and their provenance."""
+        from .emit.plan import plan_text
+        return plan_text(self, shapes=False)
+
+    def to_dict(self) -> dict:
+        from .emit.plan import plan_dict
+        return plan_dict(self)
+
+    def json(self, indent: int | None = 2) -> str:
+        import json
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __call__(self, **inputs):
+        """Run the plan: NumPy ``plan`` style code, compiled on the first call."""
+        if self._compiled is None:
+            from .compile import compile_plan
+            self._compiled = compile_plan(self)
+        return self._compiled(**inputs)
+
+
+def _is_parameter(name: Name, params: tuple) -> bool:
+    if name.letter in ("W", "b"):
+        return True
+    from .shapes import symbol_text
+    return name.letter in params or symbol_text(name) in params
+
+
+# --------------------------------------------------------------------------- memory
+
+def memory(steps: list[Step]):
+    """(bytes allocated in all, [peak bytes live at once]) of running the steps, counting the
+    memory the run allocates (not its inputs).
+
+    A temporary dies after the step that reads it; a named value lives until its name is
+    bound again (and to the end, since it is returned); a view (``l1 = t.T``) keeps its base
+    alive; scratch memory lives only during its step. With symbolic shapes the peak is the
+    list of candidates that no other dominates.
+    """
+    alive: dict[Temp, object] = {}           # buffer -> bytes
+    owner: dict[Name, Temp | None] = {}      # name -> the buffer it refers to (None: an input)
+    peaks = []
+    total = 0
+    statement = None
+    for step in steps:
+        if step.statement is not statement:  # temporaries never outlive their statement
+            statement = step.statement
+            owned = set(owner.values())
+            for t in [t for t in alive if t not in owned]:
+                del alive[t]
+        peaks.append(add(*alive.values(), step.allocates, step.scratch))
+        total = add(total, step.allocates, step.scratch)
+        target = step.target
+        if step.allocates and isinstance(target, Temp):
+            alive[target] = step.allocates
+        if step.op == "bind":
+            o = step.operands[0]
+            _rebind(owner, alive, target, o.ref if o.kind == TEMP else owner.get(o.ref))
+            continue
+        for o in step.operands:
+            if o.kind == TEMP and o.ref is not target and o.ref not in owner.values():
+                alive.pop(o.ref, None)
+        if isinstance(target, Temp) and target.bound is not None:
+            _rebind(owner, alive, target.bound, target)
+    return total, maximum(peaks) if peaks else [0]
+
+
+def _rebind(owner, alive, name: Name, ref) -> None:
+    old = owner.get(name)
+    owner[name] = ref
+    if old is not None and old is not ref and old not in owner.values():
+        alive.pop(old, None)

@@ -1,0 +1,176 @@
+"""``Program.to_sympy()``: the program as SymPy matrix expressions with the checked shapes.
+
+Every array name is a ``MatrixSymbol`` of its inferred shape (an undetermined dimension is a
+positive integer symbol, ``n1``, ``b``); every scalar name a ``Symbol``. Each assignment gives
+``{name: expression}``, an update its new value (``W1 - α l1ᵀ δ2``), a bare expression the key
+``"_"``. The activations are their mathematical definitions applied elementwise, so SymPy can
+work with them: ``relu`` is ``Max(x, 0)``, ``sigmoid`` ``1/(1 + exp(-x))``; a derivative takes
+the output, as in the book (``relu'`` is ``Heaviside(o, 0)``, ``sigmoid'`` ``o(1 - o)``).
+Broadcasting is written out: a 1 × n row ``r`` over b rows is ``𝟙(b×1)·r``; ``softmax(X)`` is
+``exp(X) ⊘ (exp(X)·𝟙(n×1)·𝟙(1×n))``; the sum over the batch is ``𝟙(1×b)·X``.
+
+SymPy is imported here only, on first use.
+"""
+
+from __future__ import annotations
+
+from .emit.algebra import algebra
+from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
+                    Negate, Number, Program, Subtract, Transpose, Update)
+from .shapes import ShapeOptions, infer
+
+
+def to_sympy(program: Program, opts: ShapeOptions | None = None, *,
+             convention: bool = True) -> dict:
+    """``{notation name: SymPy expression}`` for each statement that gives a value.
+
+    >>> from notation import parse
+    >>> str(to_sympy(parse("l1 = l0W0"), None)["l1"])
+    'l0*W0'
+    """
+    import sympy
+    shapes = infer(program, opts, convention=convention)
+    b = _Builder(sympy, shapes)
+    out: dict = {}
+    for s in program.statements:
+        if isinstance(s, Declare):
+            continue
+        if isinstance(s, ExprStatement):
+            out["_"] = b.expr(s.expr)
+            continue
+        value = b.expr(s.value)
+        key = algebra(s.target)
+        if isinstance(s, Update):
+            target = b.name(s.target)
+            value = b.broadcast(value, shapes.of(s.value), shapes.of(s.target))
+            value = target - value if s.op == "-=" else target + value
+        out[key] = value
+    return out
+
+
+class _Builder:
+    def __init__(self, sympy, shapes):
+        self.sp = sympy
+        self.shapes = shapes
+        self.symbols: dict[str, object] = {}
+
+    def dim(self, v):
+        d = self.shapes.dim(v)
+        if isinstance(d, int):
+            return self.sp.Integer(d)
+        if d not in self.symbols:
+            self.symbols[d] = self.sp.Symbol(d, integer=True, positive=True)
+        return self.symbols[d]
+
+    def name(self, name: Name):
+        shape = self.shapes.names.get(name)
+        text = algebra(name)
+        if shape is None:
+            return self.sp.Symbol(text)
+        return self.sp.MatrixSymbol(text, self.dim(shape[0]), self.dim(shape[1]))
+
+    def ones(self, rows, cols):
+        return self.sp.OneMatrix(rows, cols)
+
+    def broadcast(self, value, shape, to):
+        """A 1 × n row (or a scalar) spread over the rows of ``to``."""
+        if to is None or shape is None:
+            if shape is None and to is not None:
+                return value * self.ones(self.dim(to[0]), self.dim(to[1]))
+            return value
+        if not self.shapes.same(shape[0], to[0]):
+            return self.ones(self.dim(to[0]), self.sp.Integer(1)) * value
+        return value
+
+    def expr(self, root):
+        sp = self.sp
+        of = self.shapes.of
+        out: list = []
+        stack = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            t = type(node)
+            if t is Name:
+                out.append(self.name(node))
+                continue
+            if t is Number:
+                out.append(sp.Rational(node.text) if "e" not in node.text.lower()
+                           else sp.Rational(sp.Float(node.text)))
+                continue
+            if not ready:
+                stack.append((node, True))
+                if t is Call:
+                    stack.append((node.arg, False))
+                elif t is Transpose or t is Negate:
+                    stack.append((node.operand, False))
+                else:
+                    stack += [(node.right, False), (node.left, False)]
+                continue
+            if t is Transpose:
+                x = out.pop()
+                out.append(x if of(node) is None else x.T)
+            elif t is Negate:
+                out.append(-out.pop())
+            elif t is Call:
+                out.append(self.call(node, out.pop(), of(node.arg)))
+            elif t is MatMul:
+                right, left = out.pop(), out.pop()
+                out.append(left * right)
+            else:
+                right, left = out.pop(), out.pop()
+                out.append(self.elementwise(node, left, right))
+        return out[-1]
+
+    def elementwise(self, node, left, right):
+        sp = self.sp
+        of = self.shapes.of
+        shape = of(node)
+        ls, rs = of(node.left), of(node.right)
+        if shape is None:                      # both scalars
+            return {Hadamard: lambda: left * right, Divide: lambda: left / right,
+                    Add: lambda: left + right, Subtract: lambda: left - right}[type(node)]()
+        if type(node) is Hadamard and (ls is None or rs is None):
+            return left * right
+        if type(node) is Divide and rs is None:
+            return left / right
+        left = self.broadcast(left, ls, shape)
+        right = self.broadcast(right, rs, shape)
+        if type(node) is Hadamard:
+            return sp.hadamard_product(left, right)
+        if type(node) is Divide:
+            return sp.hadamard_product(left, sp.HadamardPower(right, -1))
+        if type(node) is Add:
+            return left + right
+        return left - right
+
+    def call(self, node: Call, x, shape):
+        sp = self.sp
+        o = sp.Symbol("x")
+        if node.derivative:
+            rules = {"relu": sp.Heaviside(o, 0), "sigmoid": o * (1 - o), "tanh": 1 - o ** 2}
+        else:
+            rules = {"relu": sp.Max(o, 0), "sigmoid": 1 / (1 + sp.exp(-o)), "tanh": sp.tanh(o),
+                     "exp": sp.exp(o), "log": sp.log(o)}
+        if shape is None:
+            if node.func in rules:
+                return rules[node.func].subs(o, x)
+            return sp.Function(node.func + ("'" if node.derivative else ""))(x)
+        if not node.derivative and node.func == "softmax":
+            e = _apply(sp, sp.Lambda(o, sp.exp(o)), x)
+            n = self.dim(shape[1])
+            sums = e * self.ones(n, sp.Integer(1)) * self.ones(sp.Integer(1), n)
+            return sp.hadamard_product(e, sp.HadamardPower(sums, -1))
+        if not node.derivative and node.func == "sum":
+            return self.ones(sp.Integer(1), self.dim(shape[0])) * x
+        if node.func in rules:
+            return _apply(sp, sp.Lambda(o, rules[node.func]), x)
+        f = sp.Function(node.func + ("'" if node.derivative else ""))
+        return _apply(sp, sp.Lambda(o, f(o)), x)
+
+
+__all__ = ["to_sympy"]
+
+
+def _apply(sp, function, x):
+    from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+    return ElementwiseApplyFunction(function, x)
