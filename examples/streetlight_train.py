@@ -1,0 +1,43 @@
+"""Train the book's streetlight network (chapter 6), with the training step derived by notation.
+
+The forward pass is the algebra `l2 = relu(l0W0)W1`; `notation` derives the deltas and the
+weight updates from it and compiles them. The data, seed, hidden size, learning rate and
+loop are the book's, and the error is printed every 10 iterations as the book prints it.
+
+    python examples/streetlight_train.py
+"""
+
+import numpy as np
+
+import notation
+
+forward = notation.parse("l2 = relu(l0W0)W1")
+training_step = forward.backward(loss="mse")
+print("the training step, derived from", forward.algebra())
+print("\n".join("    " + line for line in training_step.algebra().splitlines()))
+print()
+print("as the book writes it:")
+print("\n".join("    " + line for line in training_step.numpy().splitlines()))
+print()
+step = training_step.compile(style="book")
+
+np.random.seed(1)
+streetlights = np.array([[1, 0, 1],
+                         [0, 1, 1],
+                         [0, 0, 1],
+                         [1, 1, 1]])
+walk_vs_stop = np.array([[1, 1, 0, 0]]).T
+alpha = 0.2
+hidden_size = 4
+weights_0_1 = 2 * np.random.random((3, hidden_size)) - 1
+weights_1_2 = 2 * np.random.random((hidden_size, 1)) - 1
+
+for iteration in range(60):
+    layer_2_error = 0
+    for i in range(len(streetlights)):
+        out = step(l0=streetlights[i:i + 1], W0=weights_0_1, W1=weights_1_2,
+                   y=walk_vs_stop[i:i + 1], α=alpha)
+        layer_2_error += np.sum((out["l2"] - walk_vs_stop[i:i + 1]) ** 2)
+        weights_0_1, weights_1_2 = out["W0"], out["W1"]
+    if iteration % 10 == 9:
+        print("Error:" + str(layer_2_error))
