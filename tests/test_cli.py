@@ -131,3 +131,24 @@ def test_the_cli_imports_neither_numpy_nor_sympy():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[-1] == "[]"
+
+
+def test_backward_in_every_view():
+    r = run("backward", BOOK)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-2:] == ["W1 -= αl1ᵀδ2", "W0 -= αl0ᵀδ1"]
+    r = run("backward", BOOK, "--to", "numpy")
+    assert r.returncode == 0, r.stderr
+    assert "layer_1_delta = layer_2_delta.dot(weights_1_2.T) * relu2deriv(layer_1)" in r.stdout
+    r = run("backward", BOOK, "--to", "latex")
+    assert r.returncode == 0 and "\\delta_{1} &= \\delta_{2} W_{1}^{\\top}" in r.stdout
+    r = run("backward", BOOK, "--to", "plan", "--sizes", "3,4,1")
+    assert r.returncode == 0, r.stderr
+    assert "W0 -= " in r.stdout
+
+
+def test_backward_refusals_exit_1():
+    r = run("backward", "l2 = softmax(l1W1)")
+    assert r.returncode == 1
+    assert r.stderr.startswith("error: a softmax output is trained with the cross-entropy loss")
+    assert "--loss cross_entropy" in r.stderr
