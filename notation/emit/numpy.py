@@ -26,6 +26,7 @@ reads back to the same tree (``docs/views.md`` lists them for users):
 
 from __future__ import annotations
 
+import builtins
 import re
 from typing import NamedTuple
 
@@ -92,6 +93,11 @@ BINARY = (MatMul, Hadamard, Divide, Add, Subtract)
 _PYTHON_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 _MAX_INT_DIGITS = 4300  # Python refuses longer integer literals (sys.int_info.default_max_str_digits)
 
+# `np.f(x, …)`: NumPy code that is one call of x, written out in place of a helper that
+# would shadow a builtin.
+_ONE_NUMPY_CALL = re.compile(r"(np\.[A-Za-z_][A-Za-z0-9_]*)\(x((?:, [A-Za-z_]+=[-A-Za-z0-9_.]+)*)\)\Z")
+_BUILTINS = frozenset(dir(builtins))
+
 # Identifiers the emitted code uses for itself; no name of the program may take them.
 RESERVED = frozenset({"np", "numpy"})
 
@@ -135,6 +141,22 @@ class NumpyEmitter(Emitter):
     def np(self, attribute: str) -> str:
         self.uses_numpy = True
         return f"np.{attribute}"
+
+    def call_function(self, name: str, derivative: bool, argument: Code,
+                      node: Node | None = None) -> Code:
+        """The call of a function of the notation on ``argument``.
+
+        A function whose helper would shadow a Python builtin (``sum``) and whose NumPy code
+        is one call of ``x`` is written out instead: ``np.sum(d, axis=0, keepdims=True)``.
+        """
+        fn = functions.lookup(name)
+        if fn is not None and not derivative and fn.numpy_call is None \
+                and fn.name in _BUILTINS:
+            m = _ONE_NUMPY_CALL.match(fn.numpy)
+            if m:
+                self.uses_numpy = True
+                return Code(f"{m.group(1)}({argument.text}{m.group(2)})", ATOM)
+        return call(self.use_function(name, derivative, node), argument)
 
     def use_function(self, name: str, derivative: bool = False, node: Node | None = None) -> str:
         """The Python callable for a function of the notation, recording its helper."""
@@ -244,7 +266,7 @@ class BookStyle(NumpyEmitter):
         return Code(python_number(node), ATOM)
 
     def code_Call(self, node: Call) -> Code:
-        return call(self.use_function(node.func, node.derivative, node), self.expression(node.arg))
+        return self.call_function(node.func, node.derivative, self.expression(node.arg), node)
 
     def code_Transpose(self, node: Transpose) -> Code:
         # A chain xᵀᵀ… is counted, not recursed into (the parser does not bound it).
@@ -331,7 +353,7 @@ class MatmulStyle(BookStyle):
 
 STYLES: dict[str, type[NumpyEmitter]] = {"book": BookStyle, "matmul": MatmulStyle}
 # Styles defined in modules loaded on first use: name -> (module, class name).
-LAZY_STYLES: dict[str, tuple[str, str]] = {}
+LAZY_STYLES: dict[str, tuple[str, str]] = {"plan": ("notation.emit.numpy_plan", "PlanStyle")}
 
 
 def register_style(name: str, emitter: type[NumpyEmitter]) -> None:

@@ -461,7 +461,7 @@ class _Reader:
         if isinstance(node.op, ast.Div) and self.is_exp(left) and isinstance(right, ast.Call) \
                 and self.numpy_function(right.func, "sum") and len(right.args) == 1 \
                 and self.is_exp(right.args[0]) and _same(left.args[0], right.args[0].args[0]) \
-                and self.row_keywords(right.keywords):
+                and (self.keywords(right.keywords, axis=1) or self.keywords(right.keywords, axis=-1)):
             return [left.args[0]], lambda k: Call("softmax", k[0], False, span)
         return None
 
@@ -470,12 +470,18 @@ class _Reader:
                 and len(node.args) == 1 and not node.keywords)
 
     @staticmethod
-    def row_keywords(keywords) -> bool:
+    def keywords(keywords, axis: int) -> bool:
+        """Are the keywords exactly ``axis=<axis>, keepdims=True``?"""
         found = {k.arg: k.value for k in keywords}
-        return (set(found) == {"axis", "keepdims"}
-                and (_constant(found["axis"], 1) or (isinstance(found["axis"], ast.UnaryOp)
-                                                      and _constant(found["axis"].operand, 1)))
-                and isinstance(found["keepdims"], ast.Constant) and found["keepdims"].value is True)
+        if set(found) != {"axis", "keepdims"}:
+            return False
+        a = found["axis"]
+        if axis < 0:
+            ok = isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub) and _constant(a.operand, -axis)
+        else:
+            ok = _constant(a, axis)
+        keep = found["keepdims"]
+        return ok and isinstance(keep, ast.Constant) and keep.value is True
 
     # -- calls
     def plan_Call(self, node):
@@ -489,6 +495,10 @@ class _Reader:
             if _constant(a, 0) or _constant(b, 0):
                 x = b if _constant(a, 0) else a
                 return [x], lambda k: Call("relu", k[0], False, span)
+        # np.sum(x, axis=0, keepdims=True) is sum(x): the sum over the batch, kept a row
+        if self.numpy_function(func, "sum") and len(node.args) == 1 \
+                and self.keywords(node.keywords, axis=0):
+            return [node.args[0]], lambda k: Call("sum", k[0], False, span)
         if node.keywords:
             raise self.error("a call with keyword arguments cannot be read", node.keywords[0],
                              label="a keyword argument")

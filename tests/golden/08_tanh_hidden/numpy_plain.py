@@ -1,0 +1,1 @@
+l1 = tanh(l0.dot(W0))

@@ -1,0 +1,1 @@
+layer_2 = softmax(tanh(layer_0.dot(weights_0_1)).dot(weights_1_2))

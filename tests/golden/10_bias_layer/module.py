@@ -1,0 +1,16 @@
+"""l1 = relu(l0W0 + b0)
+
+Written by notation (book style, book naming)."""
+
+
+def relu(x):
+    return (x > 0) * x
+
+
+def run(*, layer_0, weights_0_1, b_0):
+    """Inputs, by keyword: l0 as layer_0, W0 as weights_0_1, b0 as b_0.
+
+    Returns {notation name: value} for l1.
+    """
+    layer_1 = relu(layer_0.dot(weights_0_1) + b_0)
+    return {"l1": layer_1}

@@ -1,0 +1,1 @@
+layer_1 = relu(layer_0.dot(weights_0_1) + b_0)

@@ -1,0 +1,1 @@
+l1 = relu(l0.dot(W0) + b0)

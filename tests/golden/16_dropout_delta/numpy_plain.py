@@ -1,0 +1,1 @@
+delta_1 = delta_2.dot(W1.T) * relu2deriv(l1) * M

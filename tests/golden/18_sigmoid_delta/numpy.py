@@ -1,0 +1,1 @@
+layer_1_delta = layer_2_delta.dot(weights_1_2.T) * sigmoid2deriv(layer_1)

@@ -1,0 +1,1 @@
+layer_2_delta = (y - layer_2) / 100

@@ -1,0 +1,1 @@
+W0 += alpha * l0.T.dot(delta_1)

@@ -1,0 +1,1 @@
+layer_1 = weights_0_1.T.dot(layer_0.T).T

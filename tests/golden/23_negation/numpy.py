@@ -1,0 +1,1 @@
+layer_1 = -layer_0.dot(weights_0_1)

@@ -1,0 +1,1 @@
+W1 -= alpha * (l1.T.dot(delta_2))

@@ -1,0 +1,1 @@
+layer_1 = np.log(1 + np.exp(layer_0.dot(weights_0_1)))

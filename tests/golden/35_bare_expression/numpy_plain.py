@@ -1,0 +1,1 @@
+relu(l0.dot(W0)).dot(W1)

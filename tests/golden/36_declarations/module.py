@@ -1,0 +1,20 @@
+"""l0 : 2×3
+W0 : 3×4
+l1 = relu(l0W0)
+
+Written by notation (book style, book naming)."""
+
+
+def relu(x):
+    return (x > 0) * x
+
+
+def run(*, layer_0, weights_0_1):
+    """Inputs, by keyword: l0 as layer_0, W0 as weights_0_1.
+
+    Returns {notation name: value} for l1.
+    """
+    # layer_0 : 2×3
+    # weights_0_1 : 3×4
+    layer_1 = relu(layer_0.dot(weights_0_1))
+    return {"l1": layer_1}

@@ -1,0 +1,20 @@
+"""l0 : b×784
+W0 : 784×h
+l1 = relu(l0W0)
+
+Written by notation (book style, book naming)."""
+
+
+def relu(x):
+    return (x > 0) * x
+
+
+def run(*, layer_0, weights_0_1):
+    """Inputs, by keyword: l0 as layer_0, W0 as weights_0_1.
+
+    Returns {notation name: value} for l1.
+    """
+    # layer_0 : b×784
+    # weights_0_1 : 784×h
+    layer_1 = relu(layer_0.dot(weights_0_1))
+    return {"l1": layer_1}

@@ -1,0 +1,1 @@
+y = np.multiply(x, gamma) + beta

@@ -1,0 +1,2 @@
+h = relu(x @ W_in)
+y = h @ W_out

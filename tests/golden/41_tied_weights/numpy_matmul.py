@@ -1,0 +1,1 @@
+y = relu(x @ weights_0_1) @ weights_0_1.T

@@ -1,0 +1,1 @@
+y = relu(x.dot(W0)).dot(W0.T)

@@ -1,0 +1,8 @@
+l1 = sigmoid(l0.dot(W0) + b0)
+l2 = sigmoid(l1.dot(W1) + b1)
+delta_2 = (l2 - y) * sigmoid2deriv(l2)
+delta_1 = delta_2.dot(W1.T) * sigmoid2deriv(l1)
+W1 -= alpha * l1.T.dot(delta_2)
+b1 -= alpha * np.sum(delta_2, axis=0, keepdims=True)
+W0 -= alpha * l0.T.dot(delta_1)
+b0 -= alpha * np.sum(delta_1, axis=0, keepdims=True)

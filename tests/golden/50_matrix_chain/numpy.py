@@ -1,0 +1,1 @@
+layer_4 = layer_0.dot(weights_0_1).dot(weights_1_2).dot(weights_2_3).dot(weights_3_4)
