@@ -27,4 +27,12 @@ def __getattr__(name):
         globals()[name] = value
         return value
     raise AttributeError(f"module 'notation' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext notation``: registers the ``%%notation`` cell magic."""
+    from .ipython import load_ipython_extension as load
+    load(ipython)
+
+
 __version__ = "0.1.0"

@@ -212,6 +212,12 @@ class Program(Node):
     def _repr_latex_(self) -> str:
         return "$$" + self.latex() + "$$"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: every view side by side (algebra, math, NumPy, LaTeX,
+        plan, diagram), shapes inferred symbolically."""
+        from .side_by_side import html_fragment
+        return html_fragment(self)
+
     def backward(self, loss: str = "mse", lr: str = "α", target: str = "y",
                  params=None) -> "Program":
         """The training step, as the book's loops: forward, deltas, then updates (SPEC §5).

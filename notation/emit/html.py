@@ -1,0 +1,139 @@
+"""Everything side by side (SPEC §4): one self-contained HTML page, as the book's page.
+
+Algebra, the math (MathML, rendered by the browser itself), NumPy (highlighted), LaTeX,
+the plan's table and the diagram (inline SVG), in one file with no script, no font and no
+link to anything outside it, so it works offline and in a Jupyter output cell alike.
+"""
+
+from __future__ import annotations
+
+import io
+import keyword
+import tokenize
+from html import escape
+
+from ..nodes import Program
+
+CSS = """
+:root { --ink: #1d2733; --muted: #5b6878; --line: #d8dee6; --paper: #ffffff;
+        --tint: #f5f8fb; --accent: #3a6ea5; }
+body.notation { font-family: "DejaVu Sans", Arial, sans-serif; color: var(--ink);
+                background: var(--paper); margin: 24px; }
+.notation h1 { font-size: 20px; font-weight: 600; margin: 0 0 16px 0; }
+.notation h1 code { font-size: 20px; }
+.notation .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr));
+                  gap: 16px; }
+.notation section { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px;
+                    background: var(--tint); min-width: 0; }
+.notation h2 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em;
+               color: var(--muted); margin: 0 0 8px 0; }
+.notation pre { margin: 0; font: 13px/1.45 "DejaVu Sans Mono", Consolas, monospace;
+                white-space: pre; overflow-x: auto; }
+.notation math { font-size: 20px; }
+.notation table.plan { border-collapse: collapse; font: 12px/1.4 "DejaVu Sans Mono", monospace; }
+.notation table.plan th, .notation table.plan td { padding: 2px 8px; text-align: right;
+                                                   border-bottom: 1px solid var(--line); }
+.notation table.plan th { color: var(--muted); font-weight: normal; }
+.notation table.plan td.op { text-align: left; }
+.notation .totals { margin-top: 8px; font-size: 13px; color: var(--muted); }
+.notation .kw { color: #8a3ab9; } .notation .num { color: #b5461f; }
+.notation .str { color: #2f7d32; } .notation .com { color: #6a737d; font-style: italic; }
+.notation .fn { color: #1f5fa8; } .notation .tex { color: #8a3ab9; }
+.notation svg { max-width: 100%; height: auto; background: white; }
+"""
+
+
+def highlight_python(code: str) -> str:
+    """Python source as HTML with spans for keywords, numbers, strings, comments, calls."""
+    out: list[str] = []
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return escape(code)
+    lines = code.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    pos = 0
+    for i, tok in enumerate(tokens):
+        if tok.type in (tokenize.ENDMARKER,):
+            break
+        start = offsets[tok.start[0] - 1] + tok.start[1]
+        end = offsets[tok.end[0] - 1] + tok.end[1]
+        out.append(escape(code[pos:start]))
+        text = escape(code[start:end])
+        cls = None
+        if tok.type == tokenize.NAME and keyword.iskeyword(tok.string):
+            cls = "kw"
+        elif tok.type == tokenize.NUMBER:
+            cls = "num"
+        elif tok.type == tokenize.STRING:
+            cls = "str"
+        elif tok.type == tokenize.COMMENT:
+            cls = "com"
+        elif tok.type == tokenize.NAME and i + 1 < len(tokens) and tokens[i + 1].string == "(":
+            cls = "fn"
+        out.append(f"<span class='{cls}'>{text}</span>" if cls else text)
+        pos = end
+    out.append(escape(code[pos:]))
+    return "".join(out)
+
+
+def highlight_latex(code: str) -> str:
+    """LaTeX with its commands picked out."""
+    import re
+    return re.sub(r"(\\[A-Za-z]+)", r"<span class='tex'>\1</span>", escape(code))
+
+
+def plan_table(plan_dict: dict) -> str:
+    """The plan's steps as an HTML table, and its totals."""
+    head = ("<tr><th>step</th><th>value</th><th class='op'>operation</th><th>shape</th>"
+            "<th>FLOPs</th><th>bytes</th></tr>")
+    rows = []
+    for s in plan_dict["steps"]:
+        shape = "×".join(str(d) for d in s["shape"]) if s["shape"] else "scalar"
+        rows.append(f"<tr><td>{s['step']}</td><td>{escape(str(s['value']))}</td>"
+                    f"<td class='op'>{escape(s['operation'])}</td><td>{escape(shape)}</td>"
+                    f"<td>{escape(str(s['flops']))}</td><td>{escape(str(s['allocates']))}</td></tr>")
+    t = plan_dict["totals"]
+    totals = (f"parameters {escape(str(t['parameters']))} · FLOPs {escape(str(t['flops']))} · "
+              f"peak memory {escape(str(t['peak_bytes']))} B")
+    return (f"<table class='plan'>{head}{''.join(rows)}</table>"
+            f"<div class='totals'>{totals}</div>")
+
+
+def sections(program: Program, *, plan_dict: dict | None, diagram_svg: str | None,
+             plan_error: str | None = None) -> list[tuple[str, str]]:
+    """(title, HTML) of each view, in the order of the book's side-by-side page."""
+    from .mathml import mathml
+    out = [
+        ("Algebra", f"<pre>{escape(program.algebra())}</pre>{mathml(program)}"),
+        ("NumPy", f"<pre>{highlight_python(program.numpy())}</pre>"),
+        ("LaTeX", f"<pre>{highlight_latex(program.latex())}</pre>"),
+    ]
+    if plan_dict is not None:
+        out.append(("Plan", plan_table(plan_dict)))
+    elif plan_error:
+        out.append(("Plan", f"<pre>{escape(plan_error)}</pre>"))
+    if diagram_svg is not None:
+        out.append(("Diagram", diagram_svg))
+    return out
+
+
+def fragment(program: Program, **views) -> str:
+    """The side-by-side view as an HTML fragment (for Jupyter's ``_repr_html_``)."""
+    parts = "".join(f"<section><h2>{escape(title)}</h2>{body}</section>"
+                    for title, body in sections(program, **views))
+    return (f"<div class='notation'><style>{CSS}</style>"
+            f"<div class='grid'>{parts}</div></div>")
+
+
+def page(program: Program, **views) -> str:
+    """A complete, self-contained HTML document."""
+    title = escape(program.algebra().splitlines()[0])
+    parts = "".join(f"<section><h2>{escape(t)}</h2>{body}</section>"
+                    for t, body in sections(program, **views))
+    return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{title}</title><style>{CSS}</style></head>"
+            f"<body class='notation'><h1>notation · <code>{title}</code></h1>"
+            f"<div class='grid'>{parts}</div></body></html>\n")

@@ -1,0 +1,83 @@
+"""Every view of one program together: the terminal's `show`, the HTML page, Jupyter (SPEC §4).
+
+The views are computed once here and handed to the printers: the plan (or the shape error
+that stops it, shown in its place: a page still shows the algebra of a network whose
+shapes do not fit), and the diagram, whose layer sizes come from planning the forward
+pass split into named layers (``relu(l0W0)`` is l1, whose shape the plan then knows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import NotationError
+from .nodes import Name, Program
+
+
+@dataclass
+class Views:
+    program: Program
+    plan: object | None          # notation.plan.Plan
+    plan_error: NotationError | None
+    shapes: dict[str, list]      # algebra name -> shape, for the diagram
+
+    def shape_lookup(self, name: Name):
+        from .emit.algebra import algebra
+        shape = self.shapes.get(algebra(name))
+        if shape is None:
+            return None
+        if not shape:
+            return "scalar", None
+        units = shape[-1] if isinstance(shape[-1], int) else None
+        return "×".join(str(d) for d in shape), units
+
+    def picture(self):
+        from .emit.diagram import picture
+        try:
+            return picture(self.program, self.shape_lookup)
+        except NotationError:
+            return None      # not a forward pass (a bare expression, updates only)
+
+
+def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True) -> Views:
+    """Plan the program and its split forward pass with the shapes given."""
+    plan, error, shapes = None, None, {}
+    try:
+        plan = program.plan(sizes=sizes, dims=dims, batch=batch, convention=convention)
+        shapes.update({k: v["shape"] for k, v in plan.to_dict()["shapes"].items()})
+    except NotationError as e:
+        error = e
+    try:
+        from .layers import split_layers
+        declarations, forward = split_layers(program)
+        split = Program(tuple(declarations) + tuple(forward), source=program.source)
+        split_plan = split.plan(sizes=sizes, dims=dims, batch=batch, convention=convention)
+        for k, v in split_plan.to_dict()["shapes"].items():
+            shapes.setdefault(k, v["shape"])
+        for step in split_plan.to_dict()["steps"]:
+            shapes.setdefault(str(step["value"]), step["shape"])
+    except NotationError:
+        pass
+    return Views(program, plan, error, shapes)
+
+
+def html_page(program: Program, **options) -> str:
+    """The self-contained HTML page of ``notation show --html``."""
+    from .emit.html import page
+    return page(program, **_html_views(views(program, **options)))
+
+
+def html_fragment(program: Program, **options) -> str:
+    """The side-by-side view for a Jupyter output cell."""
+    from .emit.html import fragment
+    return fragment(program, **_html_views(views(program, **options)))
+
+
+def _html_views(v: Views) -> dict:
+    from .emit.diagram import svg
+    pic = v.picture()
+    return {
+        "plan_dict": v.plan.to_dict() if v.plan is not None else None,
+        "plan_error": str(v.plan_error) if v.plan_error is not None else None,
+        "diagram_svg": svg(pic) if pic is not None else None,
+    }
