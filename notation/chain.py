@@ -30,22 +30,24 @@ def best_order(dims: list[int]) -> tuple[int, Tree]:
     n = len(dims) - 1
     if n < 1:
         raise ValueError("a chain needs at least one factor")
-    # cost[i][j] for i <= j; split[i][j] is the k of (i..k)(k+1..j)
-    cost = [[0] * n for _ in range(n)]
+    # rows[i][j] = cols[j][i] = fewest multiply-adds for factors i..j: keeping the table by
+    # rows and by columns makes both reads of the inner loop one subscript each.
+    rows = [[0] * n for _ in range(n)]
+    cols = [[0] * n for _ in range(n)]
     split = [[0] * n for _ in range(n)]
     for length in range(1, n):
         for i in range(n - length):
             j = i + length
-            di, dj1 = dims[i], dims[j + 1]
-            row_i = cost[i]
-            best, best_k = None, i
-            for k in range(i, j):
-                c = row_i[k] + cost[k + 1][j] + di * dims[k + 1] * dj1
-                if best is None or c < best:
+            row_i, col_j = rows[i], cols[j]
+            dij = dims[i] * dims[j + 1]
+            best, best_k = row_i[i] + col_j[i + 1] + dij * dims[i + 1], i
+            for k in range(i + 1, j):
+                c = row_i[k] + col_j[k + 1] + dij * dims[k + 1]
+                if c < best:
                     best, best_k = c, k
-            row_i[j] = best
+            row_i[j] = col_j[i] = best
             split[i][j] = best_k
-    return 2 * cost[0][n - 1], _tree(split, 0, n - 1)
+    return 2 * rows[0][n - 1], _tree(split, 0, n - 1)
 
 
 def _tree(split, i: int, j: int) -> Tree:
@@ -67,6 +69,9 @@ def _tree(split, i: int, j: int) -> Tree:
 
 def cost(tree: Tree, dims: list[int]) -> int:
     """FLOPs of computing a product tree: ``cost(((0, 1), 2), [10, 100, 5, 50]) == 15000``."""
+    if is_left_to_right(tree):
+        first = dims[0]
+        return 2 * sum(first * dims[k] * dims[k + 1] for k in range(1, len(dims) - 1))
     total = 0
     spans: list[tuple[int, int]] = []          # (first, last) factor of each finished subtree
     for node in postorder(tree):
@@ -104,6 +109,17 @@ def text(tree: Tree, factors: list[str]) -> str:
             rt = f"({rt})"
         out.append(lt + (" " if needs_space(lt, rt) else "") + rt)
     return out[0]
+
+
+def is_left_to_right(tree: Tree) -> bool:
+    """Is the tree ((0·1)·2)·…, the order of a chain written without parentheses?"""
+    n = 0
+    while not isinstance(tree, int):
+        if not isinstance(tree[1], int):
+            return False
+        tree = tree[0]
+        n += 1
+    return tree == 0
 
 
 def left_to_right(n: int) -> Tree:

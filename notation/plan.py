@@ -20,7 +20,7 @@ from . import chain as chains
 from .nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Program, Subtract, Transpose, Update)
 from .polynomial import add, maximum, mul
-from .shapes import Shapes, ShapeOptions, infer
+from .shapes import Shapes, ShapeOptions, find, infer
 
 ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2}
 
@@ -61,19 +61,30 @@ class Step:
     view); ``scratch`` the memory the step needs while it runs and frees at once.
     """
 
-    __slots__ = ("index", "op", "func", "target", "operands", "shape", "flops", "flops_text",
+    __slots__ = ("index", "op", "func", "target", "operands", "shape", "flops", "formula",
                  "multiply_adds", "allocates", "scratch", "in_place", "node", "statement",
-                 "layer")
+                 "layer", "shapes")
 
-    def __init__(self, op, target, operands, shape, node, statement):
+    def __init__(self, op, target, operands, shape, node, statement, shapes):
         self.op, self.target, self.operands, self.shape = op, target, operands, shape
-        self.node, self.statement = node, statement
+        self.node, self.statement, self.shapes = node, statement, shapes
         self.func: str | None = None
         self.in_place: int | None = None
         self.flops = self.multiply_adds = self.allocates = self.scratch = 0
-        self.flops_text = "0"
+        self.formula: tuple = ()          # the factors of the FLOPs, printed on demand
         self.layer: int | None = None
         self.index = 0
+
+    @property
+    def flops_text(self) -> str:
+        """The FLOPs as a number, or as the product they come from when a symbol is in it:
+        ``2·b·784·h`` (and ``+ n`` for the scalar operations of an inline scalar)."""
+        if isinstance(self.flops, int):
+            return f"{self.flops:,}" if self.flops >= 10_000 else str(self.flops)
+        from .polynomial import formula
+        dim = self.shapes.dim
+        text = formula(*(f if isinstance(f, int) else dim(f) for f in self.formula[0]))
+        return text + "".join(f" + {n}" for n in self.formula[1:])
 
     @property
     def bytes(self):
@@ -84,14 +95,23 @@ class Step:
 class ChainAdvice:
     """A chain of three or more array factors: its written order and the cheapest one."""
 
-    __slots__ = ("node", "factors", "written", "best", "written_flops", "best_flops", "adopted",
-                 "reason")
+    __slots__ = ("node", "factor_nodes", "written", "best", "written_flops", "best_flops",
+                 "adopted", "reason", "_factors")
 
-    def __init__(self, node, factors, written, best, written_flops, best_flops, adopted, reason=""):
-        self.node, self.factors = node, factors
+    def __init__(self, node, factor_nodes, written, best, written_flops, best_flops, adopted,
+                 reason=""):
+        self.node, self.factor_nodes = node, factor_nodes
+        self._factors = None
         self.written, self.best = written, best
         self.written_flops, self.best_flops = written_flops, best_flops
         self.adopted, self.reason = adopted, reason
+
+    @property
+    def factors(self) -> list[str]:
+        """The algebra of each factor (printed when first asked for)."""
+        if self._factors is None:
+            self._factors = [_factor_text(n) for n in self.factor_nodes]
+        return self._factors
 
     @property
     def saving(self) -> int:
@@ -153,8 +173,8 @@ class _Lowering:
         self.steps: list[Step] = []
         self.chains: list[ChainAdvice] = []
         self.temps = 0
-        self.inputs: dict[Name, None] = {}
-        self.outputs: dict[Name, None] = {}
+        self.inputs: dict[tuple, Name] = {}     # keyed by (letter, subscript), in order
+        self.outputs: dict[tuple, Name] = {}
         self.results: dict[int, Operand] = {}    # id(bare expression statement) -> its value
 
     # -- statements
@@ -171,10 +191,11 @@ class _Lowering:
             return
         target = s.target
         shape = self.shapes.of(target)
+        key = (target.letter, target.sub)
         if isinstance(s, Update):
-            if target not in self.outputs:
-                self.inputs.setdefault(target)
-            self.outputs.setdefault(target)
+            if key not in self.outputs:
+                self.inputs.setdefault(key, target)
+            self.outputs.setdefault(key, target)
             if shape is None:
                 step = self._scalar_step(target, value, s)
                 step.func = s.op
@@ -182,10 +203,10 @@ class _Lowering:
             step = self._step("update", target, (value,), shape, s, s)
             step.func = s.op
             step.flops = self._elements(shape)
-            step.flops_text = self._formula(shape[0], shape[1])
+            step.formula = ((shape[0], shape[1]),)
             self._add_scalar_flops(step, value)
             return
-        self.outputs.setdefault(target)
+        self.outputs.setdefault(key, target)
         if value.kind == SCALAR:
             self._scalar_step(target, value, s)
         elif value.kind == TEMP and not value.transposed and not _reads_name(expr, target):
@@ -199,8 +220,9 @@ class _Lowering:
             node = stack.pop()
             t = type(node)
             if t is Name:
-                if node not in self.outputs:
-                    self.inputs.setdefault(node)
+                key = (node.letter, node.sub)
+                if key not in self.outputs:
+                    self.inputs.setdefault(key, node)
             elif t is Call:
                 stack.append(node.arg)
             elif t is Transpose or t is Negate:
@@ -258,7 +280,7 @@ class _Lowering:
 
     # -- steps
     def _step(self, op, target, operands, shape, node, statement) -> Step:
-        step = Step(op, target, operands, shape, node, statement)
+        step = Step(op, target, operands, shape, node, statement, self.shapes)
         step.index = len(self.steps) + 1
         self.steps.append(step)
         layer = self.shapes.layers.get(id(node))
@@ -284,7 +306,7 @@ class _Lowering:
         step = self._step(op, target, tuple(operands), shape, node, statement)
         step.in_place = in_place
         step.flops = self._elements(shape)
-        step.flops_text = self._formula(shape[0], shape[1])
+        step.formula = ((shape[0], shape[1]),)
         if in_place is None:
             step.allocates = mul(step.flops, 1 if dtype == BOOL else self.itemsize)
         for o in operands:
@@ -307,7 +329,7 @@ class _Lowering:
         elements = step.flops
         if op == "call" and func == "sum":                # one addition per element summed
             step.flops = self._elements(o.shape)
-            step.flops_text = self._formula(o.shape[0], o.shape[1])
+            step.formula = ((o.shape[0], o.shape[1]),)
         elif op == "call" and func == "relu":
             step.scratch = elements                       # the mask x > 0, one byte each
         elif op == "call" and func == "softmax":
@@ -327,10 +349,13 @@ class _Lowering:
     def _chain(self, node, factor_nodes, operands, statement) -> Operand:
         arrays = [o for o in operands if o.kind != SCALAR]
         scalars = [o.ref for o in operands if o.kind == SCALAR]
-        tree = _written_tree(node, [o.kind != SCALAR for o in operands])
+        if not scalars and _written_left_to_right(node):
+            tree = chains.left_to_right(len(arrays))
+        else:
+            tree = _written_tree(node, [o.kind != SCALAR for o in operands])
         if len(arrays) >= 3:
-            texts = [_factor_text(n) for n, o in zip(factor_nodes, operands) if o.kind != SCALAR]
-            tree = self._advise(node, arrays, texts, tree)
+            nodes = [n for n, o in zip(factor_nodes, operands) if o.kind != SCALAR]
+            tree = self._advise(node, arrays, nodes, tree)
         result = self._products(tree, arrays, node, statement)
         if scalars:
             factor = scalars[0]
@@ -345,28 +370,43 @@ class _Lowering:
         return result
 
     def _products(self, tree, arrays: list[Operand], node, statement) -> Operand:
-        count = self.shapes.count
         out: list[Operand] = []
         top = tree
+        if chains.is_left_to_right(tree):            # the usual case, without a stack
+            left = arrays[0]
+            for i in range(1, len(arrays)):
+                left = self._product(left, arrays[i], node if i == len(arrays) - 1 else None,
+                                     statement)
+            return left
         for sub in chains.postorder(tree):
             if isinstance(sub, int):
                 out.append(arrays[sub])
                 continue
             right = out.pop()
             left = out.pop()
-            shape = (left.shape[0], right.shape[1])
-            temp = self._temp(shape)
-            step = self._step("matmul", temp, (left, right), shape,
-                              node if sub is top else None, statement)
-            m, k, n = count(left.shape[0]), count(left.shape[1]), count(right.shape[1])
-            step.multiply_adds = mul(m, k, n)
-            step.flops = mul(2, step.multiply_adds)
-            step.flops_text = self._formula(2, left.shape[0], left.shape[1], right.shape[1])
-            step.allocates = mul(m, n, self.itemsize)
-            out.append(Operand(TEMP, temp, shape))
+            out.append(self._product(left, right, node if sub is top else None, statement))
         return out[-1]
 
-    def _advise(self, node, arrays: list[Operand], texts: list[str], written):
+    def _product(self, left: Operand, right: Operand, node, statement) -> Operand:
+        shape = (left.shape[0], right.shape[1])
+        self.temps += 1
+        temp = Temp(self.temps, FLOAT, shape)
+        step = self._step("matmul", temp, (left, right), shape, node, statement)
+        rm, rk, rn = find(shape[0]).value, find(left.shape[1]).value, find(shape[1]).value
+        if type(rm) is int and type(rk) is int and type(rn) is int:
+            step.multiply_adds = rm * rk * rn
+            step.flops = 2 * step.multiply_adds
+            step.allocates = rm * rn * self.itemsize
+        else:
+            count = self.shapes.count
+            m, k, n = count(shape[0]), count(left.shape[1]), count(shape[1])
+            step.multiply_adds = mul(m, k, n)
+            step.flops = mul(2, step.multiply_adds)
+            step.allocates = mul(m, n, self.itemsize)
+        step.formula = ((2, shape[0], left.shape[1], shape[1]),)
+        return Operand(TEMP, temp, shape)
+
+    def _advise(self, node, arrays: list[Operand], texts: list, written):
         dims = [self.shapes.dim(arrays[0].shape[0])] + [self.shapes.dim(o.shape[1]) for o in arrays]
         if not all(isinstance(d, int) for d in dims):
             self.chains.append(ChainAdvice(node, texts, written, None, None, None, False,
@@ -385,16 +425,11 @@ class _Lowering:
     def _scalar_step(self, target, value: Operand, statement) -> Step:
         step = self._step("scalar", target, (value,), None, statement, statement)
         self._add_scalar_flops(step, value)
-        step.flops_text = str(step.flops)
         return step
 
     # -- counting
     def _elements(self, shape):
         return mul(self.shapes.count(shape[0]), self.shapes.count(shape[1]))
-
-    def _formula(self, *factors) -> str:
-        from .polynomial import formula
-        return formula(*(f if isinstance(f, int) else self.shapes.dim(f) for f in factors))
 
     def _add_scalar_flops(self, step: Step, o: Operand) -> None:
         if o.kind != SCALAR:
@@ -402,8 +437,7 @@ class _Lowering:
         n = _scalar_operations(o.ref)
         if n:
             step.flops = add(step.flops, n)
-            step.flops_text = (f"{step.flops_text} + {n}" if step.flops_text not in ("", "0")
-                               and not isinstance(step.flops, int) else str(step.flops))
+            step.formula = (step.formula or ((),)) + (n,)
 
 
 def _factors(node) -> list:
@@ -416,6 +450,15 @@ def _factors(node) -> list:
         else:
             out.append(n)
     return out
+
+
+def _written_left_to_right(node) -> bool:
+    """Is the chain written without parentheses on the right (``l0W0W1…``)?"""
+    while type(node) is MatMul:
+        if type(node.right) is MatMul:
+            return False
+        node = node.left
+    return True
 
 
 def _written_tree(node, is_array: list[bool]):
@@ -503,21 +546,21 @@ class Plan:
         self.shapes = shapes
         self.steps: list[Step] = lowering.steps
         self.chains: list[ChainAdvice] = lowering.chains
-        self.inputs: list[Name] = list(lowering.inputs)
-        self.outputs: list[Name] = list(lowering.outputs)
+        self.inputs: list[Name] = list(lowering.inputs.values())
+        self.outputs: list[Name] = list(lowering.outputs.values())
         self.results = lowering.results
         self.dtype, self.itemsize = dtype, ITEMSIZE[dtype]
         self.optimize, self.convention = optimize, convention
         self.trained: list[tuple[Name, object]] = [
-            (name, mul(shapes.count(shape[0]), shapes.count(shape[1])))
-            for name, shape in shapes.names.items()
+            (name, _elements(shapes, shape)) for name, shape in shapes.names.items()
             if shape is not None and _is_parameter(name, params)]
-        self.parameters = add(*(n for _, n in self.trained))
-        self.flops = add(*(s.flops for s in self.steps))
-        self.multiply_adds = add(*(s.multiply_adds for s in self.steps))
-        self.input_bytes = add(*(
-            mul(shapes.count(shapes.names[n][0]), shapes.count(shapes.names[n][1]), self.itemsize)
-            for n in self.inputs if shapes.names.get(n) is not None))
+        # sum() serves ints and polynomials alike (Poly adds to 0 from the right)
+        self.parameters = sum(n for _, n in self.trained)
+        self.flops = sum(s.flops for s in self.steps)
+        self.multiply_adds = sum(s.multiply_adds for s in self.steps)
+        by_key = lowering.inputs
+        self.input_bytes = sum(_elements(shapes, shape) * self.itemsize
+                               for key, shape in _shapes_of(shapes, by_key) if shape is not None)
         self.bytes_allocated, self.peaks = memory(self.steps)
         self._compiled = None
 
@@ -558,6 +601,18 @@ class Plan:
         return self._compiled(**inputs)
 
 
+def _elements(shapes: Shapes, shape):
+    r, c = find(shape[0]).value, find(shape[1]).value
+    if type(r) is int and type(c) is int:
+        return r * c
+    return mul(shapes.count(shape[0]), shapes.count(shape[1]))
+
+
+def _shapes_of(shapes: Shapes, names: dict):
+    for key, name in names.items():
+        yield key, shapes.names.get(name)
+
+
 def _is_parameter(name: Name, params: tuple) -> bool:
     if name.letter in ("W", "b"):
         return True
@@ -577,35 +632,52 @@ def memory(steps: list[Step]):
     list of candidates that no other dominates.
     """
     alive: dict[Temp, object] = {}           # buffer -> bytes
-    owner: dict[Name, Temp | None] = {}      # name -> the buffer it refers to (None: an input)
+    owner: dict[tuple, Temp | None] = {}     # (letter, sub) of a name -> its buffer (None: input)
+    owned: dict[Temp, int] = {}              # buffer -> how many names refer to it
+    live = 0                                 # sum of alive, kept as it changes
     peaks = []
     total = 0
     statement = None
+
+    def free(t: Temp) -> None:
+        nonlocal live
+        if t in alive and t not in owned:
+            live = live - alive.pop(t)
+
+    def rebind(name: Name, ref) -> None:
+        key = (name.letter, name.sub)
+        old = owner.get(key)
+        if old is ref:
+            return
+        owner[key] = ref
+        if ref is not None:
+            owned[ref] = owned.get(ref, 0) + 1
+        if old is not None:
+            owned[old] -= 1
+            if not owned[old]:
+                del owned[old]
+                free(old)
+
     for step in steps:
         if step.statement is not statement:  # temporaries never outlive their statement
             statement = step.statement
-            owned = set(owner.values())
             for t in [t for t in alive if t not in owned]:
-                del alive[t]
-        peaks.append(add(*alive.values(), step.allocates, step.scratch))
-        total = add(total, step.allocates, step.scratch)
+                free(t)
+        allocates, scratch = step.allocates, step.scratch
+        peaks.append(live + allocates + scratch)
+        total = total + allocates + scratch
         target = step.target
-        if step.allocates and isinstance(target, Temp):
-            alive[target] = step.allocates
+        if allocates and type(target) is Temp:
+            alive[target] = allocates
+            live = live + allocates
         if step.op == "bind":
             o = step.operands[0]
-            _rebind(owner, alive, target, o.ref if o.kind == TEMP else owner.get(o.ref))
+            ref = o.ref if o.kind == TEMP else owner.get((o.ref.letter, o.ref.sub))
+            rebind(target, ref)
             continue
         for o in step.operands:
-            if o.kind == TEMP and o.ref is not target and o.ref not in owner.values():
-                alive.pop(o.ref, None)
-        if isinstance(target, Temp) and target.bound is not None:
-            _rebind(owner, alive, target.bound, target)
+            if o.kind == TEMP and o.ref is not target:
+                free(o.ref)
+        if type(target) is Temp and target.bound is not None:
+            rebind(target.bound, target)
     return total, maximum(peaks) if peaks else [0]
-
-
-def _rebind(owner, alive, name: Name, ref) -> None:
-    old = owner.get(name)
-    owner[name] = ref
-    if old is not None and old is not ref and old not in owner.values():
-        alive.pop(old, None)

@@ -25,7 +25,7 @@ class Poly:
     __slots__ = ("terms",)
 
     def __init__(self, terms: dict):
-        self.terms = {m: c for m, c in terms.items() if c}
+        self.terms = terms if all(terms.values()) else {m: c for m, c in terms.items() if c}
 
     @staticmethod
     def symbol(name: str) -> "Poly":
@@ -143,7 +143,7 @@ def _as_poly(x) -> Poly:
 def maximum(values) -> list:
     """The values that no other value dominates: one for integers, possibly several for
     polynomials whose order depends on the symbols (``max(b·h, 1000)``)."""
-    values = list(values)
+    values = list(dict.fromkeys(values))       # many steps peak alike: compare each once
     if all(isinstance(v, int) for v in values):
         return [max(values)] if values else [0]
     kept: list = []

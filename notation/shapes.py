@@ -41,19 +41,12 @@ SHAPE_RULES = {"sum": "rows"}
 
 
 class Origin:
-    """Where a dimension's value was written (``var``: the dimension it was written for)."""
+    """Where a dimension's value was written."""
 
-    __slots__ = ("kind", "span", "detail", "var")
+    __slots__ = ("kind", "span", "detail")
 
     def __init__(self, kind: str, span: Span | None = None, detail: str = ""):
         self.kind, self.span, self.detail = kind, span, detail
-        self.var: Var | None = None
-
-    def at(self, var: "Var") -> "Origin":
-        """This origin, written for one dimension (each dimension keeps its own copy)."""
-        o = Origin(self.kind, self.span, self.detail)
-        o.var = var
-        return o
 
     def text(self, source: str) -> str:
         if self.kind == DECLARED:
@@ -73,24 +66,23 @@ PRODUCT, ELEMENTWISE, ASSIGNMENT, UPDATE, CONVENTION, DELTA = (
     "product", "elementwise", "assignment", "update", "convention", "delta")
 
 
-class Reason:
-    """Why two dimensions are the same: the operation (or the convention) that tied them."""
-
-    __slots__ = ("kind", "node", "name")
-
-    def __init__(self, kind: str, node=None, name: Name | None = None):
-        self.kind, self.node, self.name = kind, node, name
+def Reason(kind: str, node=None, name: Name | None = None) -> tuple:
+    """Why two dimensions are the same: (kind, the operation, the name of a convention).
+    A plain tuple: inference makes one for every operation."""
+    return (kind, node, name)
 
 
 class Var:
-    """One dimension: a union-find node. Only a root's ``value`` and ``origin`` count."""
+    """One dimension: a union-find node. Only a root's ``value`` and ``origin`` count;
+    ``own`` is the origin written for this very dimension (its name's declaration)."""
 
-    __slots__ = ("parent", "value", "origin", "name", "axis")
+    __slots__ = ("parent", "value", "origin", "own", "name", "axis")
 
     def __init__(self, name: Name | None, axis: int):
         self.parent = self
         self.value: DimValue | None = None
         self.origin: Origin | None = None
+        self.own: Origin | None = None
         self.name, self.axis = name, axis     # the name this is a dimension of: rows 0, cols 1
 
 
@@ -129,14 +121,16 @@ class Shapes:
         self.declared: dict[Name, tuple[Origin, tuple]] = {}
         self.nodes: dict[int, Shape] = {}      # id(expression node) -> shape
         self.layers: dict[int, int] = {}       # id(node) -> k, for the value "layer k" (convention)
-        self.edges: list[tuple[Var, Var, Reason]] = []
+        self.edges: list[tuple[Var, Var, tuple]] = []
         self.hidden: dict[Name, Shape] = {}    # l_k that only the convention mentions
         self._symbols: dict[Var, str] | None = None
         self._adjacent: dict | None = None
+        self._polys: dict = {}
 
     # -- unification
-    def unify(self, a: Var, b: Var, reason: Reason) -> None:
-        ra, rb = find(a), find(b)
+    def unify(self, a: Var, b: Var, reason: tuple) -> None:
+        ra = a if a.parent is a else find(a)
+        rb = b if b.parent is b else find(b)
         if ra is rb:
             return
         if ra.value is not None and rb.value is not None and ra.value != rb.value:
@@ -152,7 +146,8 @@ class Shapes:
         if r.value is not None and r.value != value:
             raise Conflict(v, None)
         if r.value is None:
-            r.value, r.origin = value, origin.at(v)
+            r.value, r.origin = value, origin
+            v.own = origin
             self._symbols = None
 
     # -- reading
@@ -177,8 +172,11 @@ class Shapes:
         d = self.dim(v)
         if isinstance(d, int):
             return d
-        from .polynomial import Poly
-        return Poly.symbol(d)
+        poly = self._polys.get(d)
+        if poly is None:
+            from .polynomial import Poly
+            poly = self._polys[d] = Poly.symbol(d)
+        return poly
 
     def same(self, a: Var, b: Var) -> bool:
         ra, rb = find(a), find(b)
@@ -217,8 +215,7 @@ class Shapes:
         if r.value is None or r.origin is None:
             return "not determined"
         path = self._path(v)
-        holder = path[-1][0] if path else r.origin.var or r
-        origin = _own_origin(holder) or r.origin
+        origin = (path[-1][0].own if path else None) or r.origin
         return origin.text(self.source)
 
     def explain(self, v: Var) -> str:
@@ -241,7 +238,7 @@ class Shapes:
         return (f"{self.describe_var(holder)} ({origin.text(self.source)}), "
                 f"by {self.reason_text(path[0][1])}")
 
-    def _path(self, v: Var) -> list[tuple[Var, Reason]]:
+    def _path(self, v: Var) -> list[tuple[Var, tuple]]:
         """Breadth-first from ``v`` along unification edges to the nearest dimension whose
         value was written for it; [(next dimension, reason), …], empty if there is none."""
         if self._adjacent is None:
@@ -279,13 +276,14 @@ class Shapes:
             return f"the units of {name}"
         return f"the {('rows', 'columns')[v.axis]} of {name}"
 
-    def reason_text(self, reason: Reason) -> str:
-        if reason.kind == CONVENTION:
-            k = reason.name.sub
-            return f"the book's convention {_text(reason.name)} : n{k}×n{int(k) + 1}"
-        if reason.kind == DELTA:
-            return f"the book's convention that {_text(reason.name)} has the shape of l{reason.name.sub}"
-        return f"{describe(reason.node, self)}{self.at_line(reason.node)}"
+    def reason_text(self, reason: tuple) -> str:
+        kind, node, name = reason
+        if kind == CONVENTION:
+            k = name.sub
+            return f"the book's convention {_text(name)} : n{k}×n{int(k) + 1}"
+        if kind == DELTA:
+            return f"the book's convention that {_text(name)} has the shape of l{name.sub}"
+        return f"{describe(node, self)}{self.at_line(node)}"
 
     def at_line(self, node) -> str:
         if node is None or node.span is None or not self.source:
@@ -295,8 +293,7 @@ class Shapes:
 
 def _own_origin(v: Var) -> Origin | None:
     """The origin written for this very dimension (a declaration of its name), if any."""
-    o = v.origin
-    return o if o is not None and o.var is v else None
+    return v.own
 
 
 def symbol_text(name: Name) -> str:
@@ -375,7 +372,7 @@ class ShapeOptions:
         # Without --batch, layers given by their units alone take the batch the program
         # declares for its layers, if it declares one, else 1 (one example, as in the book).
         self.batch_given = batch_given
-        self.from_batch = from_batch              # names whose rows are the batch
+        self.from_batch = from_batch              # (letter, sub) of names whose rows are the batch
 
 
 def options(sizes: str | None = None, dims: str | None = None,
@@ -400,7 +397,7 @@ def options(sizes: str | None = None, dims: str | None = None,
 
     for decl in from_options(sizes=sizes, batch=batch) if sizes else ():
         out[decl.target] = (decl, origins("--sizes"))
-        from_batch.add(decl.target)
+        from_batch.add((decl.target.letter, decl.target.sub))
     for part in (dims.split(",") if dims else ()):
         (decl,) = from_options(dims=part, batch=batch)
         single = "x" not in part.partition("=")[2] and "×" not in part
@@ -412,7 +409,7 @@ def options(sizes: str | None = None, dims: str | None = None,
             decl = Declare(decl.target, (1, decl.dims[1]))
             single = False
         out[decl.target] = (decl, origins("--dims", single))
-        (from_batch.add if single else from_batch.discard)(decl.target)
+        (from_batch.add if single else from_batch.discard)((decl.target.letter, decl.target.sub))
     batch_dim: DimValue = 1
     if batch:
         batch_dim = from_options(sizes="1", batch=batch)[0].dims[0]
@@ -466,15 +463,20 @@ class _Inference:
         self.program = program
         self.opts = opts
         self.convention = convention
-        self.scalar_decl: dict[Name, bool] = {}
+        # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
+        # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
+        self.scalar_decl: dict[tuple, bool] = {}
         for s in program.statements:
             if isinstance(s, Declare):
-                self.scalar_decl.setdefault(s.target, not s.dims)
+                self.scalar_decl.setdefault((s.target.letter, s.target.sub), not s.dims)
         for d, _ in opts.declarations:
-            self.scalar_decl.setdefault(d.target, not d.dims)
+            self.scalar_decl.setdefault((d.target.letter, d.target.sub), not d.dims)
         self.mentioned = _mentioned_names(program)
-        self.listed = set(self.mentioned) | {s.target for s in program.statements
-                                             if isinstance(s, Declare)}
+        self.listed = {(n.letter, n.sub) for n in self.mentioned} | {
+            (s.target.letter, s.target.sub) for s in program.statements if isinstance(s, Declare)}
+        self.cache: dict[tuple, Shape] = {}
+        self.hidden: set[tuple] = set()
+        self.declared_keys: set[tuple] = set()
 
     def run(self) -> Shapes:
         try:
@@ -486,31 +488,37 @@ class _Inference:
         except NotationShapeError as e:
             raise e.with_source(self.program.source) from None
         names = self.shapes.names
-        order = {name: i for i, name in enumerate(self.mentioned)}
-        self.shapes.names = dict(sorted(names.items(), key=lambda kv: order.get(kv[0], len(order))))
+        ordered = {n: names[n] for n in self.mentioned if n in names}
+        if len(ordered) != len(names):
+            ordered.update(names)
+        self.shapes.names = ordered
         return self.shapes
 
     # -- names
     def shape_of(self, name: Name, listed: bool = True) -> Shape:
-        names = self.shapes.names
-        if name in names:
-            return names[name]
-        hidden = self.shapes.hidden
-        if name in hidden:
-            if not listed:
-                return hidden[name]
-            names[name] = shape = hidden.pop(name)     # mentioned after all
+        key = (name.letter, name.sub)
+        cache = self.cache
+        if key in cache:
+            shape = cache[key]
+            if listed and key in self.hidden:              # mentioned after all
+                self.hidden.discard(key)
+                self.shapes.names[name] = self.shapes.hidden.pop(name)
             return shape
-        scalar = self.scalar_decl.get(name)
+        scalar = self.scalar_decl.get(key)
         if scalar is None:
             scalar = kind_by_letter(name) is Kind.SCALAR
         if scalar:
             shape = None
         else:
             shape = (Var(name, 0), Var(name, 1))
-            if kind_by_letter(name) is Kind.BIAS and name not in self.scalar_decl:
+            if kind_by_letter(name) is Kind.BIAS and key not in self.scalar_decl:
                 self.shapes.fix(shape[0], 1, Origin(BIAS))
-        (names if listed else hidden)[name] = shape
+        cache[key] = shape
+        if listed:
+            self.shapes.names[name] = shape
+        else:
+            self.shapes.hidden[name] = shape
+            self.hidden.add(key)
         return shape
 
     # -- 1. declarations
@@ -519,7 +527,7 @@ class _Inference:
         for s in self.program.statements:
             if isinstance(s, Declare):
                 dims = self._dims(s, self.opts.batch)
-                if s.target in shapes.declared:
+                if (s.target.letter, s.target.sub) in self.declared_keys:
                     first_origin, first_dims = shapes.declared[s.target]
                     if first_dims != dims:
                         raise NotationShapeError(
@@ -531,19 +539,22 @@ class _Inference:
                     continue
                 origin = Origin(DECLARED, s.span)
                 shapes.declared[s.target] = (origin, dims)
+                self.declared_keys.add((s.target.letter, s.target.sub))
                 self._apply(s.target, dims, (origin, origin))
         batch = self._program_batch()
         for decl, origins in self.opts.declarations:
-            if batch is not None and decl.target in self.opts.from_batch:
+            key = (decl.target.letter, decl.target.sub)
+            if batch is not None and key in self.opts.from_batch:
                 decl = Declare(decl.target, (batch[0], decl.dims[1]))
                 origins = (batch[1], origins[1])
             dims = self._dims(decl, self.opts.batch)
-            if decl.target in shapes.declared:
+            if key in self.declared_keys:
                 first_origin, first_dims = shapes.declared[decl.target]
                 if first_dims != dims:
                     raise self._disagree(decl.target, first_origin, first_dims, origins[-1], dims)
                 continue
             shapes.declared[decl.target] = (origins[-1], dims)
+            self.declared_keys.add(key)
             self._apply(decl.target, dims, origins)
 
     def _program_batch(self):
@@ -590,38 +601,46 @@ class _Inference:
         return (1 if kind is Kind.BIAS else batch, dims[0])
 
     def _apply(self, name: Name, dims: tuple, origins: tuple) -> None:
-        shape = self.shape_of(name, listed=name in self.listed)
+        shape = self.shape_of(name, listed=(name.letter, name.sub) in self.listed)
         if shape is None:
             return
         for v, d, origin in zip(shape, dims, origins):
             r = find(v)
-            r.value, r.origin = d, origin.at(v)
+            r.value, r.origin = d, origin
+            v.own = origin
         self.shapes._symbols = None
 
     # -- 3. the book's convention
     def _convention(self) -> None:
         shapes = self.shapes
         for name in self.mentioned:
-            if not name.sub.isdigit() or name in shapes.declared:
+            if name.letter not in ("W", "δ") or not name.sub.isdigit() \
+                    or (name.letter, name.sub) in self.declared_keys:
                 continue
             shape = self.shape_of(name)
             if shape is None:
                 continue
             k = int(name.sub)
             if name.letter == "W":
-                here = self.shape_of(Name("l", str(k)), listed=False)
-                there = self.shape_of(Name("l", str(k + 1)), listed=False)
+                here = self._layer(str(k))
+                there = self._layer(str(k + 1))
                 reason = Reason(CONVENTION, name=name)
                 if here is not None:
                     shapes.unify(shape[0], here[1], reason)
                 if there is not None:
                     shapes.unify(shape[1], there[1], reason)
             elif name.letter == "δ":
-                layer = self.shape_of(Name("l", name.sub), listed=False)
+                layer = self._layer(name.sub)
                 if layer is not None:
                     reason = Reason(DELTA, name=name)
                     shapes.unify(shape[0], layer[0], reason)
                     shapes.unify(shape[1], layer[1], reason)
+
+    def _layer(self, sub: str) -> Shape:
+        key = ("l", sub)
+        if key in self.cache:
+            return self.cache[key]
+        return self.shape_of(Name("l", sub), listed=False)
 
     # -- 4. operations
     def _statement(self, s) -> None:
@@ -720,7 +739,7 @@ def _first_mention(program: Program, name: Name):
 
 
 def _mentioned_names(program: Program) -> list[Name]:
-    seen: dict[Name, None] = {}
+    seen: dict[tuple, Name] = {}
     for s in program.statements:
         if isinstance(s, Declare):
             continue
@@ -729,7 +748,7 @@ def _mentioned_names(program: Program) -> list[Name]:
             node = stack.pop()
             t = type(node)
             if t is Name:
-                seen.setdefault(node)
+                seen.setdefault((node.letter, node.sub), node)
             elif t is Call:
                 stack.append(node.arg)
             elif t is Transpose or t is Negate:
@@ -738,8 +757,8 @@ def _mentioned_names(program: Program) -> list[Name]:
                 stack.append(node.right)
                 stack.append(node.left)
         if isinstance(s, (Assign, Update)):
-            seen.setdefault(s.target)
-    return list(seen)
+            seen.setdefault((s.target.letter, s.target.sub), s.target)
+    return list(seen.values())
 
 
 # --------------------------------------------------------------------------- the rules

@@ -1,0 +1,61 @@
+"""``notation run PROGRAM --inputs FILE.npz``: the inputs read, the values printed.
+
+An input may be stored under its notation name (``l0``, ``W0``, ``δ2``, ``W_out``) or under
+its identifier in either naming scheme (``layer_0``, ``weights_0_1``, ``delta_2``); arrays the
+program does not read are ignored. A 0-d array is a scalar.
+"""
+
+from __future__ import annotations
+
+
+def aliases(name) -> list[str]:
+    """Every key an input may be stored under: ``['W0', 'weights_0_1']``."""
+    from .emit.algebra import algebra
+    from .naming import BOOK, PLAIN
+    from .shapes import symbol_text
+    out: list[str] = []
+    for key in (symbol_text(name), algebra(name), BOOK.python(name), PLAIN.python(name)):
+        if key not in out:
+            out.append(key)
+    return out
+
+
+def load_inputs(path: str, names, usage_error) -> dict:
+    """``{keyword: array}`` for the compiled function's inputs ``names``, from an .npz file."""
+    import zipfile
+
+    import numpy as np
+    from .compile import keyword
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            stored = {k: data[k] for k in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise usage_error(f"cannot read {path} as an .npz file of arrays: {e}") from None
+    out, missing = {}, []
+    for name in names:
+        k = keyword(name)
+        found = next((a for a in aliases(name) if a in stored), None)
+        if found is None:
+            missing.append(" or ".join(aliases(name)))
+            continue
+        value = stored[found]
+        out[k] = value.item() if value.ndim == 0 else value
+    if missing:
+        raise usage_error(f"{path} has no array for {', '.join(missing)}"
+                          f" (it has {', '.join(sorted(stored)) or 'nothing'})")
+    return out
+
+
+def show_values(values: dict) -> str:
+    """Each assigned value under its name and shape."""
+    import numpy as np
+    blocks = []
+    for key, value in values.items():
+        shape = getattr(value, "shape", ())
+        if shape == ():
+            blocks.append(f"{key} = {value}")
+            continue
+        head = f"{key} : {'×'.join(str(d) for d in shape)}"
+        body = np.array2string(np.asarray(value), max_line_width=100, threshold=400)
+        blocks.append(head + "\n" + "\n".join("  " + line for line in body.splitlines()))
+    return "\n".join(blocks) if blocks else "(the program assigns nothing)"
