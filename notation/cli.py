@@ -86,11 +86,52 @@ def cmd_algebra(args) -> str:
     return _parse(args).algebra(ascii=args.ascii)
 
 
+def _shape_options(args):
+    from .declarations import OptionError
+    from .shapes import options
+    try:
+        return options(args.sizes, args.dims, args.batch)
+    except OptionError as e:
+        raise UsageError(str(e))
+
+
+def _plan(args, program=None):
+    from .plan import build
+    program = program if program is not None else _parse(args)
+    return build(program, _shape_options(args), convention=not args.no_convention,
+                 optimize=getattr(args, "optimize", False), dtype=getattr(args, "dtype", "float64"))
+
+
 def cmd_check(args) -> str:
+    """Read the program and check its shapes: ``ok`` and each name's shape, or the error."""
+    from .emit.algebra import algebra
+    from .shapes import infer
     program = _parse(args)
-    _declarations(args)
+    shapes = infer(program, _shape_options(args), convention=not args.no_convention)
     n = len(program.statements)
-    return f"ok: {n} statement{'s' if n != 1 else ''} read"
+    lines = [f"ok: {n} statement{'s' if n != 1 else ''} read, and the shapes agree"]
+    for name, shape in shapes.names.items():
+        how = "declared" if name in shapes.declared else "inferred"
+        lines.append(f"  {algebra(name)} : {shapes.text(shape)}  ({how})")
+    unknown = shapes.unknowns()
+    if unknown:
+        lines.append("not determined: " + ", ".join(f"{s} ({what})" for s, what in unknown))
+    return "\n".join(lines)
+
+
+def cmd_plan(args) -> str:
+    plan = _plan(args)
+    return plan.json() if args.json else plan.text()
+
+
+def cmd_run(args) -> str:
+    """Compile the program, run it on the arrays of an .npz file, print what it assigns."""
+    from .run import load_inputs, show_values
+    program = _parse(args)
+    f = program.compile(style=args.style, sizes=args.sizes, dims=args.dims, batch=args.batch,
+                        convention=not args.no_convention, optimize=args.optimize)
+    inputs = load_inputs(args.inputs, f.plan.inputs, UsageError)
+    return show_values(f(**inputs))
 
 
 def cmd_show(args) -> str:
@@ -104,6 +145,7 @@ def cmd_show(args) -> str:
     if decls:
         sections.append(("declared by the options", "\n".join(algebra(d, ascii=args.ascii)
                                                              for d in decls)))
+    sections.append(("plan", _plan(args, program).summary()))
     return "\n\n".join(f"{title}\n" + "\n".join("  " + line for line in body.splitlines())
                        for title, body in sections)
 
@@ -177,6 +219,8 @@ def _add_shapes(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sizes", help="units of l0, l1, l2, … in order, e.g. 3,4,1")
     p.add_argument("--dims", help="units of named layers, e.g. l0=3,l1=4 (or W0=3x4)")
     p.add_argument("--batch", help="the batch dimension, a number or a symbol such as b")
+    p.add_argument("--no-convention", action="store_true",
+                   help="do not assume the book's W_k : n_k × n_{k+1} (W_k joins l_k to l_k+1)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,6 +249,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(p, output=False)
     _add_shapes(p)
     p.set_defaults(run=cmd_check, output=None)
+
+    p = sub.add_parser("plan", help="the shape-checked execution plan: steps, FLOPs, memory")
+    _add_input(p)
+    _add_shapes(p)
+    p.add_argument("--optimize", action="store_true",
+                   help="compute each chain of products in its cheapest order")
+    p.add_argument("--json", action="store_true", help="the plan as JSON")
+    p.add_argument("--dtype", default="float64", choices=["float64", "float32", "float16"],
+                   help="the element type the bytes are counted for (default float64)")
+    p.set_defaults(run=cmd_plan)
+
+    p = sub.add_parser("run", help="run the program on the arrays of an .npz file")
+    _add_input(p)
+    _add_shapes(p)
+    p.add_argument("--inputs", required=True, metavar="FILE.npz",
+                   help="the inputs, keyed by notation name (l0, W0) or identifier (layer_0)")
+    p.add_argument("--style", default="plan", choices=["plan", "book", "matmul"],
+                   help="the NumPy style to run (default plan)")
+    p.add_argument("--optimize", action="store_true",
+                   help="compute each chain of products in its cheapest order")
+    p.set_defaults(run=cmd_run)
 
     p = sub.add_parser("numpy", help="the NumPy code, as the book writes it")
     _add_input(p)
