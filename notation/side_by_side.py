@@ -33,10 +33,40 @@ class Views:
 
     def picture(self):
         from .emit.diagram import picture
+        forward = forward_part(self.program)
+        if forward is None:
+            return None
         try:
-            return picture(self.program, self.shape_lookup)
+            return picture(forward, self.shape_lookup)
         except NotationError:
-            return None      # not a forward pass (a bare expression, updates only)
+            return None
+
+
+def forward_part(program: Program) -> Program | None:
+    """The forward pass in a program: what the book draws. A training step's deltas and
+    updates are left out (they run backwards through the same picture)."""
+    from .kinds import Kind, kind_by_letter
+    from .layers import names_in
+    from .nodes import Assign, Call, Declare
+
+    def derivative_in(expr) -> bool:
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Call) and node.derivative:
+                return True
+            stack.extend(getattr(node, f) for f in ("left", "right", "operand", "arg")
+                         if hasattr(node, f))
+        return False
+
+    kept = [s for s in program.statements
+            if isinstance(s, Declare)
+            or (isinstance(s, Assign) and kind_by_letter(s.target) is not Kind.DELTA
+                and not derivative_in(s.value)
+                and not any(kind_by_letter(n) is Kind.DELTA for n in names_in(s.value)))]
+    if not any(isinstance(s, Assign) for s in kept):
+        return None
+    return Program(tuple(kept), source=program.source)
 
 
 def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True) -> Views:
@@ -49,7 +79,7 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
         error = e
     try:
         from .layers import split_layers
-        declarations, forward = split_layers(program)
+        declarations, forward = split_layers(forward_part(program) or program)
         split = Program(tuple(declarations) + tuple(forward), source=program.source)
         split_plan = split.plan(sizes=sizes, dims=dims, batch=batch, convention=convention)
         for k, v in split_plan.to_dict()["shapes"].items():
