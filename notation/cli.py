@@ -203,6 +203,8 @@ BACKWARD_VIEWS = {
     "algebra": lambda program, args: program.algebra(),
     "numpy": lambda program, args: program.numpy(),
     "latex": lambda program, args: program.latex(),
+    "plan": lambda program, args: program.plan(sizes=args.sizes, dims=args.dims,
+                                               batch=args.batch).text(),
 }
 
 
@@ -304,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", default="α", help="the learning rate, a name or a number (default α)")
     p.add_argument("--target", default="y", help="the target the output is compared with (y)")
     p.add_argument("--params", help="what is trained besides W… and b…, e.g. E,W")
+    _add_shapes(p)
     p.set_defaults(run=cmd_backward)
     return parser
 
