@@ -10,7 +10,7 @@ file (article, amsmath, amssymb) that pdflatex compiles.
 What is printed parses back to the same tree (SPEC §1), so where the plain spelling would
 read otherwise, the view says it otherwise: ``x \\cdot 2`` (not ``x 2``, which looks like
 x²), ``\\sigma \\cdot \\left(…\\right)`` (``\\sigma\\left(`` is the sigmoid),
-``{x^{\\top}}^{\\top}`` (a double superscript is an error in TeX).
+``x^{\\top}\\,^{\\top}`` (a double superscript is an error in TeX).
 """
 
 from __future__ import annotations
@@ -107,13 +107,13 @@ class LatexEmitter(Emitter):
         return f"{fn.latex}{prime}{LEFT}{self.emit(node.arg)}{RIGHT}"
 
     def emit_Transpose(self, node: Transpose) -> str:
-        # xᵀᵀ… is a chain the parser does not bound: count it instead of recursing. Each
-        # further ᵀ braces what it applies to, since x^{\top}^{\top} is a TeX error.
+        # xᵀᵀ… is a chain the parser does not bound: count it instead of recursing. TeX
+        # refuses a double superscript (x^{\top}^{\top}); a thin space gives each further ⊤
+        # an empty base of its own, flat, where braces would nest past TeX's 255 groups.
         count = 0
         while isinstance(node, Transpose):
             count, inner, node = count + 1, node, node.operand
-        base = self.operand(inner, node)
-        return "{" * (count - 1) + base + TRANSPOSE + ("}" + TRANSPOSE) * (count - 1)
+        return self.operand(inner, node) + TRANSPOSE + (r"\," + TRANSPOSE) * (count - 1)
 
     def emit_Negate(self, node: Negate) -> str:
         return "-" + self.operand(node, node.operand)
