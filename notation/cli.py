@@ -58,6 +58,15 @@ def write_output(text: str, path: str | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        # mkstemp makes the file private (0600); give it the mode any new file would get,
+        # or keep the mode of the file it replaces.
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -134,20 +143,75 @@ def cmd_run(args) -> str:
     return show_values(f(**inputs))
 
 
+SHOW_WIDTH = 100
+
+
+def _colour(stream) -> bool:
+    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return (hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
+            and os.environ.get("TERM") != "dumb")
+
+
+def _fit(line: str, width: int) -> list[str]:
+    """A line cut into pieces of at most ``width`` columns, continuations marked with ↪."""
+    if len(line) <= width:
+        return [line]
+    pieces = [line[:width]]
+    rest = line[width:]
+    while rest:
+        pieces.append("↪ " + rest[:width - 2])
+        rest = rest[width - 2:]
+    return pieces
+
+
 def cmd_show(args) -> str:
-    """Every view built so far, one after another."""
-    from .emit.algebra import algebra
+    """Algebra, NumPy, LaTeX, the plan's summary and the diagram, one under another."""
+    from .side_by_side import html_page, views
     program = _parse(args)
-    decls = _declarations(args)
+    _declarations(args)
+    options = dict(sizes=args.sizes, dims=args.dims, batch=args.batch,
+                   convention=not args.no_convention)
+    if args.html:
+        v = views(program, **options)
+        if v.plan_error is not None:
+            raise v.plan_error
+        return html_page(program, **options)
+    v = views(program, **options)
+    if v.plan_error is not None:
+        raise v.plan_error          # a shape error is an error of show too (exit 1)
+    from .emit.diagram import text as diagram_text
+    pic = v.picture()
     sections = [("algebra", program.algebra(ascii=args.ascii)),
-                ("numpy", program.numpy()),
-                ("latex", program.latex())]
-    if decls:
-        sections.append(("declared by the options", "\n".join(algebra(d, ascii=args.ascii)
-                                                             for d in decls)))
-    sections.append(("plan", _plan(args, program).summary()))
-    return "\n\n".join(f"{title}\n" + "\n".join("  " + line for line in body.splitlines())
-                       for title, body in sections)
+                ("NumPy", program.numpy()),
+                ("LaTeX", program.latex()),
+                ("plan", v.plan.summary())]
+    if pic is not None:
+        sections.append(("diagram", diagram_text(pic)))
+    colour = args.output is None and _colour(sys.stdout)
+    out = []
+    for title, body in sections:
+        rule = f"── {title} " + "─" * max(0, SHOW_WIDTH - len(title) - 4)
+        out.append(f"\033[1;36m{rule}\033[0m" if colour else rule)
+        for line in body.splitlines():
+            out.extend(("  " + piece).rstrip() for piece in _fit(line, SHOW_WIDTH - 2))
+    return "\n".join(out)
+
+
+def cmd_diagram(args) -> str:
+    """The book's picture: text for a terminal, or SVG (--svg, or -o FILE.svg)."""
+    from .emit.diagram import svg, text
+    from .side_by_side import views
+    program = _parse(args)
+    v = views(program, sizes=args.sizes, dims=args.dims, batch=args.batch,
+              convention=not args.no_convention)
+    pic = v.picture()
+    if pic is None:
+        from .errors import NotationTranslationError
+        raise NotationTranslationError(
+            "there is no forward pass to draw: the diagram draws assignments such as "
+            "l2 = relu(l0W0)W1")
+    as_svg = args.svg or (args.output or "").lower().endswith(".svg")
+    return svg(pic) if as_svg else text(pic)
 
 
 def cmd_numpy(args) -> str:
@@ -239,7 +303,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input(p)
     _add_shapes(p)
     p.add_argument("--ascii", action="store_true", help="ASCII spellings in the algebra")
+    p.add_argument("--html", action="store_true",
+                   help="one self-contained HTML page with every view (use with -o page.html)")
     p.set_defaults(run=cmd_show)
+
+    p = sub.add_parser("diagram", help="the book's picture of the network (text, or SVG)")
+    _add_input(p)
+    _add_shapes(p)
+    p.add_argument("--svg", action="store_true", help="SVG instead of text (implied by -o *.svg)")
+    p.set_defaults(run=cmd_diagram)
 
     p = sub.add_parser("algebra", help="the canonical algebra")
     _add_input(p)

@@ -152,3 +152,73 @@ def test_backward_refusals_exit_1():
     assert r.returncode == 1
     assert r.stderr.startswith("error: a softmax output is trained with the cross-entropy loss")
     assert "--loss cross_entropy" in r.stderr
+
+
+def test_output_file_gets_ordinary_permissions(tmp_path):
+    out = tmp_path / "out.txt"
+    r = run("algebra", BOOK, "-o", str(out))
+    assert r.returncode == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    out.chmod(0o640)
+    assert run("algebra", BOOK, "-o", str(out)).returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_show_fits_in_100_columns_without_colour_when_piped():
+    long = "l1 = relu(l0W0 + b0) ⊙ M1; l2 = softmax(l1W1 + b1); " \
+           "l3 = l2W2 + l2W3 + l2W4 + l2W5 + l2W6 + l2W7 + l2W8 + l2W9 + l2W10 + l2W11"
+    r = run("show", long, "--sizes", "784,40,10,10", "--batch", "b")
+    assert r.returncode == 0, r.stderr
+    assert "\x1b[" not in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= 100
+    for title in ("algebra", "NumPy", "LaTeX", "plan", "diagram"):
+        assert f"── {title} ─" in r.stdout
+
+
+def test_show_is_coloured_on_a_terminal_unless_no_color(tmp_path):
+    import pty
+    code = ("import sys; from notation.cli import main; "
+            "sys.exit(main(['show', 'l2 = relu(l0W0)W1', '--sizes', '3,4,1']))")
+
+    def on_a_terminal(env):
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execvpe(sys.executable, [sys.executable, "-c", code], env)
+        chunks = []
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.waitpid(pid, 0)
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["TERM"] = "xterm"
+    assert "\x1b[1;36m── algebra" in on_a_terminal(env)
+    assert "\x1b[" not in on_a_terminal({**env, "NO_COLOR": "1"})
+
+
+def test_show_html_and_diagram_svg_files(tmp_path):
+    import xml.etree.ElementTree as ET
+    page = tmp_path / "net.html"
+    r = run("show", BOOK, "--sizes", "3,4,1", "--html", "-o", str(page))
+    assert r.returncode == 0, r.stderr
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    picture = tmp_path / "net.svg"
+    r = run("diagram", BOOK, "--sizes", "3,4,1", "-o", str(picture))
+    assert r.returncode == 0, r.stderr
+    ET.parse(picture)   # well-formed
+    r = run("diagram", BOOK, "--sizes", "3,4,1")
+    assert "l1 · layer_1 · 1×4 · relu" in r.stdout
+
+
+def test_show_reports_a_shape_error_with_status_1():
+    r = run("show", "l2 = relu(l0W0)W1; W1 : 5×1", "--sizes", "3,4,1")
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.startswith("error: ")
