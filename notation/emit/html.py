@@ -34,7 +34,8 @@ body.notation { font-family: "DejaVu Sans", Arial, sans-serif; color: var(--ink)
 .notation table.plan th, .notation table.plan td { padding: 2px 8px; text-align: right;
                                                    border-bottom: 1px solid var(--line); }
 .notation table.plan th { color: var(--muted); font-weight: normal; }
-.notation table.plan td.op { text-align: left; }
+.notation table.plan td.op, .notation table.plan th.op { text-align: left; }
+.notation section.wide { grid-column: 1 / -1; }
 .notation .totals { margin-top: 8px; font-size: 13px; color: var(--muted); }
 .notation .kw { color: #8a3ab9; } .notation .num { color: #b5461f; }
 .notation .str { color: #2f7d32; } .notation .com { color: #6a737d; font-style: italic; }
@@ -120,10 +121,20 @@ def sections(program: Program, *, plan_dict: dict | None, diagram_svg: str | Non
     return out
 
 
+WIDE = {"Diagram"}    # sections given the whole width of the page
+
+
+def _sections_html(program: Program, views: dict) -> str:
+    out = []
+    for title, body in sections(program, **views):
+        attrs = " class='wide'" if title in WIDE else ""
+        out.append(f"<section{attrs}><h2>{escape(title)}</h2>{body}</section>")
+    return "".join(out)
+
+
 def fragment(program: Program, **views) -> str:
     """The side-by-side view as an HTML fragment (for Jupyter's ``_repr_html_``)."""
-    parts = "".join(f"<section><h2>{escape(title)}</h2>{body}</section>"
-                    for title, body in sections(program, **views))
+    parts = _sections_html(program, views)
     return (f"<div class='notation'><style>{CSS}</style>"
             f"<div class='grid'>{parts}</div></div>")
 
@@ -131,8 +142,7 @@ def fragment(program: Program, **views) -> str:
 def page(program: Program, **views) -> str:
     """A complete, self-contained HTML document."""
     title = escape(program.algebra().splitlines()[0])
-    parts = "".join(f"<section><h2>{escape(t)}</h2>{body}</section>"
-                    for t, body in sections(program, **views))
+    parts = _sections_html(program, views)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{title}</title><style>{CSS}</style></head>"
             f"<body class='notation'><h1>notation · <code>{title}</code></h1>"
