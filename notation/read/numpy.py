@@ -270,10 +270,10 @@ class _Reader:
                 raise self.error("a chained assignment (a = b = …) cannot be read", node,
                                  label="more than one target", hint="assign one name at a time")
             target = node.targets[0]
-            value = self.expression(node.value)
             if isinstance(target, ast.Name) and target.id == "_":
-                return ExprStatement(value, self.span(node))
-            return Assign(self.target(target), value, self.span(node))
+                return ExprStatement(self.expression(node.value), self.span(node))
+            name = self.target(target)
+            return Assign(name, self.expression(node.value), self.span(node))
         if isinstance(node, ast.AugAssign):
             return self.aug_assign(node)
         if isinstance(node, (ast.Import, ast.FunctionDef)):
@@ -317,9 +317,13 @@ class _Reader:
             known = ("layer_k, weights_k_{k+1}, layer_k_delta, alpha, or one letter with a "
                      "subscript (x, x_1, W_out)") if self.scheme.label == "book" else \
                 "one letter with a subscript (l0, W_out, delta_2)"
+            hint = f"names read back are {known}"
+            if re.fullmatch(r"weights_[0-9]+_[0-9]+", ident):
+                hint = ("weights_j_k is the matrix W_j from layer j to layer j + 1, so k must be "
+                        "j + 1; name other matrices with one letter (W_a, V_1)")
             raise self.error(f"'{ident}' is not a name of the notation", node,
                              label=f"no notation name under the {self.scheme.label} naming scheme",
-                             hint=f"names read back are {known}")
+                             hint=hint)
         return Name(found.letter, found.sub, self.span(node))
 
     # -- expressions: read bottom-up from an explicit stack, so that a long chain is not
@@ -500,8 +504,10 @@ class _Reader:
                 and self.keywords(node.keywords, axis=0):
             return [node.args[0]], lambda k: Call("sum", k[0], False, span)
         if node.keywords:
+            hint = ("np.sum(x, axis=0, keepdims=True) is the notation's sum(x), the sum over the "
+                    "batch" if self.numpy_function(func, "sum") else None)
             raise self.error("a call with keyword arguments cannot be read", node.keywords[0],
-                             label="a keyword argument")
+                             label="a keyword argument", hint=hint)
         if isinstance(func, ast.Attribute) and self.is_numpy(func.value):
             entry = NUMPY_FUNCTIONS.get(func.attr)
             if entry is None:
@@ -540,8 +546,9 @@ class _Reader:
     def arguments(self, node: ast.Call, count: int) -> None:
         if len(node.args) != count:
             what = {0: "no arguments", 1: "one argument", 2: "two arguments"}[count]
-            raise self.error(f"this call takes {what}, not {len(node.args)}", node,
-                             label=f"{len(node.args)} arguments")
+            given = len(node.args)
+            raise self.error(f"this call takes {what}, not {given}", node,
+                             label=f"{given} argument{'' if given == 1 else 's'}")
 
     # -- declarations written as comments
     def comment_declarations(self, excluded):
