@@ -29,6 +29,8 @@ from .nodes import (Add, Assign, Call, Declare, Expr, ExprStatement, Name, Negat
                     Program, Subtract, Transpose, Update)
 from .emit.numpy import BINARY, EXPRESSION_KEY, walk
 
+# Functions whose value is one row: the sum over the batch.
+ROW_REDUCTIONS = {"sum"}
 # Past this many nodes an inlined tree (a DAG, shared where statements reuse a value) is not
 # compared node by node: the numeric check decides.
 MAX_NODES = 200_000
@@ -327,7 +329,9 @@ class _Shapes:
             elif isinstance(node, Transpose):
                 s = results.pop()
                 results.append(None if s is None else (s[1], s[0]))
-            # a call or a negation keeps its operand's shape
+            elif isinstance(node, Call) and node.func in ROW_REDUCTIONS and results[-1] is not None:
+                results.append((self.dim(1), results.pop()[1]))
+            # any other call, and a negation, keeps its operand's shape
         return results.pop()
 
     def binary(self, node, left, right):
@@ -378,7 +382,13 @@ def random_inputs(programs: list[Program], trials: int = TRIALS, seed: int = 0):
     for p in programs:
         for s in p.statements:
             if isinstance(s, Declare):
-                declared[s.target] = s.dims
+                if declared.setdefault(s.target, s.dims) != s.dims:
+                    from .emit.algebra import algebra
+                    raise NotationShapeError(
+                        f"the views cannot be given consistent shapes for a numeric check: "
+                        f"{algebra(s)} contradicts "
+                        f"{algebra(Declare(s.target, declared[s.target]))}",
+                        hint="declare one shape for each name")
     shapes = _Shapes(declared)
     try:
         for p in programs:
