@@ -164,6 +164,12 @@ _SCALAR_OPS = (MatMul, Hadamard, Divide, Add, Subtract, Negate, Call)
 IN_PLACE_CALLS = {"relu", "sigmoid", "tanh", "exp", "log", "softmax"}
 IN_PLACE_DERIVATIVES = {"tanh"}
 
+# An elementwise operation that mixes a bool mask with floats (``t *= t > 0``, the book's
+# ``(x > 0) * x``), or that broadcasts an operand (a bias row, softmax's row sums), runs
+# through NumPy's ufunc buffer: min(elements, 8192) elements of the float type, allocated
+# for the operation (measured with tracemalloc in tests/test_plan.py).
+CAST_BUFFER = 8192
+
 
 class _Lowering:
     def __init__(self, shapes: Shapes, itemsize: int, optimize: bool):
@@ -176,6 +182,7 @@ class _Lowering:
         self.inputs: dict[tuple, Name] = {}     # keyed by (letter, subscript), in order
         self.outputs: dict[tuple, Name] = {}
         self.results: dict[int, Operand] = {}    # id(bare expression statement) -> its value
+        self.name_dtypes: dict[tuple, str] = {}   # names bound to masks (relu' values)
 
     # -- statements
     def statement(self, s) -> None:
@@ -202,6 +209,8 @@ class _Lowering:
                 return
             step = self._step("update", target, (value,), shape, s, s)
             step.func = s.op
+            if self._dtype(value) == BOOL or self._broadcasts(value, shape):
+                step.scratch = self._cast_buffer(self._elements(shape))
             step.flops = self._elements(shape)
             step.formula = ((shape[0], shape[1]),)
             self._add_scalar_flops(step, value)
@@ -213,6 +222,11 @@ class _Lowering:
             value.ref.bound = target
         else:
             self._step("bind", target, (value,), shape, s, s)
+        dtype = self._dtype(value)
+        if dtype == BOOL:
+            self.name_dtypes[key] = BOOL
+        else:
+            self.name_dtypes.pop(key, None)
 
     def _reads(self, expr) -> None:
         stack = [expr]
@@ -292,6 +306,22 @@ class _Lowering:
         self.temps += 1
         return Temp(self.temps, dtype, shape)
 
+    def _dtype(self, o: Operand) -> str | None:
+        if o.kind == TEMP:
+            return o.ref.dtype
+        if o.kind == NAME:
+            return self.name_dtypes.get((o.ref.letter, o.ref.sub), FLOAT)
+        return None
+
+    def _cast_buffer(self, elements):
+        if isinstance(elements, int):
+            return min(elements, CAST_BUFFER) * self.itemsize
+        return CAST_BUFFER * self.itemsize
+
+    def _broadcasts(self, o: Operand, shape) -> bool:
+        """Is an array operand spread over more rows than it has (a 1×n row)?"""
+        return o.kind != SCALAR and not self.shapes.same(o.shape[0], shape[0])
+
     def _reusable(self, o: Operand, shape) -> bool:
         if o.kind != TEMP or o.transposed or o.ref.dtype != FLOAT:
             return False
@@ -331,19 +361,29 @@ class _Lowering:
             step.flops = self._elements(o.shape)
             step.formula = ((o.shape[0], o.shape[1]),)
         elif op == "call" and func == "relu":
-            step.scratch = elements                       # the mask x > 0, one byte each
+            # the mask x > 0, one byte an element, and the buffer that casts it to floats
+            step.scratch = add(elements, self._cast_buffer(elements))
         elif op == "call" and func == "softmax":
-            step.scratch = mul(self.shapes.count(shape[0]), self.itemsize)   # the row sums
+            # the row sums, and the buffer that spreads them over the row
+            step.scratch = add(mul(self.shapes.count(shape[0]), self.itemsize),
+                               self._cast_buffer(elements))
         return Operand(TEMP, step.target, shape)
 
     def _binary(self, op, node, left: Operand, right: Operand, statement) -> Operand:
         shape = self.shapes.of(node)
+        types = [self._dtype(o) for o in (left, right)]
+        dtype = FLOAT
+        if op in ("hadamard", "add") and types == [BOOL, BOOL]:
+            dtype = BOOL                                  # NumPy's and / or of two masks
         in_place = None
-        if self._reusable(left, shape):
+        if dtype == FLOAT and self._reusable(left, shape):
             in_place = 0
-        elif self._reusable(right, shape):
+        elif dtype == FLOAT and self._reusable(right, shape):
             in_place = 1
-        step = self._elementwise_step(op, node, (left, right), shape, statement, in_place)
+        step = self._elementwise_step(op, node, (left, right), shape, statement, in_place, dtype)
+        if (dtype == FLOAT and BOOL in types) or self._broadcasts(left, shape) \
+                or self._broadcasts(right, shape):
+            step.scratch = self._cast_buffer(step.flops)
         return Operand(TEMP, step.target, shape)
 
     def _chain(self, node, factor_nodes, operands, statement) -> Operand:
@@ -353,21 +393,70 @@ class _Lowering:
             tree = chains.left_to_right(len(arrays))
         else:
             tree = _written_tree(node, [o.kind != SCALAR for o in operands])
+        written = tree
         if len(arrays) >= 3:
             nodes = [n for n, o in zip(factor_nodes, operands) if o.kind != SCALAR]
             tree = self._advise(node, arrays, nodes, tree)
+        if scalars and tree is written:
+            return self._as_written(node, operands, statement)
         result = self._products(tree, arrays, node, statement)
-        if scalars:
+        if scalars:                  # a reordered chain: every scalar scales the result
             factor = scalars[0]
             for s in scalars[1:]:
                 factor = MatMul(factor, s)
-            scalar = Operand(SCALAR, factor)
-            shape = self.shapes.of(node)
-            in_place = 0 if self._reusable(result, shape) else None
-            step = self._elementwise_step("scale", node, (result, scalar), shape, statement,
-                                          in_place)
-            result = Operand(TEMP, step.target, shape)
+            result = self._scale(result, factor, node, statement)
         return result
+
+    def _scale(self, o: Operand, factor, node, statement) -> Operand:
+        shape = o.shape
+        in_place = 0 if self._reusable(o, shape) else None
+        step = self._elementwise_step("scale", node, (o, Operand(SCALAR, factor)), shape,
+                                      statement, in_place)
+        return Operand(TEMP, step.target, shape)
+
+    def _as_written(self, node, operands: list[Operand], statement) -> Operand:
+        """A chain with scalar factors, scaled where and when the book style scales it, so
+        that the bits agree: the scalars that open a product scale its result; a scalar
+        after an array scales the product so far if another array follows, and the whole
+        result (after the opening scalars) if none does; a parenthesized product is
+        finished before it is used.
+
+        Each value on the stack is (array, opening scalars, trailing scalars).
+        """
+        leaves = iter(operands)
+        out: list = []
+        stack = [(node, False)]
+        while stack:
+            n, ready = stack.pop()
+            if type(n) is not MatMul:
+                o = next(leaves)
+                out.append((None, o.ref, []) if o.kind == SCALAR else (o, None, []))
+                continue
+            if not ready:
+                stack += [(n, True), (n.right, False), (n.left, False)]
+                continue
+            (ra, rp, rt), (la, lp, lt) = out.pop(), out.pop()
+            if la is None and ra is None:                      # scalar · scalar
+                out.append((None, MatMul(lp, rp), []))
+            elif ra is None:                                   # array · scalar
+                out.append((la, lp, lt + [rp]))
+            else:
+                ra = self._finish(ra, rp, rt, n.right, statement)   # a group on the right
+                if la is None:                                 # scalars open the product
+                    out.append((ra, lp, []))
+                else:
+                    for factor in lt:                          # scalars before this product
+                        la = self._scale(la, factor, n, statement)
+                    out.append((self._product(la, ra, n, statement), lp, []))
+        array, prefix, trailing = out[-1]
+        return self._finish(array, prefix, trailing, node, statement)
+
+    def _finish(self, array: Operand, prefix, trailing: list, node, statement) -> Operand:
+        if prefix is not None:
+            array = self._scale(array, prefix, node, statement)
+        for factor in trailing:
+            array = self._scale(array, factor, node, statement)
+        return array
 
     def _products(self, tree, arrays: list[Operand], node, statement) -> Operand:
         out: list[Operand] = []
@@ -561,7 +650,7 @@ class Plan:
         by_key = lowering.inputs
         self.input_bytes = sum(_elements(shapes, shape) * self.itemsize
                                for key, shape in _shapes_of(shapes, by_key) if shape is not None)
-        self.bytes_allocated, self.peaks = memory(self.steps)
+        self.bytes_allocated, self.peaks = memory(self.steps, self.results)
         self._compiled = None
 
     @property
@@ -622,7 +711,10 @@ def _is_parameter(name: Name, params: tuple) -> bool:
 
 # --------------------------------------------------------------------------- memory
 
-def memory(steps: list[Step]):
+_BARE = Name("_")          # the key a module returns a bare expression's value under
+
+
+def memory(steps: list[Step], results: dict | None = None):
     """(bytes allocated in all, [peak bytes live at once]) of running the steps, counting the
     memory the run allocates (not its inputs).
 
@@ -631,6 +723,7 @@ def memory(steps: list[Step]):
     alive; scratch memory lives only during its step. With symbolic shapes the peak is the
     list of candidates that no other dominates.
     """
+    results = results or {}
     alive: dict[Temp, object] = {}           # buffer -> bytes
     owner: dict[tuple, Temp | None] = {}     # (letter, sub) of a name -> its buffer (None: input)
     owned: dict[Temp, int] = {}              # buffer -> how many names refer to it
@@ -660,6 +753,10 @@ def memory(steps: list[Step]):
 
     for step in steps:
         if step.statement is not statement:  # temporaries never outlive their statement
+            if statement is not None and id(statement) in results:
+                value = results[id(statement)]       # a bare expression's value is kept as "_"
+                if value.kind == TEMP:
+                    rebind(_BARE, value.ref)
             statement = step.statement
             for t in [t for t in alive if t not in owned]:
                 free(t)

@@ -57,6 +57,7 @@ class PlanStyle(BookStyle):
         by_statement: dict[int, list] = {}
         for step in plan.steps:
             by_statement.setdefault(id(step.statement), []).append(step)
+        dead = _dead_after(plan.steps)
         lines: list[str] = []
         for s in program.statements:
             if isinstance(s, Declare):
@@ -65,6 +66,8 @@ class PlanStyle(BookStyle):
             steps = by_statement.get(id(s), [])
             for step in steps:
                 lines += self.step(step)
+                if step.index in dead:
+                    lines.append("del " + ", ".join(self.temp(t) for t in dead[step.index]))
             if module and isinstance(s, ExprStatement):
                 lines.append(self._bare(s))
         return lines
@@ -174,6 +177,35 @@ class PlanStyle(BookStyle):
         """``_ = value`` for a bare expression in a module (returned under "_")."""
         value = self.plan.results[id(s)]
         return f"{EXPRESSION_KEY} = {self.operand(value).text}"
+
+
+def _dead_after(steps) -> dict[int, list[Temp]]:
+    """Step index -> the temporaries it reads for the last time, when memory is allocated
+    after it: ``del`` frees them there, as the plan's memory count assumes (a local variable
+    would otherwise hold its array to the end of the function)."""
+    last: dict[Temp, int] = {}
+    viewed: set[Temp] = set()
+    for step in steps:
+        for o in step.operands:
+            if o.kind == TEMP:
+                last[o.ref] = step.index
+                if step.op == "bind":
+                    viewed.add(o.ref)                  # a name holds a view of it
+    allocates_after = [False] * (len(steps) + 2)
+    later = False
+    for step in reversed(steps):
+        allocates_after[step.index] = later
+        later = later or bool(step.allocates) or bool(step.scratch)
+    out: dict[int, list[Temp]] = {}
+    for step in steps:
+        if not allocates_after[step.index]:
+            continue
+        for o in step.operands:
+            t = o.ref
+            if o.kind == TEMP and t is not step.target and t.bound is None and t not in viewed \
+                    and last[t] == step.index and t not in out.get(step.index, ()):
+                out.setdefault(step.index, []).append(t)
+    return out
 
 
 def _temp_prefix(program: Program, scheme, reserved) -> str:

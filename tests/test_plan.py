@@ -1,0 +1,288 @@
+"""The plan (SPEC §4): steps with shapes, FLOPs, multiply-adds and bytes; totals; provenance;
+the plan-style NumPy code it describes, and the memory that code really allocates."""
+
+import gc
+import json
+import sys
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from notation import NotationShapeError, parse
+from notation.compile import keyword
+from notation.emit.numpy_plan import numpy_plan
+from notation.nodes import Declare, Name
+from notation.polynomial import Poly, maximum, mul
+
+sys.path.insert(0, str(Path(__file__).parent))
+import golden_files  # noqa: E402
+
+BOOK = "l2 = relu(l0W0)W1"
+
+
+# ---------------------------------------------------------------------------- SPEC §8
+
+def test_golden_plan_of_the_book_network():
+    plan = parse(BOOK).plan(sizes="3,4,1")
+    assert [plan.shapes.text(s.shape) for s in plan.steps] == ["1×4", "1×4", "1×1"]
+    assert [s.flops for s in plan.steps] == [24, 4, 8] and plan.flops == 36
+    assert plan.parameters == 16
+    assert [s.multiply_adds for s in plan.steps] == [12, 0, 4]
+    text = plan.text()
+    assert "FLOPs          24 + 4 + 8 = 36" in text
+    assert "parameters     16 (W0 3×4, W1 4×1)" in text
+    assert "  W0  3×4  inferred: 3 = the units of l0 (from --sizes), by the book's convention" in text
+    assert "  W1  4×1  inferred: 4 = the units of l1 (from --sizes)" in text
+
+
+def test_golden_plan_table():
+    assert parse(BOOK).plan(sizes="3,4,1").summary() == """\
+plan of l2 = relu(l0W0)W1  (float64; the book's convention)
+
+step  value  operation  shape  FLOPs  multiply-adds  allocates
+   1  t1     l0W0       1×4       24             12       32 B
+   2  t1     relu(t1)   1×4        4              0        0 B  in place; layer 1; 36 B scratch
+   3  l2     t1W1       1×1        8              4        8 B
+
+parameters     16 (W0 3×4, W1 4×1)
+FLOPs          24 + 4 + 8 = 36
+multiply-adds  16
+allocated      76 B
+peak memory    220 B (inputs 152 B + at most 68 B made by the run)"""
+
+
+def test_plan_as_json():
+    data = json.loads(parse(BOOK).plan(sizes="3,4,1").json())
+    assert [s["shape"] for s in data["steps"]] == [[1, 4], [1, 4], [1, 1]]
+    assert [s["flops"] for s in data["steps"]] == [24, 4, 8]
+    assert [s["in_place"] for s in data["steps"]] == [False, True, False]
+    assert data["totals"] == {"parameters": 16, "flops": 36, "multiply_adds": 16,
+                              "bytes_allocated": 76, "input_bytes": 152, "peak_bytes": 68}
+    assert data["shapes"]["W0"]["inferred"][0].startswith("the units of l0 (from --sizes)")
+    assert data["shapes"]["l0"] == {"shape": [1, 3], "declared": "from --sizes"}
+    assert data["inputs"] == ["l0", "W0", "W1"] and data["outputs"] == ["l2"]
+
+
+# ---------------------------------------------------------------------------- counting
+
+def test_flops_of_each_kind_of_step():
+    plan = parse("l0 : 5×3\nb0 : 1×4\nl1 = sigmoid(l0W0 + b0)\nd = 2l1 - l1 / 3\ns = sum(d)") \
+        .plan(W0=(3, 4))
+    by_op = {s.op: s for s in plan.steps}
+    assert by_op["matmul"].flops == 2 * 5 * 3 * 4 and by_op["matmul"].multiply_adds == 60
+    assert by_op["add"].flops == 20 and by_op["call"].flops == 20
+    scale = [s for s in plan.steps if s.op == "scale"][0]
+    assert scale.flops == 20 and not scale.in_place        # 2l1: l1 is a name, kept
+    summed = [s for s in plan.steps if s.func == "sum"][0]
+    assert summed.flops == 20 and plan.shapes.text(summed.shape) == "1×4"
+    assert summed.allocates == 4 * 8
+
+
+def test_bytes_follow_the_dtype():
+    p64 = parse(BOOK).plan(sizes="3,4,1")
+    p32 = parse(BOOK).plan(sizes="3,4,1", dtype="float32")
+    # the product's result, the relu's mask and cast buffer (4 floats), the output
+    assert p32.bytes_allocated == 16 + (4 + 16) + 4 and p64.bytes_allocated == 32 + (4 + 32) + 8
+    assert p32.input_bytes * 2 == p64.input_bytes
+    with pytest.raises(ValueError):
+        parse(BOOK).plan(dtype="int8")
+
+
+def test_parameters_are_the_weights_and_biases_unless_told():
+    plan = parse("l1 = relu(l0E + b0)\nl2 = l1W1").plan(sizes="10,4,2", E=(10, 4))
+    assert plan.parameters == 4 + 8
+    assert parse("l1 = relu(l0E + b0)\nl2 = l1W1").plan(
+        sizes="10,4,2", E=(10, 4), params="E").parameters == 40 + 4 + 8
+
+
+def test_symbolic_counts_are_polynomials():
+    plan = parse("l0 : b×784\nl1 = relu(l0W0)\nl2 = l1W1").plan(dims="l1=h,l2=10")
+    b, h = Poly.symbol("b"), Poly.symbol("h")
+    assert plan.flops == mul(1589, b, h)
+    assert plan.parameters == mul(794, h)
+    assert "FLOPs          2·b·784·h + b·h + 2·b·h·10 = 1589·b·h" in plan.text()
+    assert plan.peaks == [mul(9, b, h) + 8 * 8192, mul(8, b, h) + mul(80, b)]
+    assert json.loads(plan.json())["totals"]["flops"] == "1589·b·h"
+
+
+def test_undetermined_dimensions_are_listed():
+    text = parse(BOOK).plan().text()
+    assert "not determined (give --sizes, --dims, --batch or a declaration)" in text
+    assert "  n1  the units of l1" in text
+
+
+def test_polynomial_arithmetic():
+    b, h = Poly.symbol("b"), Poly.symbol("h")
+    assert str(mul(2, b, h, 794) + mul(b, h)) == "1589·b·h"
+    assert mul(b, h) - mul(b, h) == 0 and isinstance(mul(b, 0), int)
+    assert (mul(2, b) + 3).evaluate(b=5) == 13
+    assert maximum([mul(2, b), b, 3]) == [mul(2, b), 3]
+    assert maximum([5, 7, 6]) == [7]
+
+
+# ---------------------------------------------------------------------------- in place
+
+def test_an_activation_is_in_place_only_on_a_value_nothing_reads_again():
+    chained = parse("l1 = relu(l0W0)").plan(sizes="3,4").steps
+    assert chained[1].in_place == 0 and chained[1].allocates == 0
+    named = parse("l1 = l0W0\nl2 = relu(l1)").plan(sizes="3,4,4").steps
+    assert named[1].in_place is None and named[1].allocates == 32
+
+
+def test_plan_style_code():
+    assert numpy_plan(parse(BOOK)) == (
+        "t1 = layer_0.dot(weights_0_1)\n"
+        "t1 *= t1 > 0\n"
+        "layer_2 = t1.dot(weights_1_2)")
+    assert numpy_plan(parse("l1 = relu(l0W0); l2 = l1W1"), naming="plain") == (
+        "l1 = l0.dot(W0)\n"
+        "l1 *= l1 > 0\n"
+        "l2 = l1.dot(W1)")
+    assert numpy_plan(parse("W1 -= αl1ᵀδ2")) == (
+        "t1 = layer_1.T.dot(layer_2_delta)\n"
+        "t1 *= alpha\n"
+        "weights_1_2 -= t1")
+    assert parse(BOOK).numpy(style="plan") == numpy_plan(parse(BOOK))
+
+
+def test_plan_style_temporaries_never_take_a_name_of_the_program():
+    code = numpy_plan(parse("l1 = relu(t1W0)"), naming="plain")
+    assert code.splitlines()[0] == "l1 = t1.dot(W0)"
+    code = numpy_plan(parse("y = relu(t1W0)W1"), naming="plain")
+    assert code.splitlines()[0] == "tmp1 = t1.dot(W0)"
+
+
+def test_plan_style_module_is_importable():
+    source = numpy_plan(parse(BOOK), module=True)
+    namespace = {}
+    exec(compile(source, "<module>", "exec"), namespace)
+    out = namespace["run"](layer_0=np.ones((1, 3)), weights_0_1=np.ones((3, 4)),
+                           weights_1_2=np.ones((4, 1)))
+    assert out["l2"].tolist() == [[12.0]]
+
+
+# ---------------------------------------------------------------------------- memory
+
+def measured_peak(run, inputs) -> int:
+    """Bytes the call allocates at its peak, as tracemalloc sees NumPy's buffers."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before = tracemalloc.get_traced_memory()[0]
+        result = run(**inputs)
+        peak = tracemalloc.get_traced_memory()[1] - before
+    finally:
+        tracemalloc.stop()
+    del result
+    return peak
+
+
+MEMORY_CASES = [
+    ("l2 = relu(l0W0)W1", dict(sizes="256,512,64", batch=300)),
+    ("l1 = relu(l0W0); l2 = l1W1", dict(sizes="256,512,64", batch=300)),
+    ("l1 = sigmoid(l0W0 + b0)\nl2 = softmax(l1W1 + b1)", dict(sizes="128,256,32", batch=200)),
+    ("l2 = l0W0 ⊙ M - l0W0 / 2", dict(sizes="64,300", batch=400, M=(400, 300))),
+    ("δ1 = δ2W1ᵀ ⊙ relu'(l1)\nW1 -= αl1ᵀδ2", dict(sizes="64,300,100", batch=256)),
+    ("d = tanh'(l0W0) ⊙ sigmoid'(l1)", dict(sizes="64,300", batch=200, l1=300)),
+]
+
+
+@pytest.mark.parametrize("text, dims", MEMORY_CASES)
+def test_the_plans_memory_is_what_the_code_allocates(text, dims):
+    program = parse(text)
+    plan = program.plan(**dims)
+    run = program.compile(style="plan", **dims)
+    rng = np.random.default_rng(0)
+    inputs = {}
+    for name in plan.inputs:
+        shape = plan.shapes.names[name]
+        inputs[keyword(name)] = 0.5 if shape is None else rng.standard_normal(
+            (plan.shapes.dim(shape[0]), plan.shapes.dim(shape[1])))
+    measured = measured_peak(run, inputs)
+    (predicted,) = plan.peaks
+    # tracemalloc also sees the array headers and the returned dict: a few hundred bytes
+    assert predicted <= measured <= predicted + 4096, (predicted, measured)
+
+
+@pytest.mark.parametrize("text, dims", MEMORY_CASES)
+def test_plan_style_allocates_no_more_than_the_book(text, dims):
+    program = parse(text)
+    plan = program.plan(**dims)
+    rng = np.random.default_rng(0)
+    inputs = {}
+    for name in plan.inputs:
+        shape = plan.shapes.names[name]
+        inputs[keyword(name)] = 0.5 if shape is None else rng.standard_normal(
+            (plan.shapes.dim(shape[0]), plan.shapes.dim(shape[1])))
+    book = measured_peak(program.compile(style="book", **dims), dict(inputs))
+    planned = measured_peak(program.compile(style="plan", **dims), dict(inputs))
+    assert planned <= book
+
+
+# ---------------------------------------------------------------------------- golden cases
+
+CASES = golden_files.cases()
+
+
+def concrete(case):
+    """Shape options that fix every input of a golden case the program does not declare."""
+    declared = {s.target for s in golden_files.program(case).statements if isinstance(s, Declare)}
+    return {keyword(name): dims for name, dims in golden_files.shapes(case).items()
+            if dims and name not in declared}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_plan_text(case):
+    program = golden_files.program(case)
+    golden_files.check(case, "plan.txt", program.plan(**concrete(case)).text())
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden_plan_style_gives_the_books_bits(case):
+    """The plan style computes exactly what the book style computes, bit for bit."""
+    program = golden_files.program(case)
+    shapes = golden_files.shapes(case)
+    rng = np.random.default_rng(7)
+    arrays = {keyword(n): (rng.standard_normal(s) if s else float(rng.uniform(0.1, 1)))
+              for n, s in shapes.items()}
+    plan_run = program.compile(style="plan")
+    book_run = program.compile(style="book")
+    given = {k: v for k, v in arrays.items() if k in plan_run.inputs}
+    copy = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in given.items()}
+    with np.errstate(all="ignore"):
+        planned, booked = plan_run(**given), book_run(**copy)
+    assert planned.keys() == booked.keys()
+    for key in booked:
+        a, b = np.ascontiguousarray(planned[key]), np.ascontiguousarray(booked[key])
+        assert a.shape == b.shape and a.dtype == b.dtype, key
+        assert a.tobytes() == b.tobytes(), key
+
+
+# ---------------------------------------------------------------------------- scale
+
+def test_a_100000_factor_product_plans_without_recursion():
+    n = 100_000
+    plan = parse("l1 = l0" + "W" * n).plan(l0=(1, 4), W=(4, 4))
+    assert len(plan.steps) == n and plan.flops == n * 32
+    (chain,) = plan.chains
+    assert chain.reason == "longer than 64 factors: not searched"
+
+
+def test_a_plan_is_callable():
+    plan = parse(BOOK).plan(sizes="3,4,1")
+    out = plan(l0=np.ones((1, 3)), W0=np.ones((3, 4)), W1=np.ones((4, 1)))
+    assert out["l2"].tolist() == [[12.0]]
+
+
+def test_a_shape_error_stops_the_plan():
+    with pytest.raises(NotationShapeError):
+        parse("l2 = relu(l0W0)W1\nW1 : 5×1").plan(sizes="3,4,1")
+
+
+def test_plan_names_are_names():
+    plan = parse(BOOK).plan(sizes="3,4,1")
+    assert plan.inputs == [Name("l", "0"), Name("W", "0"), Name("W", "1")]
+    assert plan.outputs == [Name("l", "2")]
