@@ -99,13 +99,14 @@ def operand_label(shapes: Shapes, node, shape) -> str:
     if shape is None:
         return f"{who} is a scalar"
     origins = [shapes.origin_of(v) for v in shape]
-    if origins[0] == origins[1]:
+    single = origins[0] == origins[1]
+    if single:
         where = origins[0]
     else:
         where = "; ".join(f"{shapes.dim(v)}: {o}" for v, o in zip(shape, origins))
     k = shapes.layers.get(id(node))
     if k is not None and not isinstance(node, Name):
-        where = f"layer {k}: {where}"
+        where = f"layer {k}{': ' if single else '; '}{where}"
     return f"{who} is {shapes.text(shape)} ({where})"
 
 

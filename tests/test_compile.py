@@ -1,0 +1,265 @@
+"""Program.compile(), notation run, Program.to_sympy() (SPEC §7)."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import notation.plan
+import notation.shapes
+from notation import NotationShapeError, parse
+
+BOOK = "l2 = relu(l0W0)W1"
+TRAIN = """l1 = relu(l0W0)
+l2 = l1W1
+δ2 = l2 - y
+δ1 = δ2W1ᵀ ⊙ relu'(l1)
+W1 -= αl1ᵀδ2
+W0 -= αl0ᵀδ1"""
+
+
+def book_relu(x):
+    return (x > 0) * x
+
+
+def streetlights():
+    np.random.seed(1)
+    x = np.array([[1.0, 0.0, 1.0]])
+    W0 = 2 * np.random.random((3, 4)) - 1
+    W1 = 2 * np.random.random((4, 1)) - 1
+    return x, W0, W1
+
+
+# ---------------------------------------------------------------------------- results
+
+@pytest.mark.parametrize("style", ["plan", "book", "matmul"])
+def test_the_book_network_gives_the_books_prediction(style):
+    x, W0, W1 = streetlights()
+    out = parse(BOOK).compile(style=style)(l0=x, W0=W0, W1=W1)
+    assert list(out) == ["l2"]
+    expected = book_relu(x.dot(W0)).dot(W1)
+    assert out["l2"].tobytes() == expected.tobytes()
+
+
+def test_a_training_step_updates_the_weights_in_place_and_returns_everything():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((4, 3)), rng.standard_normal((4, 1))
+    W0, W1 = rng.standard_normal((3, 5)), rng.standard_normal((5, 1))
+    W0_before, W1_before = W0.copy(), W1.copy()
+    out = parse(TRAIN).compile()(l0=x, W0=W0, W1=W1, y=y, α=0.1)
+    assert list(out) == ["l1", "l2", "δ2", "δ1", "W1", "W0"]
+    assert out["W1"] is W1 and out["W0"] is W0                  # as the book's loop does
+    # the book's own code, line by line
+    l1 = book_relu(x.dot(W0_before))
+    l2 = l1.dot(W1_before)
+    d2 = l2 - y
+    d1 = d2.dot(W1_before.T) * (l1 > 0)
+    W1_before -= 0.1 * l1.T.dot(d2)
+    W0_before -= 0.1 * x.T.dot(d1)
+    for key, value in [("l1", l1), ("l2", l2), ("δ2", d2), ("δ1", d1), ("W1", W1_before),
+                       ("W0", W0_before)]:
+        assert out[key].tobytes() == value.tobytes(), key
+
+
+def test_activations_in_place_give_the_books_bits_on_awkward_values():
+    values = np.array([[-2.0, -0.0, 0.0, 3.0, np.inf, -np.inf, np.nan, 1e-310, -1e-310, 800.0]])
+    eye = np.eye(values.shape[1])
+    with np.errstate(all="ignore"):
+        for f in ["relu", "sigmoid", "tanh", "exp", "softmax"]:
+            program = parse(f"y = {f}(xI)")
+            got = program.compile(style="plan")(x=values, I=eye)["y"]
+            want = program.compile(style="book")(x=values, I=eye)["y"]
+            assert got.tobytes() == want.tobytes(), f
+        for f in ["relu", "sigmoid", "tanh"]:
+            program = parse(f"y = {f}'(xI) ⊙ x")
+            got = program.compile(style="plan")(x=values, I=eye)["y"]
+            want = program.compile(style="book")(x=values, I=eye)["y"]
+            assert got.tobytes() == want.tobytes(), f + "'"
+
+
+def test_float32_stays_float32():
+    x, W0, W1 = (a.astype(np.float32) for a in streetlights())
+    out = parse(BOOK).compile()(l0=x, W0=W0, W1=W1)["l2"]
+    assert out.dtype == np.float32
+    assert out.tobytes() == book_relu(x.dot(W0)).dot(W1).tobytes()
+
+
+def test_bare_expressions_and_greek_names():
+    f = parse("δ1 = δ2 ⊙ relu'(l1)\n2α\nl1W").compile()
+    assert f.inputs == ("δ2", "l1", "α", "W")
+    out = f(δ2=np.ones((1, 2)), l1=np.array([[1.0, -1.0]]), α=3.0, W=np.ones((2, 1)))
+    assert out["δ1"].tolist() == [[1.0, 0.0]] and out["_"].tolist() == [[0.0]]
+
+
+def test_the_function_is_made_once_and_walks_no_tree(monkeypatch):
+    f = parse(TRAIN).compile(sizes="3,5,1", batch=4)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the tree was walked during a call")
+    monkeypatch.setattr(notation.shapes, "infer", refuse)
+    monkeypatch.setattr(notation.plan, "build", refuse)
+    rng = np.random.default_rng(0)
+    out = f(l0=rng.standard_normal((4, 3)), W0=rng.standard_normal((3, 5)),
+            W1=rng.standard_normal((5, 1)), y=rng.standard_normal((4, 1)), α=0.1)
+    assert out["δ1"].shape == (4, 5)
+    assert "def run(*, l0, W0, W1, y, α):" in f.source
+
+
+# ---------------------------------------------------------------------------- checks
+
+def test_a_wrong_shape_is_reported_at_the_operator_with_where_it_came_from():
+    x, W0, W1 = streetlights()
+    f = parse(BOOK).compile()
+    with pytest.raises(NotationShapeError) as info:
+        f(l0=x, W0=W0, W1=np.ones((5, 1)))
+    assert str(info.value) == (
+        "error: shape mismatch in the product l1W1\n"
+        "  --> line 1, column 16\n"
+        "   |\n"
+        " 1 | l2 = relu(l0W0)W1\n"
+        "   |      ^^^^^^^^^^ this is 1×4 (layer 1; 1: passed as l0; 4: passed as W0)\n"
+        "   |                ^^ W1 is 5×1 (passed as W1)\n"
+        "   = the columns of the left side (4) must equal the rows of the right side (5)")
+
+
+def test_sizes_given_at_compile_time_are_checked_at_call_time():
+    f = parse(BOOK).compile(sizes="3,4,1")
+    assert "l0.shape == (1, 3)" in f.source
+    with pytest.raises(NotationShapeError) as info:
+        f(l0=np.ones((1, 5)), W0=np.ones((5, 4)), W1=np.ones((4, 1)))
+    assert info.value.message == "l0 is 1×3 (from --sizes), but it is 1×5 (passed as l0)"
+
+
+def test_arguments_that_are_not_arrays_of_two_dimensions():
+    f = parse("y = αxW").compile()
+    with pytest.raises(NotationShapeError) as info:
+        f(x=np.ones(3), W=np.ones((3, 2)), α=0.5)
+    assert info.value.message == "x must be a 2-D array, but it is an array of shape (3,)"
+    with pytest.raises(NotationShapeError) as info:
+        f(x=np.ones((1, 3)), W=np.ones((3, 2)), α=np.ones((1, 1)))
+    assert info.value.message == "α must be a scalar (a number), but it is an array of shape (1, 1)"
+    with pytest.raises(NotationShapeError):
+        f(x=[[1.0, 2.0, 3.0]], W=np.ones((3, 2)), α=0.5)
+    out = f(x=np.ones((1, 3)), W=np.ones((3, 2)), α=np.float64(0.5))
+    assert out["y"].tolist() == [[1.5, 1.5]]
+
+
+def test_a_row_that_broadcasts_where_equal_shapes_were_assumed():
+    f = parse("l1 = l0W0 + c").compile()        # c is a layer: assumed batch × units
+    rng = np.random.default_rng(0)
+    x, W, c = rng.standard_normal((5, 3)), rng.standard_normal((3, 4)), rng.standard_normal((1, 4))
+    assert np.array_equal(f(l0=x, W0=W, c=c)["l1"], x.dot(W) + c)
+    assert np.array_equal(f(l0=x, W0=W, c=c)["l1"], x.dot(W) + c)       # compiled once, kept
+    with pytest.raises(NotationShapeError):
+        f(l0=x, W0=W, c=rng.standard_normal((2, 4)))
+
+
+def test_checks_can_be_left_out():
+    f = parse(BOOK).compile(check=False)
+    assert ".shape" not in f.source
+    with pytest.raises(ValueError):
+        f(l0=np.ones((1, 5)), W0=np.ones((3, 4)), W1=np.ones((4, 1)))
+
+
+def test_a_plan_runs_its_own_code():
+    plan = parse(BOOK).plan(sizes="3,4,1")
+    x, W0, W1 = streetlights()
+    assert plan(l0=x, W0=W0, W1=W1)["l2"].tobytes() == book_relu(x.dot(W0)).dot(W1).tobytes()
+
+
+# ---------------------------------------------------------------------------- notation run
+
+def run_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "notation", *args], capture_output=True,
+                          text=True, timeout=120, cwd=cwd)
+
+
+def test_notation_run_prints_the_assigned_values(tmp_path):
+    x, W0, W1 = streetlights()
+    path = tmp_path / "in.npz"
+    np.savez(path, layer_0=x, W0=W0, weights_1_2=W1)
+    r = run_cli("run", BOOK, "--inputs", str(path))
+    assert r.returncode == 0, r.stderr
+    value = book_relu(x.dot(W0)).dot(W1)[0, 0]
+    assert r.stdout == f"l2 : 1×1\n  [[{value:.8f}]]\n"
+
+
+def test_notation_run_reports_missing_inputs_and_bad_shapes(tmp_path):
+    x, W0, W1 = streetlights()
+    path = tmp_path / "in.npz"
+    np.savez(path, l0=x, W0=W0)
+    r = run_cli("run", BOOK, "--inputs", str(path))
+    assert r.returncode == 2
+    assert "has no array for W1 or weights_1_2" in r.stderr
+    np.savez(path, l0=x, W0=W0, W1=np.ones((5, 1)))
+    r = run_cli("run", BOOK, "--inputs", str(path))
+    assert r.returncode == 1 and r.stderr.startswith("error: shape mismatch in the product l1W1")
+    assert "Traceback" not in r.stderr
+    r = run_cli("run", BOOK, "--inputs", str(tmp_path / "missing.npz"))
+    assert r.returncode == 2
+
+
+def test_notation_plan_and_check_on_the_command_line():
+    r = run_cli("plan", BOOK, "--sizes", "3,4,1")
+    assert r.returncode == 0 and "FLOPs          24 + 4 + 8 = 36" in r.stdout
+    r = run_cli("plan", BOOK, "--sizes", "3,4,1", "--json")
+    assert r.returncode == 0 and '"flops": 36' in r.stdout
+    r = run_cli("check", BOOK + "\nW1 : 5×1", "--sizes", "3,4,1")
+    assert r.returncode == 1 and "shape mismatch in the product l1W1" in r.stderr
+    r = run_cli("check", BOOK, "--sizes", "3,4,1")
+    assert r.returncode == 0 and "  W0 : 3×4  (inferred)" in r.stdout
+    r = run_cli("check", "l2 = l0W0", "--sizes", "3,4,5")
+    assert r.returncode == 1 and "shape mismatch in the assignment to l2" in r.stderr
+    r = run_cli("check", "l2 = l0W0", "--sizes", "3,4,5", "--no-convention")
+    assert r.returncode == 0, r.stderr
+    r = run_cli("show", BOOK, "--sizes", "3,4,1")
+    assert r.returncode == 0 and "FLOPs          24 + 4 + 8 = 36" in r.stdout
+    r = run_cli("numpy", BOOK, "--style", "plan")
+    assert r.stdout == "t1 = layer_0.dot(weights_0_1)\nt1 *= t1 > 0\nlayer_2 = t1.dot(weights_1_2)\n"
+
+
+def test_the_cli_checks_shapes_without_numpy_or_sympy():
+    code = ("import sys; from notation.cli import main; "
+            "main(['plan', 'l2 = relu(l0W0)W1', '--sizes', '3,4,1']); "
+            "main(['check', 'l0 : b×784', '--dims', 'l1=h']); "
+            "print(sorted(m for m in ('numpy', 'sympy') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip().splitlines()[-1] == "[]"
+
+
+# ---------------------------------------------------------------------------- to_sympy
+
+def test_to_sympy_has_the_checked_shapes():
+    import sympy
+    exprs = parse(BOOK).to_sympy(sizes="3,4,1")
+    assert list(exprs) == ["l2"] and exprs["l2"].shape == (1, 1)
+    symbolic = parse("l0 : b×784\nl1 = relu(l0W0)").to_sympy(dims="l1=h")["l1"]
+    b, h = sympy.Symbol("b", integer=True, positive=True), sympy.Symbol("h", integer=True, positive=True)
+    assert symbolic.shape == (b, h)
+    assert sympy.MatrixSymbol("W0", 784, h) in symbolic.atoms(sympy.MatrixSymbol)
+
+
+def test_to_sympy_computes_what_numpy_computes():
+    import sympy
+    rng = np.random.default_rng(3)
+    arrays = {"l0": rng.standard_normal((2, 3)), "W0": rng.standard_normal((3, 4)),
+              "b0": rng.standard_normal((1, 4)), "W1": rng.standard_normal((4, 2)),
+              "y": rng.standard_normal((2, 2))}
+    program = parse("l1 = sigmoid(l0W0 + b0)\nl2 = softmax(l1W1)\nδ2 = l2 - y\n"
+                    "δ1 = δ2W1ᵀ ⊙ sigmoid'(l1)\nW1 -= αl1ᵀδ2\nb0 -= αsum(δ1)")
+    exprs = program.to_sympy(sizes="3,4,2", batch=2)
+    numeric = program.compile()(**{k: v.copy() for k, v in arrays.items()}, α=0.5)
+    values = {sympy.Symbol("α"): sympy.Rational(1, 2)}
+    for name, expr in exprs.items():
+        for m in expr.atoms(sympy.MatrixSymbol):
+            source = numeric[m.name] if m.name in numeric and m.name not in arrays else arrays[m.name]
+            values[m] = sympy.Matrix(source)
+        value = expr.xreplace(values).doit()
+        got = np.array(value.as_explicit().evalf(), dtype=float)
+        assert np.allclose(got, numeric[name]), name
+
+
+def test_to_sympy_of_a_shape_error_raises_it():
+    with pytest.raises(NotationShapeError):
+        parse(BOOK + "\nW1 : 5×1").to_sympy(sizes="3,4,1")
