@@ -136,6 +136,7 @@ class NumpyEmitter(Emitter):
         self.uses_numpy = False
         self.reserved: set[str] = set(RESERVED)
         self.bind_expressions = False
+        self.copies: set[int] = set()
 
     # -- what the code needs
     def np(self, attribute: str) -> str:
@@ -221,10 +222,14 @@ class NumpyEmitter(Emitter):
         self.reserved |= helper_names(program)
         check_names(program, self.scheme, self.reserved)
         self.bind_expressions = module
+        self.copies = aliasing_assignments(program, self.declared)
         return [self.emit(s) for s in program.statements]
 
     def emit_Assign(self, node: Assign) -> str:
-        return f"{self.emit(node.target)} = {self.expression(node.value).text}"
+        code = self.expression(node.value)
+        if id(node) in self.copies:
+            code = Code(f"{wrap(code, ATOM)}.copy()", ATOM)
+        return f"{self.emit(node.target)} = {code.text}"
 
     def emit_Update(self, node: Update) -> str:
         if node.op not in ("-=", "+="):
@@ -232,8 +237,12 @@ class NumpyEmitter(Emitter):
         return f"{self.emit(node.target)} {node.op} {self.expression(node.value).text}"
 
     def emit_ExprStatement(self, node: ExprStatement) -> str:
-        code = self.expression(node.expr).text
-        return f"{EXPRESSION_KEY} = {code}" if self.bind_expressions else code
+        code = self.expression(node.expr)
+        if not self.bind_expressions:
+            return code.text
+        if id(node) in self.copies:
+            code = Code(f"{wrap(code, ATOM)}.copy()", ATOM)
+        return f"{EXPRESSION_KEY} = {code.text}"
 
     def emit_Declare(self, node: Declare) -> str:
         return f"# {self.emit(node.target)} : {shape_text(node)}"
@@ -467,6 +476,27 @@ def helper_names(program: Program) -> set[str]:
                 if fn is not None:
                     out.add(fn.derivative_name if node.derivative else fn.name)
     return {n for n in out if n}
+
+
+def aliasing_assignments(program: Program, declared: dict[Name, bool] | None = None) -> set[int]:
+    """The assignments that must copy: ``a = c`` (or ``a = c.T``, a view) binds one array
+    to two names, and a later in-place update of either (``c -= …``) would change both,
+    where the notation changes one. Their ids; ``.copy()`` reads back as the name itself.
+    """
+    out = set()
+    statements = program.statements
+    for i, s in enumerate(statements):
+        if not isinstance(s, (Assign, ExprStatement)):
+            continue           # (a bare expression is bound to _ in a module: the same)
+        base = statement_value(s)
+        while isinstance(base, Transpose):
+            base = base.operand
+        if not isinstance(base, Name) or is_scalar(base, declared):
+            continue
+        updated = {u.target for u in statements[i + 1:] if isinstance(u, Update)}
+        if getattr(s, "target", None) in updated or base in updated:
+            out.add(id(s))
+    return out
 
 
 def check_names(program: Program, scheme: Scheme, reserved=RESERVED) -> None:

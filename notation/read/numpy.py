@@ -72,6 +72,7 @@ NUMPY_FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "subtract": (2, lambda a, b, span: Subtract(a, b, span)),
     "transpose": (1, lambda a, span: Transpose(a, span)),
     "negative": (1, lambda a, span: Negate(a, span)),
+    "copy": (1, lambda a, span: a),
     "exp": (1, lambda a, span: Call("exp", a, False, span)),
     "log": (1, lambda a, span: Call("log", a, False, span)),
     "tanh": (1, lambda a, span: Call("tanh", a, False, span)),
@@ -524,6 +525,10 @@ class _Reader:
         if isinstance(func, ast.Attribute) and func.attr == "transpose":
             self.arguments(node, 0)
             return [func.value], lambda k: Transpose(k[0], span)
+        # a copy is the same value: the NumPy view copies where an update would alias
+        if isinstance(func, ast.Attribute) and func.attr == "copy":
+            self.arguments(node, 0)
+            return [func.value], lambda k: k[0]
         if isinstance(func, ast.Name):
             fn, derivative = self.helper(func.id)
             if fn is not None:
