@@ -239,7 +239,8 @@ def cmd_compare(args):
     views = []
     for arg in args.views:
         ext = os.path.splitext(arg)[1].lower()
-        if ext in VIEW_KINDS and "\n" not in arg:
+        # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
+        if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
             try:
                 with open(arg, encoding="utf-8") as f:
                     text = f.read()
