@@ -27,6 +27,11 @@ def best_order(dims: list[int]) -> tuple[int, Tree]:
     >>> best_order([10, 100, 5, 50])      # (AB)C: 2·(10·100·5 + 10·5·50)
     (15000, ((0, 1), 2))
     """
+    flops, split = _table(dims)
+    return flops, _tree(split, 0, len(dims) - 2)
+
+
+def _table(dims: list[int]):
     n = len(dims) - 1
     if n < 1:
         raise ValueError("a chain needs at least one factor")
@@ -47,7 +52,15 @@ def best_order(dims: list[int]) -> tuple[int, Tree]:
                     best, best_k = c, k
             row_i[j] = col_j[i] = best
             split[i][j] = best_k
-    return 2 * rows[0][n - 1], _tree(split, 0, n - 1)
+    return 2 * rows[0][n - 1], split
+
+
+def best_cost(dims: list[int]):
+    """The fewest FLOPs, and a function that gives the tree achieving them (made on demand:
+    a plan that only reports the saving never needs it)."""
+    flops, split = _table(dims)
+    n = len(dims) - 1
+    return flops, lambda: _tree(split, 0, n - 1)
 
 
 def _tree(split, i: int, j: int) -> Tree:

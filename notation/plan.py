@@ -95,16 +95,23 @@ class Step:
 class ChainAdvice:
     """A chain of three or more array factors: its written order and the cheapest one."""
 
-    __slots__ = ("node", "factor_nodes", "written", "best", "written_flops", "best_flops",
+    __slots__ = ("node", "factor_nodes", "written", "_best", "written_flops", "best_flops",
                  "adopted", "reason", "_factors")
 
     def __init__(self, node, factor_nodes, written, best, written_flops, best_flops, adopted,
                  reason=""):
         self.node, self.factor_nodes = node, factor_nodes
         self._factors = None
-        self.written, self.best = written, best
+        self.written, self._best = written, best     # the best tree, or a function making it
         self.written_flops, self.best_flops = written_flops, best_flops
         self.adopted, self.reason = adopted, reason
+
+    @property
+    def best(self):
+        """The cheapest product tree (None when the chain was not searched)."""
+        if callable(self._best):
+            self._best = self._best()
+        return self._best
 
     @property
     def factors(self) -> list[str]:
@@ -141,7 +148,7 @@ def build(program: Program, opts: ShapeOptions | None = None, *, convention: boo
     if dtype not in ITEMSIZE:
         raise ValueError(f"dtype must be one of {', '.join(ITEMSIZE)}, not {dtype!r}")
     shapes = infer(program, opts, convention=convention)
-    lowering = _Lowering(shapes, ITEMSIZE[dtype], optimize)
+    lowering = _Lowering(shapes, ITEMSIZE[dtype], optimize, _aliasing(program))
     for s in program.statements:
         lowering.statement(s)
     return Plan(program, shapes, lowering, dtype=dtype, optimize=optimize, convention=convention,
@@ -172,8 +179,9 @@ CAST_BUFFER = 8192
 
 
 class _Lowering:
-    def __init__(self, shapes: Shapes, itemsize: int, optimize: bool):
+    def __init__(self, shapes: Shapes, itemsize: int, optimize: bool, copies=frozenset()):
         self.shapes = shapes
+        self.copies = copies        # ids of the statements that copy (see _aliasing)
         self.itemsize = itemsize
         self.optimize = optimize
         self.steps: list[Step] = []
@@ -189,12 +197,14 @@ class _Lowering:
         if isinstance(s, Declare):
             return
         expr = s.expr if isinstance(s, ExprStatement) else s.value
-        self._reads(expr)
+        read = self._reads(expr)
         value = self.value(expr, s)
         if isinstance(s, ExprStatement):
-            self.results[id(s)] = value
             if value.kind == SCALAR:
                 self._scalar_step(None, value, s)
+            elif id(s) in self.copies:
+                value = self._copy(value, None, s)
+            self.results[id(s)] = value
             return
         target = s.target
         shape = self.shapes.of(target)
@@ -218,8 +228,10 @@ class _Lowering:
         self.outputs.setdefault(key, target)
         if value.kind == SCALAR:
             self._scalar_step(target, value, s)
-        elif value.kind == TEMP and not value.transposed and not _reads_name(expr, target):
+        elif value.kind == TEMP and not value.transposed and key not in read:
             value.ref.bound = target
+        elif id(s) in self.copies:
+            self._copy(value, target, s)
         else:
             self._step("bind", target, (value,), shape, s, s)
         dtype = self._dtype(value)
@@ -228,15 +240,19 @@ class _Lowering:
         else:
             self.name_dtypes.pop(key, None)
 
-    def _reads(self, expr) -> None:
+    def _reads(self, expr) -> set:
+        """Record the names read before they are assigned (the inputs); the keys read."""
+        read = set()
+        outputs, inputs = self.outputs, self.inputs
         stack = [expr]
         while stack:
             node = stack.pop()
             t = type(node)
             if t is Name:
                 key = (node.letter, node.sub)
-                if key not in self.outputs:
-                    self.inputs.setdefault(key, node)
+                read.add(key)
+                if key not in outputs and key not in inputs:
+                    inputs[key] = node
             elif t is Call:
                 stack.append(node.arg)
             elif t is Transpose or t is Negate:
@@ -244,6 +260,7 @@ class _Lowering:
             elif t is not Number:
                 stack.append(node.right)
                 stack.append(node.left)
+        return read
 
     # -- expressions
     def value(self, root, statement) -> Operand:
@@ -305,6 +322,15 @@ class _Lowering:
     def _temp(self, shape, dtype=FLOAT) -> Temp:
         self.temps += 1
         return Temp(self.temps, dtype, shape)
+
+    def _copy(self, value: Operand, target: Name | None, statement) -> Operand:
+        """``a = c.copy()``: a new array, where two names would share one that an update
+        later changes (the book style copies there too)."""
+        temp = self._temp(value.shape, self._dtype(value))
+        step = self._step("copy", temp, (value,), value.shape, statement, statement)
+        step.allocates = mul(self._elements(value.shape), 1 if temp.dtype == BOOL else self.itemsize)
+        temp.bound = target
+        return Operand(TEMP, temp, value.shape)
 
     def _dtype(self, o: Operand) -> str | None:
         if o.kind == TEMP:
@@ -506,10 +532,11 @@ class _Lowering:
             self.chains.append(ChainAdvice(node, texts, written, None, written_flops, None, False,
                                            f"longer than {chains.MAX_FACTORS} factors: not searched"))
             return written
-        best_flops, best = chains.best_order(dims)
+        best_flops, best = chains.best_cost(dims)
         adopt = self.optimize and best_flops < written_flops
-        self.chains.append(ChainAdvice(node, texts, written, best, written_flops, best_flops, adopt))
-        return best if adopt else written
+        advice = ChainAdvice(node, texts, written, best, written_flops, best_flops, adopt)
+        self.chains.append(advice)
+        return advice.best if adopt else written
 
     def _scalar_step(self, target, value: Operand, statement) -> Step:
         step = self._step("scalar", target, (value,), None, statement, statement)
@@ -539,6 +566,14 @@ def _factors(node) -> list:
         else:
             out.append(n)
     return out
+
+
+def _aliasing(program: Program) -> frozenset:
+    """The statements whose value must be copied: the book style's rule, so both styles
+    compute the same (``a = c`` then ``c -= …`` must not change ``a``)."""
+    from .emit.numpy import aliasing_assignments
+    from .kinds import declared_scalars
+    return frozenset(aliasing_assignments(program, declared_scalars(program)))
 
 
 def _written_left_to_right(node) -> bool:
@@ -582,24 +617,6 @@ def _factor_text(node) -> str:
     from .operators import precedence, PRODUCT
     text = algebra(node)
     return f"({text})" if precedence(node) < PRODUCT else text
-
-
-def _reads_name(expr, name: Name) -> bool:
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        t = type(node)
-        if t is Name:
-            if node == name:
-                return True
-        elif t is Call:
-            stack.append(node.arg)
-        elif t is Transpose or t is Negate:
-            stack.append(node.operand)
-        elif t is not Number:
-            stack.append(node.right)
-            stack.append(node.left)
-    return False
 
 
 def _scalar_operations(expr) -> int:
@@ -647,9 +664,9 @@ class Plan:
         self.parameters = sum(n for _, n in self.trained)
         self.flops = sum(s.flops for s in self.steps)
         self.multiply_adds = sum(s.multiply_adds for s in self.steps)
-        by_key = lowering.inputs
-        self.input_bytes = sum(_elements(shapes, shape) * self.itemsize
-                               for key, shape in _shapes_of(shapes, by_key) if shape is not None)
+        cache = shapes._cache
+        self.input_bytes = sum(_elements(shapes, cache[key]) * self.itemsize
+                               for key in lowering.inputs if cache.get(key) is not None)
         self.bytes_allocated, self.peaks = memory(self.steps, self.results)
         self._compiled = None
 
@@ -695,11 +712,6 @@ def _elements(shapes: Shapes, shape):
     if type(r) is int and type(c) is int:
         return r * c
     return mul(shapes.count(shape[0]), shapes.count(shape[1]))
-
-
-def _shapes_of(shapes: Shapes, names: dict):
-    for key, name in names.items():
-        yield key, shapes.names.get(name)
 
 
 def _is_parameter(name: Name, params: tuple) -> bool:

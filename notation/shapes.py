@@ -81,9 +81,8 @@ class Var:
     def __init__(self, name: Name | None, axis: int):
         self.parent = self
         self.value: DimValue | None = None
-        self.origin: Origin | None = None
-        self.own: Origin | None = None
         self.name, self.axis = name, axis     # the name this is a dimension of: rows 0, cols 1
+        # ``origin`` and ``own`` are set when a value is written (read with getattr)
 
 
 Shape = Union[None, tuple]              # None is a scalar; else (rows Var, cols Var)
@@ -117,15 +116,33 @@ class Shapes:
         self.program = program
         self.source = program.source
         self.convention = convention
-        self.names: dict[Name, Shape] = {}     # every name, in order of first mention
+        # Names and shapes are kept by (letter, subscript) while inference runs (hashing a
+        # tuple is cheaper than the dataclass's __hash__); ``names`` is built when asked.
+        self._cache: dict[tuple, Shape] = {}
+        self._listed: list[Name] = []           # names of the program, in order
+        self._hidden: list[Name] = []           # l_k that only the convention mentions
+        self._names: dict[Name, Shape] | None = None
         self.declared: dict[Name, tuple[Origin, tuple]] = {}
         self.nodes: dict[int, Shape] = {}      # id(expression node) -> shape
         self.layers: dict[int, int] = {}       # id(node) -> k, for the value "layer k" (convention)
         self.edges: list[tuple[Var, Var, tuple]] = []
-        self.hidden: dict[Name, Shape] = {}    # l_k that only the convention mentions
         self._symbols: dict[Var, str] | None = None
         self._adjacent: dict | None = None
         self._polys: dict = {}
+
+    @property
+    def names(self) -> dict[Name, Shape]:
+        """Every name of the program and its shape (None for a scalar), in order of mention."""
+        if self._names is None:
+            cache = self._cache
+            self._names = {n: cache[(n.letter, n.sub)] for n in self._listed}
+        return self._names
+
+    @property
+    def hidden(self) -> dict[Name, Shape]:
+        """The layers l_k that only the convention mentions (their units size a W_k)."""
+        cache = self._cache
+        return {n: cache[(n.letter, n.sub)] for n in self._hidden}
 
     # -- unification
     def unify(self, a: Var, b: Var, reason: tuple) -> None:
@@ -215,7 +232,7 @@ class Shapes:
         if r.value is None or r.origin is None:
             return "not determined"
         path = self._path(v)
-        origin = (path[-1][0].own if path else None) or r.origin
+        origin = (_own_origin(path[-1][0]) if path else None) or r.origin
         return origin.text(self.source)
 
     def explain(self, v: Var) -> str:
@@ -293,7 +310,7 @@ class Shapes:
 
 def _own_origin(v: Var) -> Origin | None:
     """The origin written for this very dimension (a declaration of its name), if any."""
-    return v.own
+    return getattr(v, "own", None)
 
 
 def symbol_text(name: Name) -> str:
@@ -474,7 +491,7 @@ class _Inference:
         self.mentioned = _mentioned_names(program)
         self.listed = {(n.letter, n.sub) for n in self.mentioned} | {
             (s.target.letter, s.target.sub) for s in program.statements if isinstance(s, Declare)}
-        self.cache: dict[tuple, Shape] = {}
+        self.cache: dict[tuple, Shape] = self.shapes._cache
         self.hidden: set[tuple] = set()
         self.declared_keys: set[tuple] = set()
 
@@ -487,37 +504,45 @@ class _Inference:
                 self._statement(s)
         except NotationShapeError as e:
             raise e.with_source(self.program.source) from None
-        names = self.shapes.names
-        ordered = {n: names[n] for n in self.mentioned if n in names}
-        if len(ordered) != len(names):
-            ordered.update(names)
-        self.shapes.names = ordered
-        return self.shapes
+        shapes = self.shapes
+        listed = shapes._listed
+        keys = {(n.letter, n.sub) for n in listed}
+        mentioned = [n for n in self.mentioned if (n.letter, n.sub) in keys]
+        if len(mentioned) != len(listed):
+            seen = {(n.letter, n.sub) for n in mentioned}
+            mentioned += [n for n in listed if (n.letter, n.sub) not in seen]
+        shapes._listed = mentioned
+        shapes._names = None
+        return shapes
 
     # -- names
     def shape_of(self, name: Name, listed: bool = True) -> Shape:
         key = (name.letter, name.sub)
         cache = self.cache
         if key in cache:
-            shape = cache[key]
             if listed and key in self.hidden:              # mentioned after all
                 self.hidden.discard(key)
-                self.shapes.names[name] = self.shapes.hidden.pop(name)
-            return shape
+                shapes = self.shapes
+                shapes._hidden = [n for n in shapes._hidden if n != name]
+                shapes._listed.append(name)
+                shapes._names = None
+            return cache[key]
         scalar = self.scalar_decl.get(key)
+        kind = kind_by_letter(name)
         if scalar is None:
-            scalar = kind_by_letter(name) is Kind.SCALAR
+            scalar = kind is Kind.SCALAR
         if scalar:
             shape = None
         else:
             shape = (Var(name, 0), Var(name, 1))
-            if kind_by_letter(name) is Kind.BIAS and key not in self.scalar_decl:
+            if kind is Kind.BIAS and key not in self.scalar_decl:
                 self.shapes.fix(shape[0], 1, Origin(BIAS))
         cache[key] = shape
         if listed:
-            self.shapes.names[name] = shape
+            self.shapes._listed.append(name)
+            self.shapes._names = None
         else:
-            self.shapes.hidden[name] = shape
+            self.shapes._hidden.append(name)
             self.hidden.add(key)
         return shape
 

@@ -263,3 +263,14 @@ def test_to_sympy_computes_what_numpy_computes():
 def test_to_sympy_of_a_shape_error_raises_it():
     with pytest.raises(NotationShapeError):
         parse(BOOK + "\nW1 : 5×1").to_sympy(sizes="3,4,1")
+
+
+def test_a_name_bound_to_another_is_a_copy_where_an_update_follows():
+    program = parse("a = c\nc -= a\nd = cᵀ\nc += 1")
+    assert "a = c.copy()" in program.numpy(style="plan")
+    c = np.arange(6.0).reshape(2, 3)
+    planned = program.compile()(c=c.copy())
+    booked = program.compile(style="book")(c=c.copy())
+    for key in booked:
+        assert np.array_equal(planned[key], booked[key]), key
+    assert planned["a"].tolist() == c.tolist()                  # a kept c's first value

@@ -167,6 +167,9 @@ class PlanStyle(BookStyle):
     def step_bind(self, step, t, ops):
         return [f"{t} = {ops[0].text}"]
 
+    def step_copy(self, step, t, ops):
+        return [f"{t} = {wrap(ops[0], ATOM)}.copy()"]
+
     def step_scalar(self, step, t, ops):
         value = ops[0].text
         if step.target is None:

@@ -53,6 +53,8 @@ def operation_text(plan, step) -> str:
         text = f"{target_text(step)} {step.func} {ops[0]}"
     elif op == "scalar" and step.func:
         text = f"{target_text(step)} {step.func} {ops[0]}"
+    elif op == "copy":
+        text = f"copy of {ops[0]}"
     else:                                    # bind, scalar
         text = ops[0]
     if len(text) > _MAX_OPERATION:
