@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
-from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import functions
 from .errors import Label, NotationError, NotationNameError, NotationSyntaxError
 from .nodes import Span
+from .parser import Tok as Token
+from .parser import UnexpectedCharacters
+
 
 
 def _span(first: Token, last: Token) -> Span:
@@ -75,10 +76,9 @@ def _open_brackets(text: str, upto: int) -> list[re.Match]:
     return stack
 
 
-def _last_value(e: UnexpectedInput):
+def _last_value(e):
     """The token or node the parser read just before the error, if it kept one."""
-    state = getattr(e, "state", None)
-    stack = getattr(state, "value_stack", None)
+    stack = getattr(e, "value_stack", None)
     return stack[-1] if stack else None
 
 
@@ -97,20 +97,15 @@ def _previous_token_span(text: str, pos: int) -> Span:
     return Span(max(start, 0), end)
 
 
-def syntax_error(text: str, e: UnexpectedInput) -> NotationError:
-    """Translate one of Lark's errors into a NotationError that says what to do."""
+def syntax_error(text: str, e) -> NotationError:
+    """Translate a parse failure into a NotationError that says what to do."""
     if isinstance(e, UnexpectedCharacters):
         return _unexpected_character(text, e)
-    if isinstance(e, UnexpectedEOF):
-        token_type, pos, token_text = "$END", len(text.rstrip()), ""
-        expected = set(e.expected)
-    else:
-        assert isinstance(e, UnexpectedToken)
-        tok = e.token
-        token_type = tok.type
-        token_text = str(tok)
-        expected = set(e.expected)
-        pos = len(text.rstrip()) if token_type == "$END" else tok.start_pos
+    tok = e.token
+    token_type = tok.type
+    token_text = str(tok)
+    expected = set(e.expected)
+    pos = len(text.rstrip()) if token_type == "$END" else tok.start_pos
     end_pos = pos + len(token_text) if token_type not in ("$END",) else pos
     at_end = token_type in ("$END", "_SEP")
     here = Span(pos, max(end_pos, pos)) if not at_end else Span(pos, pos)
