@@ -249,6 +249,29 @@ def test_an_assignment_that_an_update_would_alias_copies():
                  _run_module(with_expression, inputs, "matmul", "plain"), 1e-12)
 
 
+def test_long_chains_print_in_linear_time():
+    import time
+    n = 50000
+    for source in ("y = " + "x " * n, "y = α" + " + x" * n, "y = αx" + "βW" * (n // 2)):
+        program = parse(source)
+        start = time.perf_counter()
+        book, matmul = program.numpy(), program.numpy(style="matmul")
+        assert time.perf_counter() - start < 20
+    assert book.startswith("y = alpha * ((((") and book.endswith(" * beta).dot(W)")
+    assert matmul.startswith("y = alpha * x * beta @ W * beta @ W")
+
+
+def test_a_tree_too_deep_to_print_is_an_error():
+    from notation.nodes import Negate
+    node = Name("x")
+    for _ in range(5000):
+        node = Negate(node)
+    with pytest.raises(NotationTranslationError, match="nests too deeply"):
+        Program((Assign(Name("y"), node),)).numpy()
+    with pytest.raises(NotationTranslationError, match="nests too deeply"):
+        Program((Assign(Name("y"), node),)).latex()
+
+
 # ---------------------------------------------------------------------------- errors
 
 def test_a_name_that_is_no_identifier_is_refused():

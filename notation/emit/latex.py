@@ -164,7 +164,11 @@ def latex(node, *, document: bool = False) -> str:
     >>> latex(parse("l2 = relu(l0W0)W1"))
     'l_{2} = \\\\operatorname{relu}\\\\left(l_{0} W_{0}\\\\right) W_{1}'
     """
-    body = LatexEmitter().emit(node)
+    try:
+        body = LatexEmitter().emit(node)
+    except RecursionError:
+        # Parsed programs nest at most ~100 levels; a tree built by hand may nest deeper.
+        raise NotationTranslationError("the program nests too deeply to print") from None
     if not document:
         return body
     return "\n".join(PREAMBLE + ("\\[", body, "\\]", r"\end{document}")) + "\n"

@@ -51,16 +51,50 @@ ATOM = 4     # names, literals, calls, attributes, parenthesized forms
 
 
 class Code:
-    """A piece of Python source and the precedence of its outermost operator."""
+    """A piece of Python source and the precedence of its outermost operator.
 
-    __slots__ = ("text", "precedence")
+    The text may be given as a list of strings and other Codes, joined on first use: a
+    chain of 100,000 factors is then built in linear time, each step referring to the
+    text so far instead of copying it.
+    """
 
-    def __init__(self, text: str, precedence: int):
-        self.text = text
+    __slots__ = ("_parts", "precedence")
+
+    def __init__(self, text, precedence: int):
+        self._parts = text
         self.precedence = precedence
+
+    @property
+    def text(self) -> str:
+        if not isinstance(self._parts, str):
+            self._parts = _join(self._parts)
+        return self._parts
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._parts = value
 
     def __repr__(self) -> str:
         return f"Code({self.text!r}, {self.precedence})"
+
+
+def _join(parts) -> str:
+    out: list[str] = []
+    stack = [parts]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, Code):
+            stack.append(item._parts)
+        else:
+            stack.extend(reversed(item))
+    return "".join(out)
+
+
+def _operand(code: Code, minimum: int):
+    """``code`` as an operand needing at least ``minimum``, bracketed if it has less."""
+    return code if code.precedence >= minimum else ["(", code, ")"]
 
 
 def wrap(code: Code, minimum: int) -> str:
@@ -70,11 +104,19 @@ def wrap(code: Code, minimum: int) -> str:
 
 def binary(left: Code, op: str, right: Code, level: int) -> Code:
     """``left op right`` for a left-associative operator at ``level``."""
-    return Code(f"{wrap(left, level)} {op} {wrap(right, level + 1)}", level)
+    return Code([_operand(left, level), f" {op} ", _operand(right, level + 1)], level)
 
 
 def call(function: str, *args: Code) -> Code:
-    return Code(f"{function}({', '.join(a.text for a in args)})", ATOM)
+    parts: list = [function, "("]
+    for i, a in enumerate(args):
+        parts += [", ", a] if i else [a]
+    return Code(parts + [")"], ATOM)
+
+
+def method(receiver: Code, name: str, *args: Code) -> Code:
+    """``receiver.name(args)``, the receiver bracketed unless it is an atom."""
+    return Code([_operand(receiver, ATOM), call(f".{name}", *args)], ATOM)
 
 
 # Elementwise operators of two arrays: node -> (Python operator, level).
@@ -156,7 +198,7 @@ class NumpyEmitter(Emitter):
             m = _ONE_NUMPY_CALL.match(fn.numpy)
             if m:
                 self.uses_numpy = True
-                return Code(f"{m.group(1)}({argument.text}{m.group(2)})", ATOM)
+                return Code([m.group(1), "(", argument, m.group(2), ")"], ATOM)
         return call(self.use_function(name, derivative, node), argument)
 
     def use_function(self, name: str, derivative: bool = False, node: Node | None = None) -> str:
@@ -228,7 +270,7 @@ class NumpyEmitter(Emitter):
     def emit_Assign(self, node: Assign) -> str:
         code = self.expression(node.value)
         if id(node) in self.copies:
-            code = Code(f"{wrap(code, ATOM)}.copy()", ATOM)
+            code = method(code, "copy")
         return f"{self.emit(node.target)} = {code.text}"
 
     def emit_Update(self, node: Update) -> str:
@@ -241,7 +283,7 @@ class NumpyEmitter(Emitter):
         if not self.bind_expressions:
             return code.text
         if id(node) in self.copies:
-            code = Code(f"{wrap(code, ATOM)}.copy()", ATOM)
+            code = method(code, "copy")
         return f"{EXPRESSION_KEY} = {code.text}"
 
     def emit_Declare(self, node: Declare) -> str:
@@ -287,10 +329,10 @@ class BookStyle(NumpyEmitter):
             for _ in range(count):
                 inner = call(self.np("transpose"), inner)
             return inner
-        return Code(wrap(inner, ATOM) + ".T" * count, ATOM)
+        return Code([_operand(inner, ATOM), ".T" * count], ATOM)
 
     def code_Negate(self, node: Negate) -> Code:
-        return Code("-" + wrap(self.expression(node.operand), FACTOR), FACTOR)
+        return Code(["-", _operand(self.expression(node.operand), FACTOR)], FACTOR)
 
     # -- binary operators: the left spine is walked in a loop, so a chain of 100,000
     # terms is one flat line and not 100,000 frames.
@@ -321,7 +363,7 @@ class BookStyle(NumpyEmitter):
     def product(self, chain: _Chain, right: Expr, code: Code, scalar: bool) -> _Chain:
         # A product on the right keeps its parentheses, whatever Python would need: the
         # grouping α(l1ᵀδ2) must read back as written, not as the chain αl1ᵀδ2.
-        grouped = Code(f"({code.text})", ATOM) if isinstance(right, MatMul) else code
+        grouped = Code(["(", code, ")"], ATOM) if isinstance(right, MatMul) else code
         if chain.scalar:
             out = binary(chain.code, "*", grouped, TERM)
             if scalar:
@@ -337,9 +379,9 @@ class BookStyle(NumpyEmitter):
 
     def array_product(self, chain: _Chain, code: Code) -> _Chain:
         if chain.prefix is not None:
-            rest = Code(f"{wrap(chain.rest, ATOM)}.dot({code.text})", ATOM)
+            rest = method(chain.rest, "dot", code)
             return _Chain(binary(chain.prefix, "*", rest, TERM), False, chain.prefix, rest)
-        return _Chain(Code(f"{wrap(chain.code, ATOM)}.dot({code.text})", ATOM), False)
+        return _Chain(method(chain.code, "dot", code), False)
 
     def is_scalar(self, node: Expr) -> bool:
         return is_scalar(node, self.declared)
@@ -622,7 +664,11 @@ def numpy(program: Program, *, style: str = "book", naming: str = "book", module
     'weights_1_2 -= alpha * layer_1.T.dot(layer_2_delta)'
     """
     emitter = emitter_class(style)(scheme_for(naming), declared_scalars(program))
-    body = emitter.body(program, module=module)
+    try:
+        body = emitter.body(program, module=module)
+    except RecursionError:
+        # Parsed programs nest at most ~100 levels; a tree built by hand may nest deeper.
+        raise NotationTranslationError("the program nests too deeply to print") from None
     if module:
         return module_source(program, emitter, body, function)
     return "\n".join(body)
