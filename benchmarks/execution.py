@@ -57,8 +57,10 @@ def variants():
     }
 
 
-def interleaved(funcs: dict, args, rounds: int, calls: int) -> dict[str, float]:
-    """Median seconds per call of each function, over rounds that time each once."""
+def interleaved(funcs: dict, args, rounds: int, calls: int) -> dict[str, tuple[float, float]]:
+    """(median seconds per call, median ratio to "hand") of each function, over rounds that
+    time each once; the ratio is taken within each round, so that a round slowed by the
+    rest of the machine slows both sides of it."""
     names = list(funcs)
     times = {n: [] for n in names}
     for f in funcs.values():                      # warm up: first calls compile, fault pages
@@ -71,7 +73,9 @@ def interleaved(funcs: dict, args, rounds: int, calls: int) -> dict[str, float]:
             for _ in range(calls):
                 f(*args)
             times[name].append((time.perf_counter() - start) / calls)
-    return {n: statistics.median(t) for n, t in times.items()}
+    return {n: (statistics.median(t),
+                statistics.median(a / b for a, b in zip(t, times["hand"])))
+            for n, t in times.items()}
 
 
 def peak_memory(f, args) -> int:
@@ -97,11 +101,10 @@ def check_same(funcs, args) -> None:
 
 
 def report(title: str, medians: dict, unit: float, unit_name: str) -> float:
-    base = medians["hand"]
     print(title)
-    for name, t in medians.items():
-        print(f"  {name:<5} {t / unit:10.2f} {unit_name}   {t / base:5.3f}× hand")
-    return medians["plan"] / base
+    for name, (t, ratio) in medians.items():
+        print(f"  {name:<5} {t / unit:10.2f} {unit_name}   {ratio:5.3f}× hand")
+    return medians["plan"][1]
 
 
 def verdict(ok: bool) -> str:
