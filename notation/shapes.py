@@ -528,7 +528,7 @@ class _Inference:
                 shapes._names = None
             return cache[key]
         scalar = self.scalar_decl.get(key)
-        kind = kind_by_letter(name)
+        kind = _KINDS.get(name.letter) or _kind(name)
         if scalar is None:
             scalar = kind is Kind.SCALAR
         if scalar:
@@ -559,7 +559,8 @@ class _Inference:
                             f"{_text(s.target)} is declared twice, as {_dims_text(first_dims)} "
                             f"and as {_dims_text(dims)}", s.span,
                             label=f"declared {_dims_text(dims)} here",
-                            labels=(Label(first_origin.span, f"and {_dims_text(first_dims)} here"),),
+                            labels=(Label(first_origin.span, f"and {_dims_text(first_dims)} here"),)
+                            if first_origin.span is not None else (),
                             hint="keep one declaration")
                     continue
                 origin = Origin(DECLARED, s.span)
@@ -647,9 +648,11 @@ class _Inference:
                 continue
             k = int(name.sub)
             if name.letter == "W":
-                here = self._layer(str(k))
-                there = self._layer(str(k + 1))
-                reason = Reason(CONVENTION, name=name)
+                cache = self.cache
+                sub, nxt = str(k), str(k + 1)
+                here = cache[("l", sub)] if ("l", sub) in cache else self._layer(sub)
+                there = cache[("l", nxt)] if ("l", nxt) in cache else self._layer(nxt)
+                reason = (CONVENTION, None, name)
                 if here is not None:
                     shapes.unify(shape[0], here[1], reason)
                 if there is not None:
@@ -657,7 +660,7 @@ class _Inference:
             elif name.letter == "δ":
                 layer = self._layer(name.sub)
                 if layer is not None:
-                    reason = Reason(DELTA, name=name)
+                    reason = (DELTA, None, name)
                     shapes.unify(shape[0], layer[0], reason)
                     shapes.unify(shape[1], layer[1], reason)
 
@@ -763,6 +766,14 @@ def _first_mention(program: Program, name: Name):
     return None
 
 
+_KINDS: dict[str, Kind] = {}     # letter -> kind, filled as letters are met
+
+
+def _kind(name: Name) -> Kind:
+    kind = _KINDS[name.letter] = kind_by_letter(name)
+    return kind
+
+
 def _mentioned_names(program: Program) -> list[Name]:
     seen: dict[tuple, Name] = {}
     for s in program.statements:
@@ -795,7 +806,7 @@ def _product_rule(shapes: Shapes, node: MatMul, left: Shape, right: Shape) -> Sh
     if right is None:
         return left
     try:
-        shapes.unify(left[1], right[0], Reason(PRODUCT, node))
+        shapes.unify(left[1], right[0], (PRODUCT, node, None))
     except Conflict:
         from .shape_errors import product_error
         raise product_error(shapes, node, left, right) from None
@@ -812,7 +823,7 @@ def _elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape) -> Shape:
         return right
     if right is None:
         return left
-    reason = Reason(ELEMENTWISE, node)
+    reason = (ELEMENTWISE, node, None)
     rows = None
     if _is_one(left[0]):
         rows = right[0]
@@ -843,7 +854,7 @@ def _assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None
     if not (_compatible(target[0], value[0]) and _compatible(target[1], value[1])):
         from .shape_errors import assignment_error
         raise assignment_error(shapes, s, target, value)
-    reason = Reason(ASSIGNMENT, s)
+    reason = (ASSIGNMENT, s, None)
     shapes.unify(target[0], value[0], reason)
     shapes.unify(target[1], value[1], reason)
 
@@ -859,7 +870,7 @@ def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape) -> None
     if not _compatible(target[1], value[1]) or (not row and not _compatible(target[0], value[0])):
         from .shape_errors import assignment_error
         raise assignment_error(shapes, s, target, value)
-    reason = Reason(UPDATE, s)
+    reason = (UPDATE, s, None)
     shapes.unify(target[1], value[1], reason)
     if not row:
         shapes.unify(target[0], value[0], reason)

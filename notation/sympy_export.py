@@ -15,6 +15,7 @@ SymPy is imported here only, on first use.
 from __future__ import annotations
 
 from .emit.algebra import algebra
+from .errors import NotationTranslationError
 from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Program, Subtract, Transpose, Update)
 from .shapes import ShapeOptions, infer
@@ -35,16 +36,22 @@ def to_sympy(program: Program, opts: ShapeOptions | None = None, *,
     for s in program.statements:
         if isinstance(s, Declare):
             continue
-        if isinstance(s, ExprStatement):
-            out["_"] = b.expr(s.expr)
-            continue
-        value = b.expr(s.value)
-        key = algebra(s.target)
-        if isinstance(s, Update):
-            target = b.name(s.target)
-            value = b.broadcast(value, shapes.of(s.value), shapes.of(s.target))
-            value = target - value if s.op == "-=" else target + value
-        out[key] = value
+        try:
+            if isinstance(s, ExprStatement):
+                out["_"] = b.expr(s.expr)
+                continue
+            value = b.expr(s.value)
+            if isinstance(s, Update):
+                target = b.name(s.target)
+                value = b.broadcast(value, shapes.of(s.value), shapes.of(s.target))
+                value = target - value if s.op == "-=" else target + value
+        except (TypeError, ValueError, ArithmeticError, AttributeError) as e:
+            # SymPy refuses some values the notation allows (0/0 is nan, which no matrix
+            # expression can hold): say so, at the statement.
+            raise NotationTranslationError(
+                f"SymPy cannot represent this statement ({type(e).__name__}: {e})", s.span,
+                hint="a number such as 0/0 has no matrix expression") from None
+        out[algebra(s.target)] = value
     return out
 
 

@@ -274,3 +274,27 @@ def test_a_name_bound_to_another_is_a_copy_where_an_update_follows():
     for key in booked:
         assert np.array_equal(planned[key], booked[key]), key
     assert planned["a"].tolist() == c.tolist()                  # a kept c's first value
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+import trees  # noqa: E402
+
+from notation import NotationError  # noqa: E402
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees.programs)
+def test_any_tree_compiles_or_is_refused_with_a_notation_error(program):
+    for make in (program.compile, program.to_sympy):
+        try:
+            make()
+        except NotationError as e:
+            str(e)
+
+
+def test_a_value_sympy_cannot_hold_is_a_translation_error():
+    from notation import NotationTranslationError
+    with pytest.raises(NotationTranslationError):
+        parse("a : 1×2\na -= 0/0").to_sympy()

@@ -286,3 +286,50 @@ def test_plan_names_are_names():
     plan = parse(BOOK).plan(sizes="3,4,1")
     assert plan.inputs == [Name("l", "0"), Name("W", "0"), Name("W", "1")]
     assert plan.outputs == [Name("l", "2")]
+
+
+# ---------------------------------------------------------------------------- properties
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+import strategies  # noqa: E402
+import trees  # noqa: E402
+
+from notation import NotationError  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(strategies.square_programs)
+def test_plan_style_computes_the_books_bits_for_generated_programs(program):
+    """Any program computable on n × n arrays: the plan style gives what the book style gives."""
+    plan_run = program.compile(style="plan")
+    book_run = program.compile(style="book")
+    rng = np.random.default_rng(5)
+    inputs = {}
+    for name in plan_run.plan.inputs:
+        shape = plan_run.plan.shapes.names[name]
+        inputs[keyword(name)] = float(rng.uniform(0.5, 1.5)) if shape is None \
+            else rng.standard_normal((3, 3))
+    copy = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in inputs.items()}
+    with np.errstate(all="ignore"):
+        planned, booked = plan_run(**inputs), book_run(**copy)
+    assert planned.keys() == booked.keys()
+    for key in booked:
+        a, b = np.ascontiguousarray(planned[key]), np.ascontiguousarray(booked[key])
+        assert a.shape == b.shape and a.tobytes() == b.tobytes(), key
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees.programs)
+def test_any_tree_is_planned_or_refused_with_a_notation_error(program):
+    try:
+        plan = program.plan()
+    except NotationError as e:
+        str(e)
+        return
+    plan.text()
+    plan.json()
+    try:
+        numpy_plan(program, plan=plan, module=True)
+    except NotationError:
+        pass

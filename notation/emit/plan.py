@@ -96,6 +96,8 @@ def _notes(step) -> str:
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
+    if not rows:
+        return []
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     out = []
     for r in rows:
@@ -151,7 +153,7 @@ def plan_text(plan, shapes: bool = True) -> str:
         ["peak memory", peak_line(plan)],
     ]
     out += [""] + _table(totals, set())
-    if shapes:
+    if shapes and plan.shapes.names:
         out += ["", "shapes"] + _shape_lines(plan)
         unknown = s.unknowns()
         if unknown:
