@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 from .errors import NotationError, NotationShapeError, line_and_column
 from .kinds import Kind, kind_by_letter, declared_scalars, is_scalar_name
-from .nodes import (Add, Assign, Call, Declare, Expr, ExprStatement, Name, Negate, Number,
-                    Program, Subtract, Transpose, Update)
-from .emit.numpy import BINARY, EXPRESSION_KEY, walk
+from .nodes import (BINARY, Add, Assign, Call, Declare, Expr, ExprStatement, Name, Negate,
+                    Number, Program, Subtract, Transpose, Update)
+from .emit.numpy_program import EXPRESSION_KEY
 
 # Functions whose value is one row: the sum over the batch.
 ROW_REDUCTIONS = {"sum"}

@@ -20,8 +20,8 @@ import re
 from .. import functions
 from ..errors import NotationTranslationError
 from ..greek import LATEX_BY_UNICODE
-from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
-                     Name, Negate, Number, Program, Statement, Subtract, Transpose, Update)
+from ..nodes import (Assign, Call, Declare, Divide, Expr, ExprStatement, MatMul, Name, Negate,
+                     Number, Program, Statement, Transpose, Update)
 from ..operators import BINARY_OPERATORS, needs_parens
 from .base import Emitter
 
