@@ -829,13 +829,18 @@ def _elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape) -> Shape:
         rows = right[0]
     elif _is_one(right[0]):
         rows = left[0]
-    if not _compatible(left[1], right[1]) or (rows is None and not _compatible(left[0], right[0])):
+    try:
+        if not _compatible(left[1], right[1]) or \
+                (rows is None and not _compatible(left[0], right[0])):
+            raise Conflict(left, right)
+        shapes.unify(left[1], right[1], reason)
+        if rows is None:
+            # (a square operand ties rows to columns: the second unification can still fail)
+            shapes.unify(left[0], right[0], reason)
+            rows = left[0]
+    except Conflict:
         from .shape_errors import elementwise_error
-        raise elementwise_error(shapes, node, left, right)
-    shapes.unify(left[1], right[1], reason)
-    if rows is None:
-        shapes.unify(left[0], right[0], reason)
-        rows = left[0]
+        raise elementwise_error(shapes, node, left, right) from None
     return (rows, left[1])
 
 
@@ -851,12 +856,15 @@ def _assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None
             from .shape_errors import kind_error
             raise kind_error(shapes, s, target, value)
         return
-    if not (_compatible(target[0], value[0]) and _compatible(target[1], value[1])):
-        from .shape_errors import assignment_error
-        raise assignment_error(shapes, s, target, value)
     reason = (ASSIGNMENT, s, None)
-    shapes.unify(target[0], value[0], reason)
-    shapes.unify(target[1], value[1], reason)
+    try:
+        if not (_compatible(target[0], value[0]) and _compatible(target[1], value[1])):
+            raise Conflict(target, value)
+        shapes.unify(target[0], value[0], reason)
+        shapes.unify(target[1], value[1], reason)
+    except Conflict:
+        from .shape_errors import assignment_error
+        raise assignment_error(shapes, s, target, value) from None
 
 
 def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape) -> None:
@@ -867,13 +875,17 @@ def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape) -> None
         from .shape_errors import kind_error
         raise kind_error(shapes, s, target, value)
     row = _is_one(value[0])
-    if not _compatible(target[1], value[1]) or (not row and not _compatible(target[0], value[0])):
-        from .shape_errors import assignment_error
-        raise assignment_error(shapes, s, target, value)
     reason = (UPDATE, s, None)
-    shapes.unify(target[1], value[1], reason)
-    if not row:
-        shapes.unify(target[0], value[0], reason)
+    try:
+        if not _compatible(target[1], value[1]) or \
+                (not row and not _compatible(target[0], value[0])):
+            raise Conflict(target, value)
+        shapes.unify(target[1], value[1], reason)
+        if not row:
+            shapes.unify(target[0], value[0], reason)
+    except Conflict:
+        from .shape_errors import assignment_error
+        raise assignment_error(shapes, s, target, value) from None
 
 
 # --------------------------------------------------------------------------- messages
