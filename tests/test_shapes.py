@@ -260,5 +260,5 @@ def test_a_100000_factor_product_is_checked_without_recursion():
 
 def test_a_square_value_ties_its_rows_to_its_columns():
     # aa makes a square: assigning it to the 1×2 bias b fails at the second dimension
-    e = error_of("b : 2\nb = aa")
+    e = error_of("b : 2\nb = a a")
     assert e.message == "shape mismatch in the assignment to b"
