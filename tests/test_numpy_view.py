@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from notation import NotationError, NotationTranslationError, parse
+from notation import NotationTranslationError, parse
 from notation.emit.numpy import STYLES, interface, register_style, style_names
 from notation.evaluate import evaluate
 from notation.functions import FUNCTIONS, register
