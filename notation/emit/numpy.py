@@ -46,7 +46,7 @@ from .numpy_program import (EXPRESSION_KEY, RESERVED, Interface, aliasing_assign
 # The levels of Python's grammar that this view writes (CPython's ast._Precedence), loosest
 # first. Python's grammar, not the notation's, decides how the emitted code reads: unary
 # minus binds tighter than a product in Python and looser in the notation, and `*`, `/`, `@`
-# share one level. So parentheses here come from this table, through `wrap` alone.
+# share one level. So parentheses here come from this table, through `_operand` and `wrap`.
 SUM = 1      # a + b, a - b
 TERM = 2     # a * b, a / b, a @ b
 FACTOR = 3   # -a
