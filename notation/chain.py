@@ -91,7 +91,7 @@ def cost(tree: Tree, dims: list[int]) -> int:
         if isinstance(node, int):
             spans.append((node, node))
             continue
-        (b, c), (a, k) = spans.pop(), spans.pop()
+        (_, c), (a, k) = spans.pop(), spans.pop()
         total += 2 * dims[a] * dims[k + 1] * dims[c + 1]
         spans.append((a, c))
     return total

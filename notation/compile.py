@@ -172,7 +172,7 @@ class _SlowPath:
 
     def _declarations(self, given):
         from .kinds import declared_scalars, is_scalar_name
-        from .shapes import _first_mention
+        from .inference import _first_mention
         declared = declared_scalars(self.program)
         signature, out = [], []
         for k, _, name in self.inputs:

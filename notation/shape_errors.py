@@ -128,7 +128,7 @@ def product_error(shapes: Shapes, node: MatMul, left, right) -> NotationShapeErr
 
 
 def elementwise_error(shapes: Shapes, node, left, right) -> NotationShapeError:
-    from .shapes import _compatible
+    from .inference import _compatible
     if not _compatible(left[1], right[1]):
         hint = (f"the columns of both sides must be equal ({shapes.dim(left[1])} and "
                 f"{shapes.dim(right[1])}); only a 1×n row or a scalar broadcasts")

@@ -97,8 +97,15 @@ def test_the_function_is_made_once_and_walks_no_tree(monkeypatch):
 
     def refuse(*args, **kwargs):
         raise AssertionError("the tree was walked during a call")
+    import notation.compile
+    import notation.inference
+    import notation.lowering
     monkeypatch.setattr(notation.shapes, "infer", refuse)
+    monkeypatch.setattr(notation.compile, "infer", refuse)
+    monkeypatch.setattr(notation.compile, "compile_program", refuse)
     monkeypatch.setattr(notation.plan, "build", refuse)
+    monkeypatch.setattr(notation.inference.Inference, "run", refuse)
+    monkeypatch.setattr(notation.lowering.Lowering, "statement", refuse)
     rng = np.random.default_rng(0)
     out = f(l0=rng.standard_normal((4, 3)), W0=rng.standard_normal((3, 5)),
             W1=rng.standard_normal((5, 1)), y=rng.standard_normal((4, 1)), α=0.1)

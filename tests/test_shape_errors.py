@@ -12,8 +12,8 @@ import re
 import pytest
 
 from notation import NotationShapeError, parse
-from notation.nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul,
-                            Name, Negate, Number, Subtract, Transpose, Update)
+from notation.nodes import (Assign, Call, Declare, ExprStatement, MatMul, Name, Negate, Number,
+                            Transpose, Update)
 from notation.shapes import infer, options
 
 # ---------------------------------------------------------------------------- full texts

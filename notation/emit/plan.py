@@ -5,7 +5,6 @@ for ``--json``.
 
 from __future__ import annotations
 
-from ..nodes import Name
 from ..polynomial import Poly, add
 from .algebra import algebra, needs_space
 

@@ -1,0 +1,443 @@
+"""Inference: the walk over a program that checks and infers its shapes (SPEC §2).
+
+In this order: declarations, hoisted; the shape options; the book's convention; then every
+operation, statement by statement, operands before their operator. The rules are at the
+end of the module; each unifies dimensions (``Shapes.unify``) and turns a conflict into the
+error of SPEC §6 (``shape_errors.py``), raised at the operator that fails.
+"""
+
+from __future__ import annotations
+
+from .errors import Label, NotationShapeError
+from .kinds import Kind, kind_by_letter
+from .nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
+                    Name, Negate, Number, Program, Subtract, Transpose, Update)
+from .shape_options import ShapeOptions
+from .shapes import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE, OPTION,
+                     PRODUCT, REDUCED, SHAPE_RULES, UPDATE, Conflict, DimValue, Origin, Shape, Shapes,
+                     Var, _text, find, symbol_text)
+
+class Inference:
+    """One run of inference over a program (``shapes.infer`` makes and runs it)."""
+
+    def __init__(self, program: Program, opts: ShapeOptions, convention: bool):
+        self.shapes = Shapes(program, convention)
+        self.program = program
+        self.opts = opts
+        self.convention = convention
+        # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
+        # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
+        self.scalar_decl: dict[tuple, bool] = {}
+        for s in program.statements:
+            if isinstance(s, Declare):
+                self.scalar_decl.setdefault((s.target.letter, s.target.sub), not s.dims)
+        for d, _ in opts.declarations:
+            self.scalar_decl.setdefault((d.target.letter, d.target.sub), not d.dims)
+        self.mentioned = _mentioned_names(program)
+        self.listed = {(n.letter, n.sub) for n in self.mentioned} | {
+            (s.target.letter, s.target.sub) for s in program.statements if isinstance(s, Declare)}
+        self.cache: dict[tuple, Shape] = self.shapes._cache
+        self.hidden: set[tuple] = set()
+        self.declared_keys: set[tuple] = set()
+
+    def run(self) -> Shapes:
+        try:
+            self._declarations()
+            if self.convention:
+                self._convention()
+            for s in self.program.statements:
+                self._statement(s)
+        except NotationShapeError as e:
+            raise e.with_source(self.program.source) from None
+        shapes = self.shapes
+        listed = shapes._listed
+        keys = {(n.letter, n.sub) for n in listed}
+        mentioned = [n for n in self.mentioned if (n.letter, n.sub) in keys]
+        if len(mentioned) != len(listed):
+            seen = {(n.letter, n.sub) for n in mentioned}
+            mentioned += [n for n in listed if (n.letter, n.sub) not in seen]
+        shapes._listed = mentioned
+        shapes._names = None
+        return shapes
+
+    # -- names
+    def shape_of(self, name: Name, listed: bool = True) -> Shape:
+        key = (name.letter, name.sub)
+        cache = self.cache
+        if key in cache:
+            if listed and key in self.hidden:              # mentioned after all
+                self.hidden.discard(key)
+                shapes = self.shapes
+                shapes._hidden = [n for n in shapes._hidden if n != name]
+                shapes._listed.append(name)
+                shapes._names = None
+            return cache[key]
+        scalar = self.scalar_decl.get(key)
+        kind = _KINDS.get(name.letter) or _kind(name)
+        if scalar is None:
+            scalar = kind is Kind.SCALAR
+        if scalar:
+            shape = None
+        else:
+            shape = (Var(name, 0), Var(name, 1))
+            if kind is Kind.BIAS and key not in self.scalar_decl:
+                self.shapes.fix(shape[0], 1, Origin(BIAS))
+        cache[key] = shape
+        if listed:
+            self.shapes._listed.append(name)
+            self.shapes._names = None
+        else:
+            self.shapes._hidden.append(name)
+            self.hidden.add(key)
+        return shape
+
+    # -- 1. declarations
+    def _declarations(self) -> None:
+        shapes = self.shapes
+        for s in self.program.statements:
+            if isinstance(s, Declare):
+                dims = self._dims(s, self.opts.batch)
+                if (s.target.letter, s.target.sub) in self.declared_keys:
+                    first_origin, first_dims = shapes.declared[s.target]
+                    if first_dims != dims:
+                        raise NotationShapeError(
+                            f"{_text(s.target)} is declared twice, as {_dims_text(first_dims)} "
+                            f"and as {_dims_text(dims)}", s.span,
+                            label=f"declared {_dims_text(dims)} here",
+                            labels=(Label(first_origin.span, f"and {_dims_text(first_dims)} here"),)
+                            if first_origin.span is not None else (),
+                            hint="keep one declaration")
+                    continue
+                origin = Origin(DECLARED, s.span)
+                shapes.declared[s.target] = (origin, dims)
+                self.declared_keys.add((s.target.letter, s.target.sub))
+                self._apply(s.target, dims, (origin, origin))
+        batch = self._program_batch()
+        for decl, origins in self.opts.declarations:
+            key = (decl.target.letter, decl.target.sub)
+            if batch is not None and key in self.opts.from_batch:
+                decl = Declare(decl.target, (batch[0], decl.dims[1]))
+                origins = (batch[1], origins[1])
+            dims = self._dims(decl, self.opts.batch)
+            if key in self.declared_keys:
+                first_origin, first_dims = shapes.declared[decl.target]
+                if first_dims != dims:
+                    raise self._disagree(decl.target, first_origin, first_dims, origins[-1], dims)
+                continue
+            shapes.declared[decl.target] = (origins[-1], dims)
+            self.declared_keys.add(key)
+            self._apply(decl.target, dims, origins)
+
+    def _program_batch(self):
+        """(batch, origin) that the program's own declarations give its layers, when the
+        options give no --batch and every declared layer agrees on it; else None."""
+        if self.opts.batch_given:
+            return None
+        found = None
+        for name, (origin, dims) in self.shapes.declared.items():
+            if len(dims) == 2 and kind_by_letter(name) in (Kind.LAYER, Kind.DELTA):
+                if found is not None and found[0] != dims[0]:
+                    return None
+                if found is None:
+                    found = (dims[0], origin)
+        return found
+
+    def _disagree(self, name: Name, first: Origin, first_dims, second: Origin, dims):
+        """Two declarations of one name that disagree (the program's and an option's)."""
+        source = self.program.source
+        said = second.text(source)
+        batch_hint = (f"; pass --batch {symbol_text(first_dims[0])} to give the batch"
+                      if second.kind == OPTION and first_dims[1:] == dims[1:]
+                      and isinstance(first_dims[0], Name) else "")
+        span = first.span if first.span is not None else _first_mention(self.program, name)
+        return NotationShapeError(
+            f"{_text(name)} is {_dims_text(first_dims)} ({first.text(source)}), but it is "
+            f"{_dims_text(dims)} ({said})", span,
+            label=f"{_text(name)} is {_dims_text(first_dims)} ({first.text(source)})",
+            hint=f"make them agree{batch_hint}")
+
+    def _dims(self, decl: Declare, batch: DimValue) -> tuple:
+        dims = decl.dims
+        if len(dims) != 1:
+            return dims
+        kind = kind_by_letter(decl.target)
+        if kind is Kind.MATRIX:
+            raise NotationShapeError(
+                f"{_text(decl.target)} is a matrix and needs two dimensions, rows × columns",
+                decl.span, label=f"only {dims[0] if isinstance(dims[0], int) else symbol_text(dims[0])} given",
+                hint=f"write {_text(decl.target)} : m×{_dim_text(dims[0])}, or use a lowercase "
+                     f"letter for a row vector")
+        # A vector of n units: one row for a bias, else the batch (a single example unless
+        # --batch says otherwise), as --dims l0=3 would say.
+        return (1 if kind is Kind.BIAS else batch, dims[0])
+
+    def _apply(self, name: Name, dims: tuple, origins: tuple) -> None:
+        shape = self.shape_of(name, listed=(name.letter, name.sub) in self.listed)
+        if shape is None:
+            return
+        for v, d, origin in zip(shape, dims, origins):
+            r = find(v)
+            r.value, r.origin = d, origin
+            v.own = origin
+        self.shapes._symbols = None
+
+    # -- 3. the book's convention
+    def _convention(self) -> None:
+        shapes = self.shapes
+        for name in self.mentioned:
+            if name.letter not in ("W", "δ") or not name.sub.isdigit() \
+                    or (name.letter, name.sub) in self.declared_keys:
+                continue
+            shape = self.shape_of(name)
+            if shape is None:
+                continue
+            k = int(name.sub)
+            if name.letter == "W":
+                cache = self.cache
+                sub, nxt = str(k), str(k + 1)
+                here = cache[("l", sub)] if ("l", sub) in cache else self._layer(sub)
+                there = cache[("l", nxt)] if ("l", nxt) in cache else self._layer(nxt)
+                reason = (CONVENTION, None, name)
+                if here is not None:
+                    shapes.unify(shape[0], here[1], reason)
+                if there is not None:
+                    shapes.unify(shape[1], there[1], reason)
+            elif name.letter == "δ":
+                layer = self._layer(name.sub)
+                if layer is not None:
+                    reason = (DELTA, None, name)
+                    shapes.unify(shape[0], layer[0], reason)
+                    shapes.unify(shape[1], layer[1], reason)
+
+    def _layer(self, sub: str) -> Shape:
+        key = ("l", sub)
+        if key in self.cache:
+            return self.cache[key]
+        return self.shape_of(Name("l", sub), listed=False)
+
+    # -- 4. operations
+    def _statement(self, s) -> None:
+        if isinstance(s, Declare):
+            return
+        if isinstance(s, ExprStatement):
+            self.expr(s.expr)
+            return
+        value = self.expr(s.value)
+        target = self.shape_of(s.target)
+        self.shapes.nodes[id(s.target)] = target
+        if isinstance(s, Assign):
+            _assign_rule(self.shapes, s, target, value)
+        else:
+            _update_rule(self.shapes, s, target, value)
+
+    def expr(self, root: Expr) -> Shape:
+        shapes = self.shapes
+        nodes = shapes.nodes
+        convention = self.convention
+        out: list = []
+        stack: list = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            t = type(node)
+            if t is Name:
+                shape = self.shape_of(node)
+            elif t is Number:
+                shape = None
+            elif not ready:
+                stack.append((node, True))
+                if t is Call:
+                    stack.append((node.arg, False))
+                elif t is Transpose or t is Negate:
+                    stack.append((node.operand, False))
+                else:
+                    stack.append((node.right, False))
+                    stack.append((node.left, False))
+                continue
+            elif t is MatMul:
+                right = out.pop()
+                left = out.pop()
+                if convention and type(node.right) is Name and node.right.letter == "W" \
+                        and node.right.sub.isdigit():
+                    shapes.layers[id(node.left)] = int(node.right.sub)
+                shape = _product_rule(shapes, node, left, right)
+            elif t is Transpose:
+                operand = out.pop()
+                shape = None if operand is None else (operand[1], operand[0])
+            elif t is Call and not node.derivative and node.func in SHAPE_RULES:
+                shape = out.pop()
+                if shape is not None:
+                    one = Var(None, 0)
+                    shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over the batch"))
+                    shape = (one, shape[1])
+            elif t is Call or t is Negate:
+                shape = out.pop()
+            elif t is Hadamard or t is Divide or t is Add or t is Subtract:
+                right = out.pop()
+                left = out.pop()
+                shape = _elementwise_rule(shapes, node, left, right)
+            else:
+                raise TypeError(f"shapes cannot check {t.__name__}")
+            nodes[id(node)] = shape
+            out.append(shape)
+        return out[-1]
+
+
+def _first_mention(program: Program, name: Name):
+    """The span of the first place a name is written in the program, or None."""
+    for s in program.statements:
+        if isinstance(s, Declare):
+            if s.target == name:
+                return s.target.span
+            continue
+        stack = [s.expr if isinstance(s, ExprStatement) else s.value]
+        if isinstance(s, (Assign, Update)):
+            stack.insert(0, s.target)
+        found = None
+        while stack:
+            node = stack.pop()
+            t = type(node)
+            if t is Name:
+                if node == name and (found is None or node.span.start < found.start):
+                    found = node.span
+            elif t is Call:
+                stack.append(node.arg)
+            elif t is Transpose or t is Negate:
+                stack.append(node.operand)
+            elif t is not Number:
+                stack.append(node.right)
+                stack.append(node.left)
+        if found is not None:
+            return found
+    return None
+
+
+_KINDS: dict[str, Kind] = {}     # letter -> kind, filled as letters are met
+
+
+def _kind(name: Name) -> Kind:
+    kind = _KINDS[name.letter] = kind_by_letter(name)
+    return kind
+
+
+def _mentioned_names(program: Program) -> list[Name]:
+    seen: dict[tuple, Name] = {}
+    for s in program.statements:
+        if isinstance(s, Declare):
+            continue
+        stack = [s.expr if isinstance(s, ExprStatement) else s.value]
+        while stack:
+            node = stack.pop()
+            t = type(node)
+            if t is Name:
+                seen.setdefault((node.letter, node.sub), node)
+            elif t is Call:
+                stack.append(node.arg)
+            elif t is Transpose or t is Negate:
+                stack.append(node.operand)
+            elif t is not Number:
+                stack.append(node.right)
+                stack.append(node.left)
+        if isinstance(s, (Assign, Update)):
+            seen.setdefault((s.target.letter, s.target.sub), s.target)
+    return list(seen.values())
+
+
+# --------------------------------------------------------------------------- the rules
+
+def _product_rule(shapes: Shapes, node: MatMul, left: Shape, right: Shape) -> Shape:
+    """``A B`` needs cols(A) = rows(B); a scalar factor scales anything."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    try:
+        shapes.unify(left[1], right[0], (PRODUCT, node, None))
+    except Conflict:
+        from .shape_errors import product_error
+        raise product_error(shapes, node, left, right) from None
+    return (left[0], right[1])
+
+
+def _is_one(v: Var) -> bool:
+    return find(v).value == 1
+
+
+def _elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape) -> Shape:
+    """Equal shapes, except that a 1 × n row broadcasts over b × n and a scalar over anything."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    reason = (ELEMENTWISE, node, None)
+    rows = None
+    if _is_one(left[0]):
+        rows = right[0]
+    elif _is_one(right[0]):
+        rows = left[0]
+    try:
+        if not _compatible(left[1], right[1]) or \
+                (rows is None and not _compatible(left[0], right[0])):
+            raise Conflict(left, right)
+        shapes.unify(left[1], right[1], reason)
+        if rows is None:
+            # (a square operand ties rows to columns: the second unification can still fail)
+            shapes.unify(left[0], right[0], reason)
+            rows = left[0]
+    except Conflict:
+        from .shape_errors import elementwise_error
+        raise elementwise_error(shapes, node, left, right) from None
+    return (rows, left[1])
+
+
+def _compatible(a: Var, b: Var) -> bool:
+    va, vb = find(a).value, find(b).value
+    return va is None or vb is None or va == vb
+
+
+def _assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None:
+    """The target takes the shape of the value (one shape per name)."""
+    if target is None or value is None:
+        if target is not value:
+            from .shape_errors import kind_error
+            raise kind_error(shapes, s, target, value)
+        return
+    reason = (ASSIGNMENT, s, None)
+    try:
+        if not (_compatible(target[0], value[0]) and _compatible(target[1], value[1])):
+            raise Conflict(target, value)
+        shapes.unify(target[0], value[0], reason)
+        shapes.unify(target[1], value[1], reason)
+    except Conflict:
+        from .shape_errors import assignment_error
+        raise assignment_error(shapes, s, target, value) from None
+
+
+def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape) -> None:
+    """``W -= v``: v must broadcast to W's shape, which does not change."""
+    if value is None:
+        return
+    if target is None:
+        from .shape_errors import kind_error
+        raise kind_error(shapes, s, target, value)
+    row = _is_one(value[0])
+    reason = (UPDATE, s, None)
+    try:
+        if not _compatible(target[1], value[1]) or \
+                (not row and not _compatible(target[0], value[0])):
+            raise Conflict(target, value)
+        shapes.unify(target[1], value[1], reason)
+        if not row:
+            shapes.unify(target[0], value[0], reason)
+    except Conflict:
+        from .shape_errors import assignment_error
+        raise assignment_error(shapes, s, target, value) from None
+
+
+# --------------------------------------------------------------------------- messages
+
+def _dim_text(d) -> str:
+    return str(d) if isinstance(d, int) else symbol_text(d)
+
+
+def _dims_text(dims: tuple) -> str:
+    return "scalar" if not dims else "×".join(_dim_text(d) for d in dims)

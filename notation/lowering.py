@@ -1,0 +1,484 @@
+"""Lowering: the program, shapes checked, turned into the steps of its plan.
+
+Each operation becomes one step (a product, an activation, an elementwise operation, a
+scaling, an update); a value nothing reads again is overwritten in place when the step
+has an in-place recipe and the shapes and types allow it; chains of three or more products
+are costed and, with ``optimize``, reordered (``chain.py``). The bytes each step allocates
+are those of the code ``emit/numpy_plan.py`` writes for it, NumPy's scratch buffers
+included (checked with tracemalloc in tests/test_plan.py).
+"""
+
+from __future__ import annotations
+
+from . import chain as chains
+from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
+                    Negate, Number, Program, Subtract, Transpose, Update)
+from .polynomial import add, mul
+from .shapes import Shapes, find
+from .steps import BOOL, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp
+
+_ELEMENTWISE = {Hadamard: "hadamard", Divide: "divide", Add: "add", Subtract: "subtract"}
+_SCALAR_OPS = (MatMul, Hadamard, Divide, Add, Subtract, Negate, Call)
+
+# Functions with a recipe that can overwrite their argument, and the scratch they need
+# (bytes per element, or per row for softmax's sums). Others are called as helpers.
+IN_PLACE_CALLS = {"relu", "sigmoid", "tanh", "exp", "log", "softmax"}
+IN_PLACE_DERIVATIVES = {"tanh"}
+
+# An elementwise operation that mixes a bool mask with floats (``t *= t > 0``, the book's
+# ``(x > 0) * x``), or that broadcasts an operand (a bias row, softmax's row sums), runs
+# through NumPy's ufunc buffer: min(elements, 8192) elements of the float type, allocated
+# for the operation (measured with tracemalloc in tests/test_plan.py).
+CAST_BUFFER = 8192
+
+
+class Lowering:
+    """Lowers the statements of one program, in order, into ``steps``."""
+
+    def __init__(self, shapes: Shapes, itemsize: int, optimize: bool, copies=frozenset()):
+        self.shapes = shapes
+        self.copies = copies        # ids of the statements that copy (see _aliasing)
+        self.itemsize = itemsize
+        self.optimize = optimize
+        self.steps: list[Step] = []
+        self.chains: list[ChainAdvice] = []
+        self.temps = 0
+        self.inputs: dict[tuple, Name] = {}     # keyed by (letter, subscript), in order
+        self.outputs: dict[tuple, Name] = {}
+        self.results: dict[int, Operand] = {}    # id(bare expression statement) -> its value
+        self.name_dtypes: dict[tuple, str] = {}   # names bound to masks (relu' values)
+
+    # -- statements
+    def statement(self, s) -> None:
+        if isinstance(s, Declare):
+            return
+        expr = s.expr if isinstance(s, ExprStatement) else s.value
+        read = self._reads(expr)
+        value = self.value(expr, s)
+        if isinstance(s, ExprStatement):
+            if value.kind == SCALAR:
+                self._scalar_step(None, value, s)
+            elif id(s) in self.copies:
+                value = self._copy(value, None, s)
+            self.results[id(s)] = value
+            return
+        target = s.target
+        shape = self.shapes.of(target)
+        key = (target.letter, target.sub)
+        if isinstance(s, Update):
+            if key not in self.outputs:
+                self.inputs.setdefault(key, target)
+            self.outputs.setdefault(key, target)
+            if shape is None:
+                step = self._scalar_step(target, value, s)
+                step.func = s.op
+                return
+            step = self._step("update", target, (value,), shape, s, s)
+            step.func = s.op
+            if self._dtype(value) == BOOL or self._broadcasts(value, shape):
+                step.scratch = self._cast_buffer(self._elements(shape))
+            step.flops = self._elements(shape)
+            step.formula = ((shape[0], shape[1]),)
+            self._add_scalar_flops(step, value)
+            return
+        self.outputs.setdefault(key, target)
+        if value.kind == SCALAR:
+            self._scalar_step(target, value, s)
+        elif value.kind == TEMP and not value.transposed and key not in read:
+            value.ref.bound = target
+        elif id(s) in self.copies:
+            self._copy(value, target, s)
+        else:
+            self._step("bind", target, (value,), shape, s, s)
+        dtype = self._dtype(value)
+        if dtype == BOOL:
+            self.name_dtypes[key] = BOOL
+        else:
+            self.name_dtypes.pop(key, None)
+
+    def _reads(self, expr) -> set:
+        """Record the names read before they are assigned (the inputs); the keys read."""
+        read = set()
+        outputs, inputs = self.outputs, self.inputs
+        stack = [expr]
+        while stack:
+            node = stack.pop()
+            t = type(node)
+            if t is Name:
+                key = (node.letter, node.sub)
+                read.add(key)
+                if key not in outputs and key not in inputs:
+                    inputs[key] = node
+            elif t is Call:
+                stack.append(node.arg)
+            elif t is Transpose or t is Negate:
+                stack.append(node.operand)
+            elif t is not Number:
+                stack.append(node.right)
+                stack.append(node.left)
+        return read
+
+    # -- expressions
+    def value(self, root, statement) -> Operand:
+        shapes = self.shapes
+        of = shapes.nodes
+        out: list[Operand] = []
+        stack: list = [(root, None)]
+        while stack:
+            node, frame = stack.pop()
+            t = type(node)
+            if frame is None:
+                shape = of[id(node)]
+                if shape is None:
+                    out.append(Operand(SCALAR, node))
+                elif t is Name:
+                    out.append(Operand(NAME, node, shape))
+                elif t is MatMul:
+                    factors = _factors(node)
+                    stack.append((node, factors))
+                    stack.extend((f, None) for f in reversed(factors))
+                else:
+                    stack.append((node, True))
+                    if t is Call:
+                        stack.append((node.arg, None))
+                    elif t is Transpose or t is Negate:
+                        stack.append((node.operand, None))
+                    else:
+                        stack.append((node.right, None))
+                        stack.append((node.left, None))
+                continue
+            if t is MatMul:
+                operands = out[-len(frame):]
+                del out[-len(frame):]
+                out.append(self._chain(node, frame, operands, statement))
+            elif t is Transpose:
+                o = out.pop()
+                out.append(Operand(o.kind, o.ref, of[id(node)], not o.transposed))
+            elif t is Negate:
+                out.append(self._unary("negate", None, node, out.pop(), statement))
+            elif t is Call:
+                op = "derivative" if node.derivative else "call"
+                out.append(self._unary(op, node.func, node, out.pop(), statement))
+            else:
+                right = out.pop()
+                left = out.pop()
+                out.append(self._binary(_ELEMENTWISE[t], node, left, right, statement))
+        return out[-1]
+
+    # -- steps
+    def _step(self, op, target, operands, shape, node, statement) -> Step:
+        step = Step(op, target, operands, shape, node, statement, self.shapes)
+        step.index = len(self.steps) + 1
+        self.steps.append(step)
+        layer = self.shapes.layers.get(id(node))
+        if layer is not None:
+            step.layer = layer
+        return step
+
+    def _temp(self, shape, dtype=FLOAT) -> Temp:
+        self.temps += 1
+        return Temp(self.temps, dtype, shape)
+
+    def _copy(self, value: Operand, target: Name | None, statement) -> Operand:
+        """``a = c.copy()``: a new array, where two names would share one that an update
+        later changes (the book style copies there too)."""
+        temp = self._temp(value.shape, self._dtype(value))
+        step = self._step("copy", temp, (value,), value.shape, statement, statement)
+        step.allocates = mul(self._elements(value.shape), 1 if temp.dtype == BOOL else self.itemsize)
+        temp.bound = target
+        return Operand(TEMP, temp, value.shape)
+
+    def _dtype(self, o: Operand) -> str | None:
+        if o.kind == TEMP:
+            return o.ref.dtype
+        if o.kind == NAME:
+            return self.name_dtypes.get((o.ref.letter, o.ref.sub), FLOAT)
+        return None
+
+    def _cast_buffer(self, elements):
+        if isinstance(elements, int):
+            return min(elements, CAST_BUFFER) * self.itemsize
+        return CAST_BUFFER * self.itemsize
+
+    def _broadcasts(self, o: Operand, shape) -> bool:
+        """Is an array operand spread over more rows than it has (a 1×n row)?"""
+        return o.kind != SCALAR and not self.shapes.same(o.shape[0], shape[0])
+
+    def _reusable(self, o: Operand, shape) -> bool:
+        if o.kind != TEMP or o.transposed or o.ref.dtype != FLOAT:
+            return False
+        same = self.shapes.same
+        return same(o.shape[0], shape[0]) and same(o.shape[1], shape[1])
+
+    def _elementwise_step(self, op, node, operands, shape, statement, in_place, dtype=FLOAT):
+        if in_place is not None:
+            target = operands[in_place].ref
+        else:
+            target = self._temp(shape, dtype)
+        step = self._step(op, target, tuple(operands), shape, node, statement)
+        step.in_place = in_place
+        step.flops = self._elements(shape)
+        step.formula = ((shape[0], shape[1]),)
+        if in_place is None:
+            step.allocates = mul(step.flops, 1 if dtype == BOOL else self.itemsize)
+        for o in operands:
+            self._add_scalar_flops(step, o)
+        return step
+
+    def _unary(self, op, func, node, o: Operand, statement) -> Operand:
+        shape = self.shapes.of(node)
+        dtype = FLOAT
+        can = True
+        if op == "call":
+            can = func in IN_PLACE_CALLS
+        elif op == "derivative":
+            can = func in IN_PLACE_DERIVATIVES
+            if func == "relu":
+                dtype = BOOL
+        in_place = 0 if can and self._reusable(o, shape) else None
+        step = self._elementwise_step(op, node, (o,), shape, statement, in_place, dtype)
+        step.func = func
+        elements = step.flops
+        if op == "call" and func == "sum":                # one addition per element summed
+            step.flops = self._elements(o.shape)
+            step.formula = ((o.shape[0], o.shape[1]),)
+        elif op == "call" and func == "relu":
+            # the mask x > 0, one byte an element, and the buffer that casts it to floats
+            step.scratch = add(elements, self._cast_buffer(elements))
+        elif op == "call" and func == "softmax":
+            # the row sums, and the buffer that spreads them over the row
+            step.scratch = add(mul(self.shapes.count(shape[0]), self.itemsize),
+                               self._cast_buffer(elements))
+        return Operand(TEMP, step.target, shape)
+
+    def _binary(self, op, node, left: Operand, right: Operand, statement) -> Operand:
+        shape = self.shapes.of(node)
+        types = [self._dtype(o) for o in (left, right)]
+        dtype = FLOAT
+        if op in ("hadamard", "add") and types == [BOOL, BOOL]:
+            dtype = BOOL                                  # NumPy's and / or of two masks
+        in_place = None
+        if dtype == FLOAT and self._reusable(left, shape):
+            in_place = 0
+        elif dtype == FLOAT and self._reusable(right, shape):
+            in_place = 1
+        step = self._elementwise_step(op, node, (left, right), shape, statement, in_place, dtype)
+        if (dtype == FLOAT and BOOL in types) or self._broadcasts(left, shape) \
+                or self._broadcasts(right, shape):
+            step.scratch = self._cast_buffer(step.flops)
+        return Operand(TEMP, step.target, shape)
+
+    def _chain(self, node, factor_nodes, operands, statement) -> Operand:
+        arrays = [o for o in operands if o.kind != SCALAR]
+        scalars = [o.ref for o in operands if o.kind == SCALAR]
+        if not scalars and _written_left_to_right(node):
+            tree = chains.left_to_right(len(arrays))
+        else:
+            tree = _written_tree(node, [o.kind != SCALAR for o in operands])
+        written = tree
+        if len(arrays) >= 3:
+            nodes = [n for n, o in zip(factor_nodes, operands) if o.kind != SCALAR]
+            tree = self._advise(node, arrays, nodes, tree)
+        if scalars and tree is written:
+            return self._as_written(node, operands, statement)
+        result = self._products(tree, arrays, node, statement)
+        if scalars:                  # a reordered chain: every scalar scales the result
+            factor = scalars[0]
+            for s in scalars[1:]:
+                factor = MatMul(factor, s)
+            result = self._scale(result, factor, node, statement)
+        return result
+
+    def _scale(self, o: Operand, factor, node, statement) -> Operand:
+        shape = o.shape
+        in_place = 0 if self._reusable(o, shape) else None
+        step = self._elementwise_step("scale", node, (o, Operand(SCALAR, factor)), shape,
+                                      statement, in_place)
+        return Operand(TEMP, step.target, shape)
+
+    def _as_written(self, node, operands: list[Operand], statement) -> Operand:
+        """A chain with scalar factors, scaled where and when the book style scales it, so
+        that the bits agree: the scalars that open a product scale its result; a scalar
+        after an array scales the product so far if another array follows, and the whole
+        result (after the opening scalars) if none does; a parenthesized product is
+        finished before it is used.
+
+        Each value on the stack is (array, opening scalars, trailing scalars).
+        """
+        leaves = iter(operands)
+        out: list = []
+        stack = [(node, False)]
+        while stack:
+            n, ready = stack.pop()
+            if type(n) is not MatMul:
+                o = next(leaves)
+                out.append((None, o.ref, []) if o.kind == SCALAR else (o, None, []))
+                continue
+            if not ready:
+                stack += [(n, True), (n.right, False), (n.left, False)]
+                continue
+            (ra, rp, rt), (la, lp, lt) = out.pop(), out.pop()
+            if la is None and ra is None:                      # scalar · scalar
+                out.append((None, MatMul(lp, rp), []))
+            elif ra is None:                                   # array · scalar
+                out.append((la, lp, lt + [rp]))
+            else:
+                ra = self._finish(ra, rp, rt, n.right, statement)   # a group on the right
+                if la is None:                                 # scalars open the product
+                    out.append((ra, lp, []))
+                else:
+                    for factor in lt:                          # scalars before this product
+                        la = self._scale(la, factor, n, statement)
+                    out.append((self._product(la, ra, n, statement), lp, []))
+        array, prefix, trailing = out[-1]
+        return self._finish(array, prefix, trailing, node, statement)
+
+    def _finish(self, array: Operand, prefix, trailing: list, node, statement) -> Operand:
+        if prefix is not None:
+            array = self._scale(array, prefix, node, statement)
+        for factor in trailing:
+            array = self._scale(array, factor, node, statement)
+        return array
+
+    def _products(self, tree, arrays: list[Operand], node, statement) -> Operand:
+        out: list[Operand] = []
+        top = tree
+        if chains.is_left_to_right(tree):            # the usual case, without a stack
+            left = arrays[0]
+            for i in range(1, len(arrays)):
+                left = self._product(left, arrays[i], node if i == len(arrays) - 1 else None,
+                                     statement)
+            return left
+        for sub in chains.postorder(tree):
+            if isinstance(sub, int):
+                out.append(arrays[sub])
+                continue
+            right = out.pop()
+            left = out.pop()
+            out.append(self._product(left, right, node if sub is top else None, statement))
+        return out[-1]
+
+    def _product(self, left: Operand, right: Operand, node, statement) -> Operand:
+        shape = (left.shape[0], right.shape[1])
+        self.temps += 1
+        temp = Temp(self.temps, FLOAT, shape)
+        step = self._step("matmul", temp, (left, right), shape, node, statement)
+        rm, rk, rn = find(shape[0]).value, find(left.shape[1]).value, find(shape[1]).value
+        if type(rm) is int and type(rk) is int and type(rn) is int:
+            step.multiply_adds = rm * rk * rn
+            step.flops = 2 * step.multiply_adds
+            step.allocates = rm * rn * self.itemsize
+        else:
+            count = self.shapes.count
+            m, k, n = count(shape[0]), count(left.shape[1]), count(shape[1])
+            step.multiply_adds = mul(m, k, n)
+            step.flops = mul(2, step.multiply_adds)
+            step.allocates = mul(m, n, self.itemsize)
+        step.formula = ((2, shape[0], left.shape[1], shape[1]),)
+        return Operand(TEMP, temp, shape)
+
+    def _advise(self, node, arrays: list[Operand], texts: list, written):
+        dims = [self.shapes.dim(arrays[0].shape[0])] + [self.shapes.dim(o.shape[1]) for o in arrays]
+        if not all(isinstance(d, int) for d in dims):
+            self.chains.append(ChainAdvice(node, texts, written, None, None, None, False,
+                                           "symbolic dimensions: the cheapest order depends on them"))
+            return written
+        written_flops = chains.cost(written, dims)
+        if len(arrays) > chains.MAX_FACTORS:
+            self.chains.append(ChainAdvice(node, texts, written, None, written_flops, None, False,
+                                           f"longer than {chains.MAX_FACTORS} factors: not searched"))
+            return written
+        best_flops, best = chains.best_cost(dims)
+        adopt = self.optimize and best_flops < written_flops
+        advice = ChainAdvice(node, texts, written, best, written_flops, best_flops, adopt)
+        self.chains.append(advice)
+        return advice.best if adopt else written
+
+    def _scalar_step(self, target, value: Operand, statement) -> Step:
+        step = self._step("scalar", target, (value,), None, statement, statement)
+        self._add_scalar_flops(step, value)
+        return step
+
+    # -- counting
+    def _elements(self, shape):
+        return mul(self.shapes.count(shape[0]), self.shapes.count(shape[1]))
+
+    def _add_scalar_flops(self, step: Step, o: Operand) -> None:
+        if o.kind != SCALAR:
+            return
+        n = _scalar_operations(o.ref)
+        if n:
+            step.flops = add(step.flops, n)
+            step.formula = (step.formula or ((),)) + (n,)
+
+
+def _factors(node) -> list:
+    out, stack = [], [node]
+    while stack:
+        n = stack.pop()
+        if type(n) is MatMul:
+            stack.append(n.right)
+            stack.append(n.left)
+        else:
+            out.append(n)
+    return out
+
+
+def _aliasing(program: Program) -> frozenset:
+    """The statements whose value must be copied: the book style's rule, so both styles
+    compute the same (``a = c`` then ``c -= …`` must not change ``a``)."""
+    if not any(type(s) is Update for s in program.statements):
+        return frozenset()                   # only an update can make two names differ
+    from .emit.numpy import aliasing_assignments
+    from .kinds import declared_scalars
+    return frozenset(aliasing_assignments(program, declared_scalars(program)))
+
+
+def _written_left_to_right(node) -> bool:
+    """Is the chain written without parentheses on the right (``l0W0W1…``)?"""
+    while type(node) is MatMul:
+        if type(node.right) is MatMul:
+            return False
+        node = node.left
+    return True
+
+
+def _written_tree(node, is_array: list[bool]):
+    """The product tree as written, over the array factors only (scalars scale the result)."""
+    out: list = []
+    index = 0
+    array_index = 0
+    stack = [(node, False)]
+    while stack:
+        n, ready = stack.pop()
+        if type(n) is not MatMul:
+            if is_array[index]:
+                out.append(array_index)
+                array_index += 1
+            else:
+                out.append(None)
+            index += 1
+            continue
+        if not ready:
+            stack += [(n, True), (n.right, False), (n.left, False)]
+            continue
+        right, left = out.pop(), out.pop()
+        out.append(left if right is None else right if left is None else (left, right))
+    return out[-1]
+
+
+def _scalar_operations(expr) -> int:
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        t = type(node)
+        if t in _SCALAR_OPS:
+            count += 1
+        if t is Call:
+            stack.append(node.arg)
+        elif t is Transpose or t is Negate:
+            stack.append(node.operand)
+        elif t is not Number and t is not Name:
+            stack.append(node.right)
+            stack.append(node.left)
+    return count
