@@ -27,19 +27,25 @@ class Function:
     derivative_name: str | None = None
     numpy_call: str | None = None
     latex_operator: bool = True  # \operatorname{relu} rather than a command such as \tanh
+    numpy_setup: str = ""        # statements the helper runs before returning ``numpy``
 
 
 _BUILTIN = (
+    # The book's relu2deriv returns the boolean mask `output > 0`. Multiplied, as the book
+    # uses it, that is the same number; added to another mask it is a logical or, and
+    # negated it is an error. `* 1.0` makes it a number in every use, with the same values.
     Function("relu", "(x > 0) * x", r"\operatorname{relu}",
-             derivative="output > 0", derivative_name="relu2deriv"),
+             derivative="(output > 0) * 1.0", derivative_name="relu2deriv"),
     Function("sigmoid", "1 / (1 + np.exp(-x))", r"\sigma",
              derivative="output * (1 - output)", derivative_name="sigmoid2deriv",
              latex_operator=False),
     Function("tanh", "np.tanh(x)", r"\tanh",
              derivative="1 - output ** 2", derivative_name="tanh2deriv",
              latex_operator=False),
-    Function("softmax", "np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)",
-             r"\operatorname{softmax}"),
+    # Row-wise, as the book's; shifted by each row's maximum first, which changes no value
+    # and keeps exp from overflowing to inf (and the result from nan) past x ≈ 709.
+    Function("softmax", "e / np.sum(e, axis=1, keepdims=True)", r"\operatorname{softmax}",
+             numpy_setup="e = np.exp(x - np.max(x, axis=1, keepdims=True))"),
     Function("exp", "np.exp(x)", r"\exp", numpy_call="np.exp", latex_operator=False),
     Function("log", "np.log(x)", r"\log", numpy_call="np.log", latex_operator=False),
     # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was

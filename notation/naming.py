@@ -31,7 +31,16 @@ class Rule:
 
 
 def _next(sub: str) -> str:
-    return str(int(sub) + 1)
+    """k + 1 for a decimal k of any length (int() refuses past 4,300 digits)."""
+    digits = list(sub)
+    i = len(digits) - 1
+    while i >= 0 and digits[i] == "9":
+        digits[i] = "0"
+        i -= 1
+    if i < 0:
+        return "1" + "".join(digits)
+    digits[i] = str(int(digits[i]) + 1)
+    return "".join(digits)
 
 
 BOOK_RULES = (
@@ -61,7 +70,9 @@ class Scheme:
         ('weights_1_2', 'delta_2')
         """
         for rule in self.rules:
-            if rule.letter == name.letter and name.sub and (not rule.sub_is_int or name.sub.isdigit()):
+            # W_k -> weights_k_{k+1} only for k as it is usually written: W00 is not W0.
+            canonical_int = name.sub.isdigit() and (name.sub[0] != "0" or name.sub == "0")
+            if rule.letter == name.letter and name.sub and (not rule.sub_is_int or canonical_int):
                 return rule.to_python(name.sub)
         word = _letter_word(name.letter)
         if not name.sub:

@@ -214,9 +214,9 @@ class NumpyEmitter(Emitter):
         if fn.numpy_call is not None:
             self.uses_numpy = True
             return fn.numpy_call
-        return self._helper(fn.name, "x", fn.numpy, node)
+        return self._helper(fn.name, "x", fn.numpy, node, fn.numpy_setup)
 
-    def _helper(self, name: str, parameter: str, body: str, node) -> str:
+    def _helper(self, name: str, parameter: str, body: str, node, setup: str = "") -> str:
         if not is_identifier(name):
             raise NotationTranslationError(f"the helper name {name!r} is not a Python identifier",
                                            _span(node))
@@ -227,8 +227,9 @@ class NumpyEmitter(Emitter):
                 raise NotationTranslationError(
                     f"the NumPy code registered for {name} is not a Python expression: {body!r}",
                     _span(node), hint=f"fix its registration ({e.__class__.__name__})") from None
-            self.helpers[name] = f"def {name}({parameter}):\n    return {body}"
-            if "np." in body:
+            lines = [f"    {line}" for line in setup.splitlines()] + [f"    return {body}"]
+            self.helpers[name] = f"def {name}({parameter}):\n" + "\n".join(lines)
+            if "np." in body or "np." in setup:
                 self.uses_numpy = True
         self.reserved.add(name)
         return name

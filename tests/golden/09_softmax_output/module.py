@@ -10,7 +10,8 @@ def tanh(x):
 
 
 def softmax(x):
-    return np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)
+    e = np.exp(x - np.max(x, axis=1, keepdims=True))
+    return e / np.sum(e, axis=1, keepdims=True)
 
 
 def run(*, layer_0, weights_0_1, weights_1_2):

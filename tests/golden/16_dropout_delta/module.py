@@ -4,7 +4,7 @@ Written by notation (book style, book naming)."""
 
 
 def relu2deriv(output):
-    return output > 0
+    return (output > 0) * 1.0
 
 
 def run(*, layer_2_delta, weights_1_2, layer_1, M):
