@@ -15,20 +15,51 @@ from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul,
                     Negate, Number, Program, Subtract, Transpose, Update)
 from .polynomial import add, mul
 from .shapes import Shapes, find
-from .steps import BOOL, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp
+from .steps import F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp
 
 _ELEMENTWISE = {Hadamard: "hadamard", Divide: "divide", Add: "add", Subtract: "subtract"}
 _SCALAR_OPS = (MatMul, Hadamard, Divide, Add, Subtract, Negate, Call)
 
-# Functions with a recipe that can overwrite their argument, and the scratch they need
-# (bytes per element, or per row for softmax's sums). Others are called as helpers.
-IN_PLACE_CALLS = {"relu", "sigmoid", "tanh", "exp", "log", "softmax"}
-IN_PLACE_DERIVATIVES = {"tanh"}
+# The plan style's recipes (emit/numpy_plan.py), each written for one definition of its
+# function in the function table: while a definition is not the one here, the function is
+# called as its helper, as the book style calls it (a test checks every built-in function
+# has its recipe). (name, derivative) -> the helper's body, setup first.
+RECIPES = {
+    ("relu", False): "(x > 0) * x",
+    ("sigmoid", False): "1 / (1 + np.exp(-x))",
+    ("tanh", False): "np.tanh(x)",
+    ("exp", False): "np.exp(x)",
+    ("log", False): "np.log(x)",
+    ("softmax", False): "e = np.exp(x - np.max(x, axis=1, keepdims=True)); "
+                        "e / np.sum(e, axis=1, keepdims=True)",
+    ("sum", False): "np.sum(x, axis=0, keepdims=True)",
+    ("relu", True): "(output > 0) * 1.0",
+    ("sigmoid", True): "output * (1 - output)",
+    ("tanh", True): "1 - output ** 2",
+}
+# The recipes that can overwrite their argument when nothing reads it again.
+IN_PLACE = {("relu", False), ("sigmoid", False), ("tanh", False), ("exp", False),
+            ("log", False), ("softmax", False), ("tanh", True)}
 
-# An elementwise operation that mixes a bool mask with floats (``t *= t > 0``, the book's
-# ``(x > 0) * x``), or that broadcasts an operand (a bias row, softmax's row sums), runs
-# through NumPy's ufunc buffer: min(elements, 8192) elements of the float type, allocated
-# for the operation (measured with tracemalloc in tests/test_plan.py).
+
+def has_recipe(func: str, derivative: bool) -> bool:
+    """Is the function's current definition the one its plan-style recipe computes?"""
+    from . import functions
+    fn = functions.lookup(func)
+    if fn is None:
+        return False
+    if derivative:
+        body = fn.derivative
+    else:
+        setup = getattr(fn, "numpy_setup", "")
+        body = f"{setup}; {fn.numpy}" if setup else fn.numpy
+    return RECIPES.get((func, derivative)) == body
+
+
+# An elementwise operation that casts an operand (the mask of ``t *= t > 0``, as of the
+# book's ``(x > 0) * x``; float32 data against a float64 value) or broadcasts one (a bias
+# row, softmax's row maxima and sums) runs through NumPy's ufunc buffer: min(elements,
+# 8192) elements, allocated for the operation (measured with tracemalloc in tests).
 CAST_BUFFER = 8192
 
 
@@ -46,7 +77,7 @@ class Lowering:
         self.inputs: dict[tuple, Name] = {}     # keyed by (letter, subscript), in order
         self.outputs: dict[tuple, Name] = {}
         self.results: dict[int, Operand] = {}    # id(bare expression statement) -> its value
-        self.name_dtypes: dict[tuple, str] = {}   # names bound to masks (relu' values)
+        self.name_dtypes: dict[tuple, str] = {}   # names bound to float64 values (relu')
 
     # -- statements
     def statement(self, s) -> None:
@@ -75,7 +106,7 @@ class Lowering:
                 return
             step = self._step("update", target, (value,), shape, s, s)
             step.func = s.op
-            if self._dtype(value) == BOOL or self._broadcasts(value, shape):
+            if self._casts([value]) or self._broadcasts(value, shape):
                 step.scratch = self._cast_buffer(self._elements(shape))
             step.flops = self._elements(shape)
             step.formula = ((shape[0], shape[1]),)
@@ -90,9 +121,8 @@ class Lowering:
             self._copy(value, target, s)
         else:
             self._step("bind", target, (value,), shape, s, s)
-        dtype = self._dtype(value)
-        if dtype == BOOL:
-            self.name_dtypes[key] = BOOL
+        if self._dtype(value) == F64:
+            self.name_dtypes[key] = F64
         else:
             self.name_dtypes.pop(key, None)
 
@@ -184,7 +214,7 @@ class Lowering:
         later changes (the book style copies there too)."""
         temp = self._temp(value.shape, self._dtype(value))
         step = self._step("copy", temp, (value,), value.shape, statement, statement)
-        step.allocates = mul(self._elements(value.shape), 1 if temp.dtype == BOOL else self.itemsize)
+        step.allocates = mul(self._elements(value.shape), self._size(temp.dtype))
         temp.bound = target
         return Operand(TEMP, temp, value.shape)
 
@@ -195,17 +225,25 @@ class Lowering:
             return self.name_dtypes.get((o.ref.letter, o.ref.sub), FLOAT)
         return None
 
-    def _cast_buffer(self, elements):
+    def _size(self, dtype) -> int:
+        return 8 if dtype == F64 else self.itemsize
+
+    def _casts(self, operands) -> bool:
+        """Does an operation mix float64 values with float32 data (so NumPy casts)?"""
+        return self.itemsize != 8 and any(self._dtype(o) == F64 for o in operands)
+
+    def _cast_buffer(self, elements, itemsize: int | None = None):
+        itemsize = itemsize or self.itemsize
         if isinstance(elements, int):
-            return min(elements, CAST_BUFFER) * self.itemsize
-        return CAST_BUFFER * self.itemsize
+            return min(elements, CAST_BUFFER) * itemsize
+        return CAST_BUFFER * itemsize
 
     def _broadcasts(self, o: Operand, shape) -> bool:
         """Is an array operand spread over more rows than it has (a 1×n row)?"""
         return o.kind != SCALAR and not self.shapes.same(o.shape[0], shape[0])
 
-    def _reusable(self, o: Operand, shape) -> bool:
-        if o.kind != TEMP or o.transposed or o.ref.dtype != FLOAT:
+    def _reusable(self, o: Operand, shape, dtype=FLOAT) -> bool:
+        if o.kind != TEMP or o.transposed or o.ref.dtype != dtype:
             return False
         same = self.shapes.same
         return same(o.shape[0], shape[0]) and same(o.shape[1], shape[1])
@@ -220,52 +258,52 @@ class Lowering:
         step.flops = self._elements(shape)
         step.formula = ((shape[0], shape[1]),)
         if in_place is None:
-            step.allocates = mul(step.flops, 1 if dtype == BOOL else self.itemsize)
+            step.allocates = mul(step.flops, self._size(dtype))
         for o in operands:
             self._add_scalar_flops(step, o)
         return step
 
     def _unary(self, op, func, node, o: Operand, statement) -> Operand:
         shape = self.shapes.of(node)
-        dtype = FLOAT
-        can = True
-        if op == "call":
-            can = func in IN_PLACE_CALLS
-        elif op == "derivative":
-            can = func in IN_PLACE_DERIVATIVES
-            if func == "relu":
-                dtype = BOOL
-        in_place = 0 if can and self._reusable(o, shape) else None
+        derivative = op == "derivative"
+        which = (func, derivative)
+        recipe = op == "negate" or has_recipe(func, derivative)
+        dtype = F64 if recipe and which == ("relu", True) else FLOAT
+        can = op == "negate" or which in IN_PLACE
+        in_place = 0 if recipe and can and self._reusable(o, shape) else None
         step = self._elementwise_step(op, node, (o,), shape, statement, in_place, dtype)
         step.func = func
+        step.recipe = recipe
         elements = step.flops
-        if op == "call" and func == "sum":                # one addition per element summed
+        if not recipe:
+            return Operand(TEMP, step.target, shape)      # a helper: its result, no more known
+        if which == ("sum", False):                        # one addition per element summed
             step.flops = self._elements(o.shape)
             step.formula = ((o.shape[0], o.shape[1]),)
-        elif op == "call" and func == "relu":
+        elif func == "relu":
             # the mask x > 0, one byte an element, and the buffer that casts it to floats
-            step.scratch = add(elements, self._cast_buffer(elements))
-        elif op == "call" and func == "softmax":
-            # the row sums, and the buffer that spreads them over the row
+            step.scratch = add(elements, self._cast_buffer(elements, self._size(dtype)))
+        elif which == ("softmax", False):
+            # the row maxima, then the row sums, each spread over its row through the buffer
             step.scratch = add(mul(self.shapes.count(shape[0]), self.itemsize),
                                self._cast_buffer(elements))
+        elif self._casts([o]):
+            step.scratch = self._cast_buffer(elements)
         return Operand(TEMP, step.target, shape)
 
     def _binary(self, op, node, left: Operand, right: Operand, statement) -> Operand:
         shape = self.shapes.of(node)
-        types = [self._dtype(o) for o in (left, right)]
-        dtype = FLOAT
-        if op in ("hadamard", "add") and types == [BOOL, BOOL]:
-            dtype = BOOL                                  # NumPy's and / or of two masks
+        # float64 with anything is float64: only a float64 buffer may then take the result
+        dtype = F64 if F64 in (self._dtype(left), self._dtype(right)) else FLOAT
         in_place = None
-        if dtype == FLOAT and self._reusable(left, shape):
+        if self._reusable(left, shape, dtype):
             in_place = 0
-        elif dtype == FLOAT and self._reusable(right, shape):
+        elif self._reusable(right, shape, dtype):
             in_place = 1
         step = self._elementwise_step(op, node, (left, right), shape, statement, in_place, dtype)
-        if (dtype == FLOAT and BOOL in types) or self._broadcasts(left, shape) \
+        if self._casts([left, right]) or self._broadcasts(left, shape) \
                 or self._broadcasts(right, shape):
-            step.scratch = self._cast_buffer(step.flops)
+            step.scratch = self._cast_buffer(step.flops, self._size(dtype))
         return Operand(TEMP, step.target, shape)
 
     def _chain(self, node, factor_nodes, operands, statement) -> Operand:

@@ -20,7 +20,7 @@ from .lowering import Lowering, _aliasing
 from .nodes import Name, Program
 from .polynomial import maximum, mul
 from .shapes import Shapes, ShapeOptions, find, infer
-from .steps import (BOOL, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp,
+from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp,
                     _factor_text)
 
 ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2}
@@ -211,4 +211,4 @@ def memory(steps: list[Step], results: dict | None = None):
 
 
 __all__ = ["build", "Plan", "Step", "Temp", "Operand", "ChainAdvice", "memory", "ITEMSIZE",
-           "NAME", "TEMP", "SCALAR", "FLOAT", "BOOL", "_factor_text"]
+           "NAME", "TEMP", "SCALAR", "FLOAT", "F64", "_factor_text"]

@@ -12,7 +12,9 @@ from .nodes import Name
 from .polynomial import add
 
 NAME, TEMP, SCALAR = "name", "temp", "scalar"
-FLOAT, BOOL = "float", "bool"
+# The element type of a value: the data's float type (float64 or float32, as the inputs
+# are), or float64 whatever the inputs are (the book's relu2deriv, ``(output > 0) * 1.0``).
+FLOAT, F64 = "float", "float64"
 
 
 class Temp:
@@ -50,7 +52,7 @@ class Step:
 
     __slots__ = ("index", "op", "func", "target", "operands", "shape", "flops", "formula",
                  "multiply_adds", "allocates", "scratch", "in_place", "node", "statement",
-                 "layer", "shapes")
+                 "layer", "shapes", "recipe")
 
     def __init__(self, op, target, operands, shape, node, statement, shapes):
         self.op, self.target, self.operands, self.shape = op, target, operands, shape
@@ -61,6 +63,7 @@ class Step:
         self.formula: tuple = ()          # the factors of the FLOPs, printed on demand
         self.layer: int | None = None
         self.index = 0
+        self.recipe = True                 # False: a function called as its helper
 
     @property
     def flops_text(self) -> str:

@@ -333,3 +333,31 @@ def test_any_tree_is_planned_or_refused_with_a_notation_error(program):
         numpy_plan(program, plan=plan, module=True)
     except NotationError:
         pass
+
+
+def test_every_builtin_function_has_its_plan_style_recipe():
+    """A recipe is written for one definition; if the function table changes a definition,
+    this fails until the recipe follows (meanwhile the plan style calls the helper)."""
+    from notation import functions
+    from notation.lowering import RECIPES, has_recipe
+    for fn in functions.FUNCTIONS.values():
+        if (fn.name, False) in RECIPES or fn.name in ("relu", "sigmoid", "tanh", "softmax",
+                                                      "exp", "log", "sum"):
+            assert has_recipe(fn.name, False), fn.name
+        if fn.derivative is not None and fn.name in ("relu", "sigmoid", "tanh"):
+            assert has_recipe(fn.name, True), fn.name + "'"
+
+
+def test_a_function_without_a_recipe_is_called_as_its_helper():
+    from notation import functions
+    functions.register("softsign", "x / (1 + np.abs(x))")
+    try:
+        program = parse("y = softsign(xW)")
+        code = program.numpy(style="plan")
+        assert code.splitlines()[-1] == "y = softsign(t1)"
+        rng = np.random.default_rng(0)
+        x, W = rng.standard_normal((2, 3)), rng.standard_normal((3, 4))
+        out = program.compile()(x=x, W=W)["y"]
+        assert out.tobytes() == (x.dot(W) / (1 + np.abs(x.dot(W)))).tobytes()
+    finally:
+        del functions.FUNCTIONS["softsign"]

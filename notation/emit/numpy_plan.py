@@ -130,6 +130,8 @@ class PlanStyle(BookStyle):
         x = wrap(a, ATOM)
         here = step.in_place is not None
         f = step.func
+        if not step.recipe:
+            return [f"{t} = {self.use_function(f, False, step.node)}({a.text})"]
         if f == "relu":
             return [f"{t} *= {t} > 0"] if here else [f"{t} = ({x} > 0) * {x}"]
         self.uses_numpy = True
@@ -140,8 +142,9 @@ class PlanStyle(BookStyle):
             call = _NUMPY_CALL[f]
             return [f"{call}({t}, out={t})"] if here else [f"{t} = {call}({a.text})"]
         if f == "softmax":
-            first = f"np.exp({t}, out={t})" if here else f"{t} = np.exp({a.text})"
-            return [first, f"{t} /= {t}.sum(axis=1, keepdims=True)"]
+            first = f"{t} -= {t}.max(axis=1, keepdims=True)" if here \
+                else f"{t} = {x} - {x}.max(axis=1, keepdims=True)"
+            return [first, f"np.exp({t}, out={t})", f"{t} /= {t}.sum(axis=1, keepdims=True)"]
         if f == "sum":
             return [f"{t} = {x}.sum(axis=0, keepdims=True)"]
         return [f"{t} = {self.use_function(f, False, step.node)}({a.text})"]
@@ -150,8 +153,10 @@ class PlanStyle(BookStyle):
         a = ops[0]
         x = wrap(a, ATOM)
         f = step.func
+        if not step.recipe:
+            return [f"{t} = {self.use_function(f, True, step.node)}({a.text})"]
         if f == "relu":
-            return [f"{t} = {x} > 0"]
+            return [f"{t} = ({x} > 0) * 1.0"]
         if f == "sigmoid":
             return [f"{t} = 1 - {x}", f"{t} *= {x}"]
         if f == "tanh":

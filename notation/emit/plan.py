@@ -85,8 +85,6 @@ def _notes(step) -> str:
         notes.append("a view")
     if step.op == "update":
         notes.append("in place")
-    if step.op == "derivative" and step.func == "relu":
-        notes.append("a mask (1 byte an element)")
     if step.layer is not None:
         notes.append(f"layer {step.layer}")
     if step.scratch:
