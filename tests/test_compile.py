@@ -305,3 +305,19 @@ def test_a_value_sympy_cannot_hold_is_a_translation_error():
     from notation import NotationTranslationError
     with pytest.raises(NotationTranslationError):
         parse("a : 1×2\na -= 0/0").to_sympy()
+
+
+def test_float32_training_gives_the_books_bits_and_types():
+    """relu' is float64 whatever the data (the function table's (output > 0) * 1.0): the
+    plan style keeps every result's type as the book style's."""
+    program = parse(TRAIN.replace("l2 = l1W1", "l2 = softmax(l1W1)") +
+                    "\nz = relu'(l1) ⊙ relu'(l1) + l1")
+    rng = np.random.default_rng(0)
+    arrays = {k: rng.standard_normal(s).astype(np.float32)
+              for k, s in [("l0", (4, 3)), ("W0", (3, 5)), ("W1", (5, 2)), ("y", (4, 2))]}
+    planned = program.compile()(**{k: v.copy() for k, v in arrays.items()}, α=0.1)
+    booked = program.compile(style="book")(**{k: v.copy() for k, v in arrays.items()}, α=0.1)
+    for key in booked:
+        assert planned[key].dtype == booked[key].dtype, key
+        assert planned[key].tobytes() == booked[key].tobytes(), key
+    assert planned["δ1"].dtype == np.float64 and planned["l1"].dtype == np.float32
