@@ -391,7 +391,7 @@ def infer(program: Program, opts: ShapeOptions | None = None, *,
     >>> from notation import parse
     >>> s = infer(parse("l0 : b×784\\nl1 = relu(l0W0)"), convention=False)
     >>> s.text(s.names[Name("W", "0")])
-    '784×d1'
+    '784×n1'
     """
     from .inference import Inference
     return Inference(program, opts or ShapeOptions(), convention).run()
