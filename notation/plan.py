@@ -161,6 +161,7 @@ def memory(steps: list[Step], results: dict | None = None):
     peaks = []
     total = 0
     statement = None
+    fresh: list[Temp] = []                   # temporaries made by the current statement
 
     def free(t: Temp) -> None:
         nonlocal live
@@ -188,8 +189,11 @@ def memory(steps: list[Step], results: dict | None = None):
                 if value.kind == TEMP:
                     rebind(_BARE, value.ref)
             statement = step.statement
-            for t in [t for t in alive if t not in owned]:
+            # Only this statement's temporaries can die here; looking at every live buffer
+            # (each named value's too) made a 10,000-statement plan quadratic.
+            for t in fresh:
                 free(t)
+            fresh.clear()
         allocates, scratch = step.allocates, step.scratch
         peaks.append(live + allocates + scratch)
         total = total + allocates + scratch
@@ -197,6 +201,7 @@ def memory(steps: list[Step], results: dict | None = None):
         if allocates and type(target) is Temp:
             alive[target] = allocates
             live = live + allocates
+            fresh.append(target)
         if step.op == "bind":
             o = step.operands[0]
             ref = o.ref if o.kind == TEMP else owner.get((o.ref.letter, o.ref.sub))
