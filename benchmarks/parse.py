@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -49,7 +48,10 @@ def best_of(fn, repeat=5) -> float:
 
 
 def cold_start(runs: int = 21) -> tuple[float, float]:
-    exe = shutil.which("notation") or ""
+    # The console script of this interpreter's environment, not whichever is first on PATH:
+    # both sides of the ratio must start the same Python with the same site-packages.
+    script = os.path.join(os.path.dirname(sys.executable), "notation")
+    exe = script if os.path.exists(script) else ""
     ours = [exe, "algebra", "l2 = relu(l0W0)W1"] if exe else \
         [sys.executable, "-m", "notation", "algebra", "l2 = relu(l0W0)W1"]
     base = [sys.executable, "-c", "import lark"]

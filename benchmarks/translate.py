@@ -243,8 +243,10 @@ def section_chains() -> None:
 
 
 def section_cold_start(runs: int = 15) -> None:
-    import shutil
-    exe = shutil.which("notation")
+    # The console script of this interpreter's environment, not whichever is first on PATH:
+    # both sides of the ratio must start the same Python with the same site-packages.
+    script = os.path.join(os.path.dirname(sys.executable), "notation")
+    exe = script if os.path.exists(script) else None
     base = [sys.executable, "-c", "import lark"]
     commands = {
         "numpy": ["numpy", "l2 = relu(l0W0)W1"],
