@@ -62,8 +62,18 @@ class Scheme:
         self.label = label
         self.rules = rules
         self.joiner = joiner  # between letter and a digit subscript in other names ("_" or "")
+        self._memo: dict[Name, str] = {}
 
     def python(self, name: Name) -> str:
+        """The identifier for a name (remembered: a program names the same few things often)."""
+        ident = self._memo.get(name)
+        if ident is None:
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            ident = self._memo[name] = self._python(name)
+        return ident
+
+    def _python(self, name: Name) -> str:
         """The identifier for a name.
 
         >>> BOOK.python(Name("W", "1")), PLAIN.python(Name("δ", "2"))

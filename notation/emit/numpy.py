@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import builtins
 import re
+from functools import lru_cache
 
 from .. import functions
 from ..errors import NotationTranslationError
@@ -143,6 +144,17 @@ _MAX_INT_DIGITS = 4300  # Python refuses longer integer literals (sys.int_info.d
 _ONE_NUMPY_CALL = re.compile(r"(np\.[A-Za-z_][A-Za-z0-9_]*)\(x((?:, [A-Za-z_]+=[-A-Za-z0-9_.]+)*)\)\Z")
 _BUILTINS = frozenset(dir(builtins))
 
+@lru_cache(maxsize=256)
+def _not_an_expression(body: str) -> str | None:
+    """Why ``body`` is not a Python expression, or None. Compiling costs more than emitting
+    a whole statement, so each body of the function table is checked once."""
+    try:
+        compile(body, "<helper>", "eval")
+    except (SyntaxError, ValueError) as e:
+        return e.__class__.__name__
+    return None
+
+
 # ---------------------------------------------------------------------------- the emitters
 
 class _Chain:
@@ -221,12 +233,11 @@ class NumpyEmitter(Emitter):
             raise NotationTranslationError(f"the helper name {name!r} is not a Python identifier",
                                            _span(node))
         if name not in self.helpers:
-            try:
-                compile(body, f"<helper {name}>", "eval")
-            except (SyntaxError, ValueError) as e:
+            problem = _not_an_expression(body)
+            if problem:
                 raise NotationTranslationError(
                     f"the NumPy code registered for {name} is not a Python expression: {body!r}",
-                    _span(node), hint=f"fix its registration ({e.__class__.__name__})") from None
+                    _span(node), hint=f"fix its registration ({problem})")
             lines = [f"    {line}" for line in setup.splitlines()] + [f"    return {body}"]
             self.helpers[name] = f"def {name}({parameter}):\n" + "\n".join(lines)
             if "np." in body or "np." in setup:
