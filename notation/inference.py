@@ -29,13 +29,16 @@ class Inference:
         # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
         self.scalar_decl: dict[tuple, bool] = {}
         for s in program.statements:
-            if isinstance(s, Declare):
+            if type(s) is Declare:
                 self.scalar_decl.setdefault((s.target.letter, s.target.sub), not s.dims)
         for d, _ in opts.declarations:
             self.scalar_decl.setdefault((d.target.letter, d.target.sub), not d.dims)
-        self.mentioned = _mentioned_names(program)
-        self.listed = {(n.letter, n.sub) for n in self.mentioned} | {
-            (s.target.letter, s.target.sub) for s in program.statements if isinstance(s, Declare)}
+        # (letter, subscript) -> the name where first written. The walk over the statements
+        # records each name as it meets it; the convention and the options need them all
+        # before that walk, and then a walk of their own finds them (in the same order).
+        self.mentioned: dict[tuple, Name] = {}
+        if convention or opts.declarations:
+            self.mentioned = _mentioned_names(program)
         self.cache: dict[tuple, Shape] = self.shapes._cache
         self.hidden: set[tuple] = set()
         self.declared_keys: set[tuple] = set()
@@ -51,10 +54,11 @@ class Inference:
             raise e.with_source(self.program.source) from None
         shapes = self.shapes
         listed = shapes._listed
-        keys = {(n.letter, n.sub) for n in listed}
-        mentioned = [n for n in self.mentioned if (n.letter, n.sub) in keys]
+        # every name the statements mention is listed (the walk gave each its shape); then
+        # the names only declared, in the order of their declarations
+        mentioned = list(self.mentioned.values())
         if len(mentioned) != len(listed):
-            seen = {(n.letter, n.sub) for n in mentioned}
+            seen = self.mentioned
             mentioned += [n for n in listed if (n.letter, n.sub) not in seen]
         shapes._listed = mentioned
         shapes._names = None
@@ -94,14 +98,17 @@ class Inference:
     # -- 1. declarations
     def _declarations(self) -> None:
         shapes = self.shapes
+        batch = self.opts.batch
         for s in self.program.statements:
-            if isinstance(s, Declare):
-                dims = self._dims(s, self.opts.batch)
-                if (s.target.letter, s.target.sub) in self.declared_keys:
-                    first_origin, first_dims = shapes.declared[s.target]
+            if type(s) is Declare:
+                target = s.target
+                key = (target.letter, target.sub)
+                dims = s.dims if len(s.dims) != 1 else self._dims(s, batch)
+                if key in self.declared_keys:
+                    first_origin, first_dims = shapes.declared[target]
                     if first_dims != dims:
                         raise NotationShapeError(
-                            f"{_text(s.target)} is declared twice, as {_dims_text(first_dims)} "
+                            f"{_text(target)} is declared twice, as {_dims_text(first_dims)} "
                             f"and as {_dims_text(dims)}", s.span,
                             label=f"declared {_dims_text(dims)} here",
                             labels=(Label(first_origin.span, f"and {_dims_text(first_dims)} here"),)
@@ -109,16 +116,28 @@ class Inference:
                             hint="keep one declaration")
                     continue
                 origin = Origin(DECLARED, s.span)
-                shapes.declared[s.target] = (origin, dims)
-                self.declared_keys.add((s.target.letter, s.target.sub))
-                self._apply(s.target, dims, (origin, origin))
-        batch = self._program_batch()
+                shapes.declared[target] = (origin, dims)
+                self.declared_keys.add(key)
+                # Declarations come first, each name's once: this is the name's first shape,
+                # made here as shape_of and _apply would make it, for less.
+                if dims:
+                    shape = (Var(target, 0), Var(target, 1))
+                    for v, d in zip(shape, dims):
+                        v.value, v.origin, v.own = d, origin, origin
+                else:
+                    shape = None
+                self.cache[key] = shape
+                shapes._listed.append(target)
+        if not self.opts.declarations:
+            return
+        # the batch the program's declarations give, for the layers that take it
+        program_batch = self._program_batch() if self.opts.from_batch else None
         for decl, origins in self.opts.declarations:
             key = (decl.target.letter, decl.target.sub)
-            if batch is not None and key in self.opts.from_batch:
-                decl = Declare(decl.target, (batch[0], decl.dims[1]))
-                origins = (batch[1], origins[1])
-            dims = self._dims(decl, self.opts.batch)
+            if program_batch is not None and key in self.opts.from_batch:
+                decl = Declare(decl.target, (program_batch[0], decl.dims[1]))
+                origins = (program_batch[1], origins[1])
+            dims = self._dims(decl, batch)
             if key in self.declared_keys:
                 first_origin, first_dims = shapes.declared[decl.target]
                 if first_dims != dims:
@@ -126,7 +145,8 @@ class Inference:
                 continue
             shapes.declared[decl.target] = (origins[-1], dims)
             self.declared_keys.add(key)
-            self._apply(decl.target, dims, origins)
+            # listed in the plan only when the program mentions it
+            self._apply(decl.target, dims, origins, key in self.mentioned)
 
     def _program_batch(self):
         """(batch, origin) that the program's own declarations give its layers, when the
@@ -171,8 +191,8 @@ class Inference:
         # --batch says otherwise), as --dims l0=3 would say.
         return (1 if kind is Kind.BIAS else batch, dims[0])
 
-    def _apply(self, name: Name, dims: tuple, origins: tuple) -> None:
-        shape = self.shape_of(name, listed=(name.letter, name.sub) in self.listed)
+    def _apply(self, name: Name, dims: tuple, origins: tuple, listed: bool) -> None:
+        shape = self.shape_of(name, listed)
         if shape is None:
             return
         for v, d, origin in zip(shape, dims, origins):
@@ -184,7 +204,7 @@ class Inference:
     # -- 3. the book's convention
     def _convention(self) -> None:
         shapes = self.shapes
-        for name in self.mentioned:
+        for name in self.mentioned.values():
             if name.letter not in ("W", "δ") or not name.sub.isdigit() \
                     or (name.letter, name.sub) in self.declared_keys:
                 continue
@@ -217,66 +237,81 @@ class Inference:
 
     # -- 4. operations
     def _statement(self, s) -> None:
-        if isinstance(s, Declare):
+        t = type(s)
+        if t is Declare:
             return
-        if isinstance(s, ExprStatement):
+        if t is ExprStatement:
             self.expr(s.expr)
             return
         value = self.expr(s.value)
-        target = self.shape_of(s.target)
-        self.shapes.nodes[id(s.target)] = target
-        if isinstance(s, Assign):
-            _assign_rule(self.shapes, s, target, value)
+        target = s.target
+        self.mentioned.setdefault((target.letter, target.sub), target)
+        shape = self.shape_of(target)
+        self.shapes.nodes[id(target)] = shape
+        if t is Assign:
+            _assign_rule(self.shapes, s, shape, value)
         else:
-            _update_rule(self.shapes, s, target, value)
+            _update_rule(self.shapes, s, shape, value)
 
     def expr(self, root: Expr) -> Shape:
         shapes = self.shapes
         nodes = shapes.nodes
+        cache, hidden, mentioned = self.cache, self.hidden, self.mentioned
         convention = self.convention
         out: list = []
-        stack: list = [(root, False)]
+        # Operands are pushed bare, an operator whose operands are done as a 1-tuple: the
+        # leaves, most of the nodes, make no tuple.
+        stack: list = [root]
         while stack:
-            node, ready = stack.pop()
+            node = stack.pop()
             t = type(node)
             if t is Name:
-                shape = self.shape_of(node)
+                key = (node.letter, node.sub)
+                if key not in mentioned:
+                    mentioned[key] = node
+                if key in cache and key not in hidden:
+                    shape = cache[key]
+                else:
+                    shape = self.shape_of(node)
             elif t is Number:
                 shape = None
-            elif not ready:
-                stack.append((node, True))
+            elif t is not tuple:
+                stack.append((node,))
                 if t is Call:
-                    stack.append((node.arg, False))
+                    stack.append(node.arg)
                 elif t is Transpose or t is Negate:
-                    stack.append((node.operand, False))
+                    stack.append(node.operand)
                 else:
-                    stack.append((node.right, False))
-                    stack.append((node.left, False))
+                    stack.append(node.right)
+                    stack.append(node.left)
                 continue
-            elif t is MatMul:
-                right = out.pop()
-                left = out.pop()
-                if convention and type(node.right) is Name and node.right.letter == "W" \
-                        and node.right.sub.isdigit():
-                    shapes.layers[id(node.left)] = int(node.right.sub)
-                shape = _product_rule(shapes, node, left, right)
-            elif t is Transpose:
-                operand = out.pop()
-                shape = None if operand is None else (operand[1], operand[0])
-            elif t is Call and not node.derivative and node.func in SHAPE_RULES:
-                shape = out.pop()
-                if shape is not None:
-                    one = Var(None, 0)
-                    shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over the batch"))
-                    shape = (one, shape[1])
-            elif t is Call or t is Negate:
-                shape = out.pop()
-            elif t is Hadamard or t is Divide or t is Add or t is Subtract:
-                right = out.pop()
-                left = out.pop()
-                shape = _elementwise_rule(shapes, node, left, right)
             else:
-                raise TypeError(f"shapes cannot check {t.__name__}")
+                node = node[0]
+                t = type(node)
+                if t is MatMul:
+                    right = out.pop()
+                    left = out.pop()
+                    if convention and type(node.right) is Name and node.right.letter == "W" \
+                            and node.right.sub.isdigit():
+                        shapes.layers[id(node.left)] = int(node.right.sub)
+                    shape = _product_rule(shapes, node, left, right)
+                elif t is Transpose:
+                    operand = out.pop()
+                    shape = None if operand is None else (operand[1], operand[0])
+                elif t is Call and not node.derivative and node.func in SHAPE_RULES:
+                    shape = out.pop()
+                    if shape is not None:
+                        one = Var(None, 0)
+                        shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over the batch"))
+                        shape = (one, shape[1])
+                elif t is Call or t is Negate:
+                    shape = out.pop()
+                elif t is Hadamard or t is Divide or t is Add or t is Subtract:
+                    right = out.pop()
+                    left = out.pop()
+                    shape = _elementwise_rule(shapes, node, left, right)
+                else:
+                    raise TypeError(f"shapes cannot check {t.__name__}")
             nodes[id(node)] = shape
             out.append(shape)
         return out[-1]
@@ -319,12 +354,14 @@ def _kind(name: Name) -> Kind:
     return kind
 
 
-def _mentioned_names(program: Program) -> list[Name]:
+def _mentioned_names(program: Program) -> dict[tuple, Name]:
+    """(letter, subscript) -> the name's first mention, in the order the statements mention
+    them (each statement's value left to right, then its target)."""
     seen: dict[tuple, Name] = {}
     for s in program.statements:
-        if isinstance(s, Declare):
+        if type(s) is Declare:
             continue
-        stack = [s.expr if isinstance(s, ExprStatement) else s.value]
+        stack = [s.expr if type(s) is ExprStatement else s.value]
         while stack:
             node = stack.pop()
             t = type(node)
@@ -337,9 +374,9 @@ def _mentioned_names(program: Program) -> list[Name]:
             elif t is not Number:
                 stack.append(node.right)
                 stack.append(node.left)
-        if isinstance(s, (Assign, Update)):
+        if type(s) is not ExprStatement:
             seen.setdefault((s.target.letter, s.target.sub), s.target)
-    return list(seen.values())
+    return seen
 
 
 # --------------------------------------------------------------------------- the rules

@@ -84,8 +84,8 @@ class Lowering:
         if isinstance(s, Declare):
             return
         expr = s.expr if isinstance(s, ExprStatement) else s.value
-        read = self._reads(expr)
-        value = self.value(expr, s)
+        read: set = set()
+        value = self.value(expr, s, read)
         if isinstance(s, ExprStatement):
             if value.kind == SCALAR:
                 self._scalar_step(None, value, s)
@@ -126,9 +126,9 @@ class Lowering:
         else:
             self.name_dtypes.pop(key, None)
 
-    def _reads(self, expr) -> set:
-        """Record the names read before they are assigned (the inputs); the keys read."""
-        read = set()
+    def _reads(self, expr, read: set) -> None:
+        """Record the names read before they are assigned (the inputs), and add the keys
+        read to ``read``."""
         outputs, inputs = self.outputs, self.inputs
         stack = [expr]
         while stack:
@@ -146,41 +146,53 @@ class Lowering:
             elif t is not Number:
                 stack.append(node.right)
                 stack.append(node.left)
-        return read
 
     # -- expressions
-    def value(self, root, statement) -> Operand:
-        shapes = self.shapes
-        of = shapes.nodes
+    def value(self, root, statement, read: set) -> Operand:
+        """The operand holding the value of an expression, after the steps that compute it;
+        the names it reads are added to ``read`` (and the inputs recorded, left to right)."""
+        of = self.shapes.nodes
+        outputs, inputs = self.outputs, self.inputs
         out: list[Operand] = []
-        stack: list = [(root, None)]
+        # Operands are pushed bare; an operation, to be lowered once its operands are, as
+        # (node, the factors of a product, whether the product is written left to right).
+        stack: list = [root]
         while stack:
-            node, frame = stack.pop()
+            node = stack.pop()
             t = type(node)
-            if frame is None:
+            if t is not tuple:
                 shape = of[id(node)]
-                if shape is None:
+                if t is Name:
+                    key = (node.letter, node.sub)
+                    read.add(key)
+                    if key not in outputs and key not in inputs:
+                        inputs[key] = node
+                    out.append(Operand(NAME, node, shape) if shape is not None
+                               else Operand(SCALAR, node))
+                elif shape is None:                  # a scalar, written inline
+                    self._reads(node, read)
                     out.append(Operand(SCALAR, node))
-                elif t is Name:
-                    out.append(Operand(NAME, node, shape))
                 elif t is MatMul:
-                    factors = _factors(node)
-                    stack.append((node, factors))
-                    stack.extend((f, None) for f in reversed(factors))
+                    factors, in_order = _factors(node)
+                    stack.append((node, factors, in_order))
+                    stack.extend(reversed(factors))
                 else:
-                    stack.append((node, True))
+                    stack.append((node, None, False))
                     if t is Call:
-                        stack.append((node.arg, None))
+                        stack.append(node.arg)
                     elif t is Transpose or t is Negate:
-                        stack.append((node.operand, None))
+                        stack.append(node.operand)
                     else:
-                        stack.append((node.right, None))
-                        stack.append((node.left, None))
+                        stack.append(node.right)
+                        stack.append(node.left)
                 continue
+            node, factors, in_order = node
+            t = type(node)
             if t is MatMul:
-                operands = out[-len(frame):]
-                del out[-len(frame):]
-                out.append(self._chain(node, frame, operands, statement))
+                n = len(factors)
+                operands = out[-n:]
+                del out[-n:]
+                out.append(self._chain(node, factors, operands, statement, in_order))
             elif t is Transpose:
                 o = out.pop()
                 out.append(Operand(o.kind, o.ref, of[id(node)], not o.transposed))
@@ -306,10 +318,15 @@ class Lowering:
             step.scratch = self._cast_buffer(step.flops, self._size(dtype))
         return Operand(TEMP, step.target, shape)
 
-    def _chain(self, node, factor_nodes, operands, statement) -> Operand:
+    def _chain(self, node, factor_nodes, operands, statement, in_order: bool) -> Operand:
+        """A product of two or more factors (``in_order``: written without parentheses on
+        the right, so that its order is left to right)."""
         arrays = [o for o in operands if o.kind != SCALAR]
+        if len(arrays) == len(operands) == 2:           # one product: no order to choose
+            return self._product(arrays[0], arrays[1], node, statement)
         scalars = [o.ref for o in operands if o.kind == SCALAR]
-        if not scalars and _written_left_to_right(node):
+        in_order = in_order and not scalars
+        if in_order:
             tree = chains.left_to_right(len(arrays))
         else:
             tree = _written_tree(node, [o.kind != SCALAR for o in operands])
@@ -319,7 +336,7 @@ class Lowering:
             tree = self._advise(node, arrays, nodes, tree)
         if scalars and tree is written:
             return self._as_written(node, operands, statement)
-        result = self._products(tree, arrays, node, statement)
+        result = self._products(tree, arrays, node, statement, in_order and tree is written)
         if scalars:                  # a reordered chain: every scalar scales the result
             factor = scalars[0]
             for s in scalars[1:]:
@@ -378,10 +395,12 @@ class Lowering:
             array = self._scale(array, factor, node, statement)
         return array
 
-    def _products(self, tree, arrays: list[Operand], node, statement) -> Operand:
+    def _products(self, tree, arrays: list[Operand], node, statement,
+                  in_order: bool = False) -> Operand:
+        """The steps of a product tree (``in_order``: the tree is known to be left to right)."""
         out: list[Operand] = []
         top = tree
-        if chains.is_left_to_right(tree):            # the usual case, without a stack
+        if in_order or chains.is_left_to_right(tree):    # the usual case, without a stack
             left = arrays[0]
             for i in range(1, len(arrays)):
                 left = self._product(left, arrays[i], node if i == len(arrays) - 1 else None,
@@ -450,16 +469,21 @@ class Lowering:
             step.formula = (step.formula or ((),)) + (n,)
 
 
-def _factors(node) -> list:
+def _factors(node) -> tuple[list, bool]:
+    """The factors of a product, left to right, and whether it is written without parentheses
+    on the right (``l0W0W1``: no product is the right operand of another)."""
     out, stack = [], [node]
+    in_order = True
     while stack:
         n = stack.pop()
         if type(n) is MatMul:
+            if type(n.right) is MatMul:
+                in_order = False
             stack.append(n.right)
             stack.append(n.left)
         else:
             out.append(n)
-    return out
+    return out, in_order
 
 
 def _aliasing(program: Program) -> frozenset:
@@ -470,15 +494,6 @@ def _aliasing(program: Program) -> frozenset:
     from .emit.numpy import aliasing_assignments
     from .kinds import declared_scalars
     return frozenset(aliasing_assignments(program, declared_scalars(program)))
-
-
-def _written_left_to_right(node) -> bool:
-    """Is the chain written without parentheses on the right (``l0W0W1…``)?"""
-    while type(node) is MatMul:
-        if type(node.right) is MatMul:
-            return False
-        node = node.left
-    return True
 
 
 def _written_tree(node, is_array: list[bool]):

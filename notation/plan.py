@@ -21,7 +21,7 @@ import gc
 from .lowering import Lowering, _aliasing
 from .nodes import Name, Program
 from .polynomial import maximum, mul
-from .shapes import Shapes, ShapeOptions, find, infer
+from .shapes import Shapes, ShapeOptions, find, infer, symbol_text
 from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp,
                     _factor_text)
 
@@ -86,16 +86,29 @@ class Plan:
         self.results = lowering.results
         self.dtype, self.itemsize = dtype, ITEMSIZE[dtype]
         self.optimize, self.convention = optimize, convention
-        self.trained: list[tuple[Name, object]] = [
-            (name, _elements(shapes, shape)) for name, shape in shapes.names.items()
-            if shape is not None and _is_parameter(name, params)]
-        # sum() serves ints and polynomials alike (Poly adds to 0 from the right)
-        self.parameters = sum(n for _, n in self.trained)
-        self.flops = sum(s.flops for s in self.steps)
-        self.multiply_adds = sum(s.multiply_adds for s in self.steps)
+        # Totals add ints and polynomials alike (a Poly adds to 0 from the right). Elements
+        # are counted once per name, for the parameters and the inputs both.
         cache = shapes._cache
-        self.input_bytes = sum(_elements(shapes, cache[key]) * self.itemsize
-                               for key in lowering.inputs if cache.get(key) is not None)
+        elements: dict[tuple, object] = {}
+        self.trained: list[tuple[Name, object]] = []
+        self.parameters = 0
+        for name in shapes._listed:              # the keys of shapes.names, without hashing
+            key = (name.letter, name.sub)
+            shape = cache[key]
+            if shape is not None and _is_parameter(name, params):
+                n = elements[key] = _elements(shapes, shape)
+                self.trained.append((name, n))
+                self.parameters = self.parameters + n
+        self.flops = self.multiply_adds = 0
+        for step in self.steps:
+            self.flops = self.flops + step.flops
+            self.multiply_adds = self.multiply_adds + step.multiply_adds
+        self.input_bytes = 0
+        for key in lowering.inputs:
+            shape = cache.get(key)
+            if shape is not None:
+                n = elements[key] if key in elements else _elements(shapes, shape)
+                self.input_bytes = self.input_bytes + n * self.itemsize
         self.bytes_allocated, self.peaks = memory(self.steps, self.results)
         self._compiled = None
 
@@ -146,8 +159,7 @@ def _elements(shapes: Shapes, shape):
 def _is_parameter(name: Name, params: tuple) -> bool:
     if name.letter in ("W", "b"):
         return True
-    from .shapes import symbol_text
-    return name.letter in params or symbol_text(name) in params
+    return bool(params) and (name.letter in params or symbol_text(name) in params)
 
 
 # --------------------------------------------------------------------------- memory

@@ -37,6 +37,8 @@ def options(sizes: str | None = None, dims: str | None = None,
     >>> [d.dims for d, _ in options(sizes="3,4").declarations]
     [(1, 3), (1, 4)]
     """
+    if not (sizes or dims or batch):
+        return ShapeOptions(batch_given=False)      # (what the rest gives for no options)
     from .declarations import OptionError, from_options
     out: dict[Name, tuple] = {}
     rows = Origin(OPTION, detail="--batch") if batch else None
