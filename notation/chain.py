@@ -27,56 +27,69 @@ def best_order(dims: list[int]) -> tuple[int, Tree]:
     >>> best_order([10, 100, 5, 50])      # (AB)C: 2·(10·100·5 + 10·5·50)
     (15000, ((0, 1), 2))
     """
-    flops, split = _table(dims)
-    return flops, _tree(split, 0, len(dims) - 2)
+    rows = _table(dims)
+    return 2 * rows[0][-1], _tree(rows, dims)
 
 
-def _table(dims: list[int]):
+def _table(dims: list[int]) -> list[list[int]]:
+    """rows[i][j] = the fewest multiply-adds that compute factors i…j (for i ≤ j)."""
     n = len(dims) - 1
     if n < 1:
         raise ValueError("a chain needs at least one factor")
-    # rows[i][j] = cols[j][i] = fewest multiply-adds for factors i..j: keeping the table by
-    # rows and by columns makes both reads of the inner loop one subscript each.
     rows = [[0] * n for _ in range(n)]
-    cols = [[0] * n for _ in range(n)]
-    split = [[0] * n for _ in range(n)]
-    for length in range(1, n):
-        for i in range(n - length):
-            j = i + length
-            row_i, col_j = rows[i], cols[j]
-            dij = dims[i] * dims[j + 1]
-            best, best_k = row_i[i] + col_j[i + 1] + dij * dims[i + 1], i
+    # after[j][k] = rows[k + 1][j]: the table kept by columns too, shifted by one, so that
+    # each read of the inner loop is one subscript. Rows from the last up, and each row left
+    # to right, find both of them filled.
+    after = [[0] * n for _ in range(n)]
+    inner = dims[1:]                 # inner[k]: the dimension a split after factor k removes
+    for i in range(n - 2, -1, -1):
+        row_i, di = rows[i], dims[i]
+        for j in range(i + 1, n):
+            after_j = after[j]
+            dij = di * dims[j + 1]
+            best = after_j[i] + dij * inner[i]               # row_i[i] is 0
             for k in range(i + 1, j):
-                c = row_i[k] + col_j[k + 1] + dij * dims[k + 1]
+                c = row_i[k] + after_j[k] + dij * inner[k]
                 if c < best:
-                    best, best_k = c, k
-            row_i[j] = col_j[i] = best
-            split[i][j] = best_k
-    return 2 * rows[0][n - 1], split
+                    best = c
+            row_i[j] = best
+            if i:
+                after_j[i - 1] = best
+    return rows
 
 
 def best_cost(dims: list[int]):
     """The fewest FLOPs, and a function that gives the tree achieving them (made on demand:
     a plan that only reports the saving never needs it)."""
-    flops, split = _table(dims)
-    n = len(dims) - 1
-    return flops, lambda: _tree(split, 0, n - 1)
+    rows = _table(dims)
+    return 2 * rows[0][-1], lambda: _tree(rows, dims)
 
 
-def _tree(split, i: int, j: int) -> Tree:
+def _split(rows, dims: list[int], i: int, j: int) -> int:
+    """The first k at which splitting factors i…j into i…k and k+1…j costs the fewest: the
+    split the classic table records (found again from the costs, when a tree is asked for)."""
+    dij = dims[i] * dims[j + 1]
+    best = rows[i][j]
+    for k in range(i, j):
+        if rows[i][k] + rows[k + 1][j] + dij * dims[k + 1] == best:
+            return k
+    raise AssertionError("no split achieves the table's cost")
+
+
+def _tree(rows, dims: list[int]) -> Tree:
     # Iterative: a chain of MAX_FACTORS is shallow, but nothing here should recurse on input.
+    i, j = 0, len(dims) - 2
     out: dict = {}
-    stack = [(i, j, False)]
+    stack = [(i, j, None)]
     while stack:
-        a, b, ready = stack.pop()
+        a, b, k = stack.pop()
         if a == b:
             out[(a, b)] = a
-            continue
-        k = split[a][b]
-        if ready:
+        elif k is not None:
             out[(a, b)] = (out[(a, k)], out[(k + 1, b)])
         else:
-            stack += [(a, b, True), (k + 1, b, False), (a, k, False)]
+            k = _split(rows, dims, a, b)
+            stack += [(a, b, k), (k + 1, b, None), (a, k, None)]
     return out[(i, j)]
 
 

@@ -419,7 +419,14 @@ class Lowering:
         shape = (left.shape[0], right.shape[1])
         self.temps += 1
         temp = Temp(self.temps, FLOAT, shape)
-        step = self._step("matmul", temp, (left, right), shape, node, statement)
+        # self._step, inline (a chain's products are most of its plan): the inner products
+        # of a chain (node None) are no layer
+        step = Step("matmul", temp, (left, right), shape, node, statement, self.shapes)
+        steps = self.steps
+        steps.append(step)
+        step.index = len(steps)
+        if node is not None:
+            step.layer = self.shapes.layers.get(id(node))
         rm, rk, rn = find(shape[0]).value, find(left.shape[1]).value, find(shape[1]).value
         if type(rm) is int and type(rk) is int and type(rn) is int:
             step.multiply_adds = rm * rk * rn
@@ -435,8 +442,9 @@ class Lowering:
         return Operand(TEMP, temp, shape)
 
     def _advise(self, node, arrays: list[Operand], texts: list, written):
-        dims = [self.shapes.dim(arrays[0].shape[0])] + [self.shapes.dim(o.shape[1]) for o in arrays]
-        if not all(isinstance(d, int) for d in dims):
+        # the sizes of the factors, or a symbol's name or None where they are not numbers
+        dims = [find(arrays[0].shape[0]).value] + [find(o.shape[1]).value for o in arrays]
+        if not all(type(d) is int for d in dims):
             self.chains.append(ChainAdvice(node, texts, written, None, None, None, False,
                                            "symbolic dimensions: the cheapest order depends on them"))
             return written

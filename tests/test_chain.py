@@ -7,10 +7,12 @@ import random
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from notation import parse
-from notation.chain import (MAX_FACTORS, best_order, cost, is_left_to_right, left_to_right,
-                            postorder, text)
+from notation.chain import (MAX_FACTORS, best_cost, best_order, cost, is_left_to_right,
+                            left_to_right, postorder, text)
 
 
 def numpy_chain_order(dims):
@@ -79,6 +81,35 @@ def test_it_agrees_with_numpys_multi_dot(seed):
             right, left = values.pop(), values.pop()
             values.append(left @ right)
     assert np.allclose(values[0], np.linalg.multi_dot(arrays))
+
+
+def classic_order(dims):
+    """CLRS 15.2 as written, the split kept in its own table: the first cheapest split wins."""
+    n = len(dims) - 1
+    m = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            m[i][j] = None
+            for k in range(i, j):
+                c = m[i][k] + m[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
+                if m[i][j] is None or c < m[i][j]:
+                    m[i][j], split[i][j] = c, k
+
+    def tree(i, j):
+        return i if i == j else (tree(i, split[i][j]), tree(split[i][j] + 1, j))
+    return 2 * m[0][n - 1], tree(0, n - 1)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(1, 4), min_size=2, max_size=14) | st.lists(st.integers(1, 900), min_size=2, max_size=14))
+def test_the_table_and_its_splits_found_again_agree_with_the_classic_table(dims):
+    # small dimensions make many ties: the tree found again from the costs must be the one
+    # the classic table records (its first cheapest split), not another as cheap
+    assert best_order(dims) == classic_order(dims)
+    flops, tree = best_cost(dims)
+    assert (flops, tree()) == classic_order(dims)
 
 
 def test_tree_helpers():
