@@ -53,8 +53,7 @@ def _table(dims: list[int]) -> list[list[int]]:
                 if c < best:
                     best = c
             row_i[j] = best
-            if i:
-                after_j[i - 1] = best
+            after_j[i - 1] = best        # (for i = 0, after_j[-1]: a cell no split reads)
     return rows
 
 

@@ -27,12 +27,8 @@ class Inference:
         self.convention = convention
         # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
         # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
+        # (whether each declared name is a scalar: filled by _declarations, before any shape)
         self.scalar_decl: dict[tuple, bool] = {}
-        for s in program.statements:
-            if type(s) is Declare:
-                self.scalar_decl.setdefault((s.target.letter, s.target.sub), not s.dims)
-        for d, _ in opts.declarations:
-            self.scalar_decl.setdefault((d.target.letter, d.target.sub), not d.dims)
         # (letter, subscript) -> the name where first written. The walk over the statements
         # records each name as it meets it; the convention and the options need them all
         # before that walk, and then a walk of their own finds them (in the same order).
@@ -41,7 +37,7 @@ class Inference:
             self.mentioned = _mentioned_names(program)
         self.cache: dict[tuple, Shape] = self.shapes._cache
         self.hidden: set[tuple] = set()
-        self.declared_keys: set[tuple] = set()
+        self.declared = self.shapes._declared        # (letter, subscript) -> (name, origin, dims)
 
     def run(self) -> Shapes:
         try:
@@ -99,35 +95,35 @@ class Inference:
     def _declarations(self) -> None:
         shapes = self.shapes
         batch = self.opts.batch
-        for s in self.program.statements:
-            if type(s) is Declare:
-                target = s.target
-                key = (target.letter, target.sub)
-                dims = s.dims if len(s.dims) != 1 else self._dims(s, batch)
-                if key in self.declared_keys:
-                    first_origin, first_dims = shapes.declared[target]
-                    if first_dims != dims:
-                        raise NotationShapeError(
-                            f"{_text(target)} is declared twice, as {_dims_text(first_dims)} "
-                            f"and as {_dims_text(dims)}", s.span,
-                            label=f"declared {_dims_text(dims)} here",
-                            labels=(Label(first_origin.span, f"and {_dims_text(first_dims)} here"),)
-                            if first_origin.span is not None else (),
-                            hint="keep one declaration")
-                    continue
-                origin = Origin(DECLARED, s.span)
-                shapes.declared[target] = (origin, dims)
-                self.declared_keys.add(key)
-                # Declarations come first, each name's once: this is the name's first shape,
-                # made here as shape_of and _apply would make it, for less.
-                if dims:
-                    shape = (Var(target, 0), Var(target, 1))
-                    for v, d in zip(shape, dims):
-                        v.value, v.origin, v.own = d, origin, origin
-                else:
-                    shape = None
-                self.cache[key] = shape
-                shapes._listed.append(target)
+        declared, scalar_decl = self.declared, self.scalar_decl
+        statements = [s for s in self.program.statements if type(s) is Declare]
+        for s in statements:
+            scalar_decl.setdefault((s.target.letter, s.target.sub), not s.dims)
+        for d, _ in self.opts.declarations:
+            scalar_decl.setdefault((d.target.letter, d.target.sub), not d.dims)
+        for s in statements:
+            target = s.target
+            key = (target.letter, target.sub)
+            dims = s.dims if len(s.dims) != 1 else self._dims(s, batch)
+            if key in declared:
+                _, first_origin, first_dims = declared[key]
+                if first_dims != dims:
+                    raise NotationShapeError(
+                        f"{_text(target)} is declared twice, as {_dims_text(first_dims)} "
+                        f"and as {_dims_text(dims)}", s.span,
+                        label=f"declared {_dims_text(dims)} here",
+                        labels=(Label(first_origin.span, f"and {_dims_text(first_dims)} here"),)
+                        if first_origin.span is not None else (),
+                        hint="keep one declaration")
+                continue
+            origin = Origin(DECLARED, s.span)
+            declared[key] = (target, origin, dims)
+            # Declarations come first, each name's once: this is the name's first shape,
+            # made here as shape_of and _apply would make it, for less.
+            shape = (Var(target, 0, dims[0], origin), Var(target, 1, dims[1], origin)) \
+                if dims else None
+            self.cache[key] = shape
+            shapes._listed.append(target)
         if not self.opts.declarations:
             return
         # the batch the program's declarations give, for the layers that take it
@@ -138,13 +134,13 @@ class Inference:
                 decl = Declare(decl.target, (program_batch[0], decl.dims[1]))
                 origins = (program_batch[1], origins[1])
             dims = self._dims(decl, batch)
-            if key in self.declared_keys:
-                first_origin, first_dims = shapes.declared[decl.target]
+            if key in declared:
+                _, first_origin, first_dims = declared[key]
                 if first_dims != dims:
                     raise self._disagree(decl.target, first_origin, first_dims, origins[-1], dims)
                 continue
-            shapes.declared[decl.target] = (origins[-1], dims)
-            self.declared_keys.add(key)
+            declared[key] = (decl.target, origins[-1], dims)
+            shapes._declared_names = None
             # listed in the plan only when the program mentions it
             self._apply(decl.target, dims, origins, key in self.mentioned)
 
@@ -206,7 +202,7 @@ class Inference:
         shapes = self.shapes
         for name in self.mentioned.values():
             if name.letter not in ("W", "δ") or not name.sub.isdigit() \
-                    or (name.letter, name.sub) in self.declared_keys:
+                    or (name.letter, name.sub) in self.declared:
                 continue
             shape = self.shape_of(name)
             if shape is None:

@@ -480,6 +480,15 @@ class Lowering:
 def _factors(node) -> tuple[list, bool]:
     """The factors of a product, left to right, and whether it is written without parentheses
     on the right (``l0W0W1``: no product is the right operand of another)."""
+    rights = []
+    n = node
+    while type(n) is MatMul and type(n.right) is not MatMul:     # down the left side
+        rights.append(n.right)
+        n = n.left
+    if type(n) is not MatMul:                  # the usual case: written left to right
+        rights.append(n)
+        rights.reverse()
+        return rights, True
     out, stack = [], [node]
     in_order = True
     while stack:

@@ -19,9 +19,10 @@ from __future__ import annotations
 import gc
 
 from .lowering import Lowering, _aliasing
-from .nodes import Name, Program
+from .nodes import Declare, Name, Program
 from .polynomial import maximum, mul
 from .shapes import Shapes, ShapeOptions, find, infer, symbol_text
+from .inference import Inference  # noqa: E402  (after .shapes, which it needs loaded first)
 from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp,
                     _factor_text)
 
@@ -46,10 +47,11 @@ def build(program: Program, opts: ShapeOptions | None = None, *, convention: boo
     # dimension's only cycle is a root pointing at itself, freed by the next pass after).
     gc.disable()
     try:
-        shapes = infer(program, opts, convention=convention)
+        shapes = Inference(program, opts or ShapeOptions(), convention).run()   # infer()
         lowering = Lowering(shapes, ITEMSIZE[dtype], optimize, _aliasing(program))
         for s in program.statements:
-            lowering.statement(s)
+            if type(s) is not Declare:          # a declaration has no step
+                lowering.statement(s)
         return Plan(program, shapes, lowering, dtype=dtype, optimize=optimize,
                     convention=convention, params=_params(params))
     finally:

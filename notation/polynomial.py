@@ -143,9 +143,10 @@ def _as_poly(x) -> Poly:
 def maximum(values) -> list:
     """The values that no other value dominates: one for integers, possibly several for
     polynomials whose order depends on the symbols (``max(b·h, 1000)``)."""
-    values = list(dict.fromkeys(values))       # many steps peak alike: compare each once
+    values = list(values)
     if all(isinstance(v, int) for v in values):
         return [max(values)] if values else [0]
+    values = list(dict.fromkeys(values))       # many steps peak alike: compare each once
     kept: list = []
     for v in values:
         if any(_dominates(k, v) for k in kept):

@@ -80,11 +80,15 @@ class Var:
 
     __slots__ = ("parent", "value", "origin", "own", "name", "axis")
 
-    def __init__(self, name: Name | None, axis: int):
+    def __init__(self, name: Name | None, axis: int, value: DimValue | None = None,
+                 origin: Origin | None = None):
         self.parent = self
-        self.value: DimValue | None = None
+        self.value = value
         self.name, self.axis = name, axis     # the name this is a dimension of: rows 0, cols 1
-        # ``origin`` and ``own`` are set when a value is written (read with getattr)
+        # ``origin`` and ``own`` are set when a value is written (read with getattr): here
+        # for a declared dimension, whose value is written for this very dimension
+        if origin is not None:
+            self.origin = self.own = origin
 
 
 Shape = Union[None, tuple]              # None is a scalar; else (rows Var, cols Var)
@@ -124,7 +128,9 @@ class Shapes:
         self._listed: list[Name] = []           # names of the program, in order
         self._hidden: list[Name] = []           # l_k that only the convention mentions
         self._names: dict[Name, Shape] | None = None
-        self.declared: dict[Name, tuple[Origin, tuple]] = {}
+        # (letter, subscript) -> (the name, its origin, its dimensions); ``declared`` by name
+        self._declared: dict[tuple, tuple[Name, Origin, tuple]] = {}
+        self._declared_names: dict[Name, tuple[Origin, tuple]] | None = None
         self.nodes: dict[int, Shape] = {}      # id(expression node) -> shape
         self.layers: dict[int, int] = {}       # id(node) -> k, for the value "layer k" (convention)
         self.edges: list[tuple[Var, Var, tuple]] = []
@@ -139,6 +145,13 @@ class Shapes:
             cache = self._cache
             self._names = {n: cache[(n.letter, n.sub)] for n in self._listed}
         return self._names
+
+    @property
+    def declared(self) -> dict[Name, tuple[Origin, tuple]]:
+        """Every declared name (by the program or an option): (origin, dimensions)."""
+        if self._declared_names is None:
+            self._declared_names = {n: (origin, dims) for n, origin, dims in self._declared.values()}
+        return self._declared_names
 
     @property
     def hidden(self) -> dict[Name, Shape]:
