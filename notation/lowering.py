@@ -78,6 +78,7 @@ class Lowering:
         self.outputs: dict[tuple, Name] = {}
         self.results: dict[int, Operand] = {}    # id(bare expression statement) -> its value
         self.name_dtypes: dict[tuple, str] = {}   # names bound to float64 values (relu')
+        self.recipes: dict[tuple, bool] = {}      # has_recipe, asked once a function per plan
 
     # -- statements
     def statement(self, s) -> None:
@@ -208,13 +209,12 @@ class Lowering:
         return out[-1]
 
     # -- steps
-    def _step(self, op, target, operands, shape, node, statement) -> Step:
+    def _step(self, op, target, operands: tuple, shape, node, statement) -> Step:
         step = Step(op, target, operands, shape, node, statement, self.shapes)
-        step.index = len(self.steps) + 1
-        self.steps.append(step)
-        layer = self.shapes.layers.get(id(node))
-        if layer is not None:
-            step.layer = layer
+        steps = self.steps
+        steps.append(step)
+        step.index = len(steps)
+        step.layer = self.shapes.layers.get(id(node))
         return step
 
     def _temp(self, shape, dtype=FLOAT) -> Temp:
@@ -265,21 +265,27 @@ class Lowering:
             target = operands[in_place].ref
         else:
             target = self._temp(shape, dtype)
-        step = self._step(op, target, tuple(operands), shape, node, statement)
+        step = self._step(op, target, operands, shape, node, statement)
         step.in_place = in_place
         step.flops = self._elements(shape)
         step.formula = ((shape[0], shape[1]),)
         if in_place is None:
             step.allocates = mul(step.flops, self._size(dtype))
         for o in operands:
-            self._add_scalar_flops(step, o)
+            if o.kind == SCALAR:
+                self._add_scalar_flops(step, o)
         return step
 
     def _unary(self, op, func, node, o: Operand, statement) -> Operand:
         shape = self.shapes.of(node)
         derivative = op == "derivative"
         which = (func, derivative)
-        recipe = op == "negate" or has_recipe(func, derivative)
+        if op == "negate":
+            recipe = True
+        else:
+            recipe = self.recipes.get(which)
+            if recipe is None:
+                recipe = self.recipes[which] = has_recipe(func, derivative)
         dtype = F64 if recipe and which == ("relu", True) else FLOAT
         can = op == "negate" or which in IN_PLACE
         in_place = 0 if recipe and can and self._reusable(o, shape) else None
@@ -299,7 +305,7 @@ class Lowering:
             # the row maxima, then the row sums, each spread over its row through the buffer
             step.scratch = add(mul(self.shapes.count(shape[0]), self.itemsize),
                                self._cast_buffer(elements))
-        elif self._casts([o]):
+        elif self.itemsize != 8 and self._casts((o,)):
             step.scratch = self._cast_buffer(elements)
         return Operand(TEMP, step.target, shape)
 
@@ -313,7 +319,7 @@ class Lowering:
         elif self._reusable(right, shape, dtype):
             in_place = 1
         step = self._elementwise_step(op, node, (left, right), shape, statement, in_place, dtype)
-        if self._casts([left, right]) or self._broadcasts(left, shape) \
+        if (self.itemsize != 8 and self._casts((left, right))) or self._broadcasts(left, shape) \
                 or self._broadcasts(right, shape):
             step.scratch = self._cast_buffer(step.flops, self._size(dtype))
         return Operand(TEMP, step.target, shape)
@@ -466,6 +472,9 @@ class Lowering:
 
     # -- counting
     def _elements(self, shape):
+        rows, cols = find(shape[0]).value, find(shape[1]).value
+        if isinstance(rows, int) and isinstance(cols, int):
+            return rows * cols
         return mul(self.shapes.count(shape[0]), self.shapes.count(shape[1]))
 
     def _add_scalar_flops(self, step: Step, o: Operand) -> None:

@@ -211,6 +211,8 @@ class Shapes:
         return poly
 
     def same(self, a: Var, b: Var) -> bool:
+        if a is b:
+            return True
         ra, rb = find(a), find(b)
         return ra is rb or (ra.value is not None and ra.value == rb.value)
 
