@@ -82,12 +82,13 @@ class Lowering:
 
     # -- statements
     def statement(self, s) -> None:
-        if isinstance(s, Declare):
+        kind = type(s)
+        if kind is Declare:
             return
-        expr = s.expr if isinstance(s, ExprStatement) else s.value
+        expr = s.expr if kind is ExprStatement else s.value
         read: set = set()
         value = self.value(expr, s, read)
-        if isinstance(s, ExprStatement):
+        if kind is ExprStatement:
             if value.kind == SCALAR:
                 self._scalar_step(None, value, s)
             elif id(s) in self.copies:
@@ -95,9 +96,9 @@ class Lowering:
             self.results[id(s)] = value
             return
         target = s.target
-        shape = self.shapes.of(target)
+        shape = self.shapes.nodes[id(target)]
         key = (target.letter, target.sub)
-        if isinstance(s, Update):
+        if kind is Update:
             if key not in self.outputs:
                 self.inputs.setdefault(key, target)
             self.outputs.setdefault(key, target)
@@ -264,10 +265,15 @@ class Lowering:
         if in_place is not None:
             target = operands[in_place].ref
         else:
-            target = self._temp(shape, dtype)
+            self.temps += 1
+            target = Temp(self.temps, dtype, shape)
         step = self._step(op, target, operands, shape, node, statement)
         step.in_place = in_place
-        step.flops = self._elements(shape)
+        rows, cols = find(shape[0]).value, find(shape[1]).value     # self._elements(shape)
+        if isinstance(rows, int) and isinstance(cols, int):
+            step.flops = rows * cols
+        else:
+            step.flops = self._elements(shape)
         step.formula = ((shape[0], shape[1]),)
         if in_place is None:
             step.allocates = mul(step.flops, self._size(dtype))
@@ -277,7 +283,7 @@ class Lowering:
         return step
 
     def _unary(self, op, func, node, o: Operand, statement) -> Operand:
-        shape = self.shapes.of(node)
+        shape = self.shapes.nodes[id(node)]
         derivative = op == "derivative"
         which = (func, derivative)
         if op == "negate":
@@ -310,7 +316,7 @@ class Lowering:
         return Operand(TEMP, step.target, shape)
 
     def _binary(self, op, node, left: Operand, right: Operand, statement) -> Operand:
-        shape = self.shapes.of(node)
+        shape = self.shapes.nodes[id(node)]
         # float64 with anything is float64: only a float64 buffer may then take the result
         dtype = F64 if F64 in (self._dtype(left), self._dtype(right)) else FLOAT
         in_place = None
