@@ -27,7 +27,7 @@ class Inference:
         self.convention = convention
         # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
         # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
-        # (whether each declared name is a scalar: filled by _declarations, before any shape)
+        # whether each name an option declares is a scalar (filled by _declarations)
         self.scalar_decl: dict[tuple, bool] = {}
         # (letter, subscript) -> the name where first written. The walk over the statements
         # records each name as it meets it; the convention and the options need them all
@@ -96,12 +96,13 @@ class Inference:
         shapes = self.shapes
         batch = self.opts.batch
         declared, scalar_decl = self.declared, self.scalar_decl
-        statements = [s for s in self.program.statements if type(s) is Declare]
-        for s in statements:
-            scalar_decl.setdefault((s.target.letter, s.target.sub), not s.dims)
+        # Only the options' names need the table: the program's declared names all have
+        # their shapes (below) before shape_of can ask it.
         for d, _ in self.opts.declarations:
             scalar_decl.setdefault((d.target.letter, d.target.sub), not d.dims)
-        for s in statements:
+        for s in self.program.statements:
+            if type(s) is not Declare:
+                continue
             target = s.target
             key = (target.letter, target.sub)
             dims = s.dims if len(s.dims) != 1 else self._dims(s, batch)

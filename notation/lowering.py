@@ -334,17 +334,21 @@ class Lowering:
         """A product of two or more factors (``in_order``: written without parentheses on
         the right, so that its order is left to right)."""
         arrays = [o for o in operands if o.kind != SCALAR]
-        if len(arrays) == len(operands) == 2:           # one product: no order to choose
-            return self._product(arrays[0], arrays[1], node, statement)
-        scalars = [o.ref for o in operands if o.kind == SCALAR]
-        in_order = in_order and not scalars
+        if len(arrays) == len(operands):
+            if len(arrays) == 2:                          # one product: no order to choose
+                return self._product(arrays[0], arrays[1], node, statement)
+            scalars = []
+        else:
+            scalars = [o.ref for o in operands if o.kind == SCALAR]
+            in_order = False
         if in_order:
             tree = chains.left_to_right(len(arrays))
         else:
             tree = _written_tree(node, [o.kind != SCALAR for o in operands])
         written = tree
         if len(arrays) >= 3:
-            nodes = [n for n, o in zip(factor_nodes, operands) if o.kind != SCALAR]
+            nodes = [n for n, o in zip(factor_nodes, operands) if o.kind != SCALAR] \
+                if scalars else factor_nodes
             tree = self._advise(node, arrays, nodes, tree)
         if scalars and tree is written:
             return self._as_written(node, operands, statement)
