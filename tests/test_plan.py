@@ -361,3 +361,136 @@ def test_a_function_without_a_recipe_is_called_as_its_helper():
         assert out.tobytes() == (x.dot(W) / (1 + np.abs(x.dot(W)))).tobytes()
     finally:
         del functions.FUNCTIONS["softsign"]
+
+
+# ---------------------------------------------------------------------------- the fast paths
+# Plan building takes shorter ways for the common cases (issue 7: a 10-factor chain, a
+# 10,000-statement program). Each must agree with the general way it stands for.
+
+from hypothesis import strategies as st  # noqa: E402
+
+from notation.inference import Inference, _mentioned_names  # noqa: E402
+from notation.lowering import Lowering, _factors  # noqa: E402
+from notation.nodes import Declare, MatMul, Transpose  # noqa: E402
+from notation.shapes import DECLARED, ShapeOptions, find  # noqa: E402
+
+
+def _flatten(node, out):
+    """The factors of a product, by recursion (the tests' own, independent way)."""
+    if type(node) is MatMul:
+        _flatten(node.left, out)
+        _flatten(node.right, out)
+    else:
+        out.append(node)
+    return out
+
+
+def _no_product_on_the_right(node) -> bool:
+    if type(node) is not MatMul:
+        return True
+    return type(node.right) is not MatMul and _no_product_on_the_right(node.left) \
+        and _no_product_on_the_right(node.right)
+
+
+products = st.recursive(trees.names | st.builds(Transpose, trees.names),
+                        lambda inner: st.builds(MatMul, inner, inner), max_leaves=12) \
+    .filter(lambda e: type(e) is MatMul)
+
+
+@settings(max_examples=300, deadline=None)
+@given(products)
+def test_the_factors_of_a_product_and_their_order_agree_with_recursion(expr):
+    # the left side walked without a stack (l0W0W1…), else the general walk
+    factors, in_order = _factors(expr)
+    assert [id(f) for f in factors] == [id(f) for f in _flatten(expr, [])]
+    assert in_order == _no_product_on_the_right(expr)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees.programs)
+def test_the_walk_finds_the_names_a_walk_of_their_own_finds(program):
+    # Without the convention or options, inference records each name where its walk first
+    # meets it; the convention and options find them all first, by a walk of their own.
+    recorded = Inference(program, ShapeOptions(), False)
+    walked = Inference(program, ShapeOptions(), False)
+    walked.mentioned = _mentioned_names(program)
+    try:
+        by_walk = recorded.run()
+    except NotationError:
+        with pytest.raises(NotationError):
+            walked.run()
+        return
+    own = walked.run()
+    assert list(recorded.mentioned) == list(_mentioned_names(program))
+    assert [(n, n.span) for n in by_walk.names] == [(n, n.span) for n in own.names]
+    assert [by_walk.text(s) for s in by_walk.names.values()] == \
+        [own.text(s) for s in own.names.values()]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(trees.programs)
+def test_declared_shapes_are_made_as_the_general_path_makes_them(program):
+    # A declaration's shape is made directly; an option's goes through shape_of and _apply:
+    # both must leave each dimension its value, its origin and its own origin.
+    try:
+        shapes = Inference(program, ShapeOptions(), False).run()
+    except NotationError:
+        return
+    first = {}
+    for s in program.statements:
+        if type(s) is Declare:
+            first.setdefault((s.target.letter, s.target.sub), s)
+    general = Inference(program, ShapeOptions(), False)
+    for key, s in first.items():             # what shape_of reads for a declared name
+        general.scalar_decl[key] = not s.dims
+    for key, s in first.items():
+        origin, dims = shapes.declared[s.target]
+        assert origin.kind == DECLARED and origin.span == s.span
+        general._apply(s.target, dims, (origin, origin), True)
+        made, expected = shapes._cache[key], general.cache[key]
+        assert (made is None) == (expected is None) == (not dims)
+        for v, w in zip(made or (), expected or ()):
+            assert (v.name, v.axis, v.own) == (w.name, w.axis, w.own)
+            # the value and origin of the dimension as declared (before any unification)
+            assert (w.value, w.origin) == (find(w).value, find(w).origin)
+            assert v.own is origin and (find(v).value == w.value or find(v).value is not None)
+
+
+chain_dims = st.lists(st.integers(1, 40), min_size=3, max_size=9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(chain_dims, st.data())
+def test_chains_lowered_by_the_short_ways_cost_what_their_trees_cost(dims, data):
+    """Two arrays, a chain written left to right, one with parentheses or scalars: the steps
+    add up to the cost of the tree as written (and of the cheapest tree, optimized)."""
+    from notation.chain import best_order, cost
+    n = len(dims) - 1
+    names = [f"M{k}" for k in range(n)]
+    # a written tree over the factors: some parentheses on the right, maybe
+    parts = list(names)
+    while len(parts) > 1 and data.draw(st.booleans()):
+        i = data.draw(st.integers(0, len(parts) - 2))
+        left = parts[i][1:-1] if parts[i].startswith("(") else parts[i]   # a left group: bare
+        parts[i:i + 2] = ["(" + left + parts[i + 1] + ")" if i else left + parts[i + 1]]
+    text = "".join(parts)
+    if data.draw(st.booleans()):
+        where = data.draw(st.integers(0, len(text)))
+        while where < len(text) and text[where] in ")":
+            where += 1
+        if where == 0 or text[where - 1] != "M":
+            text = text[:where] + "α" + text[where:]
+    source = f"Y = {text}\n" + "\n".join(f"M{k} : {dims[k]}×{dims[k + 1]}" for k in range(n))
+    program = parse(source)
+    plan = program.plan(convention=False)
+    products = sum(s.flops for s in plan.steps if s.op == "matmul")
+    if n >= 3:
+        (advice,) = plan.chains
+        assert advice.written_text == text.replace("α", "")
+        assert products == advice.written_flops == cost(advice.written, dims)
+        assert advice.best_flops == best_order(dims)[0]
+        optimized = program.plan(convention=False, optimize=True)
+        assert sum(s.flops for s in optimized.steps if s.op == "matmul") == \
+            min(advice.written_flops, advice.best_flops)
+    else:
+        assert products == cost((0, 1), dims)
