@@ -81,6 +81,8 @@ def shape_options(sizes=None, dims=None, batch=None, **names) -> ShapeOptions:
     >>> [d.dims for d, _ in shape_options(sizes=(3, 4), W1=(4, 2)).declarations]
     [(1, 3), (1, 4), (4, 2)]
     """
+    if sizes is None and dims is None and batch is None and not names:
+        return ShapeOptions(batch_given=False)      # (what options() gives for no options)
     if sizes is not None and not isinstance(sizes, str):
         sizes = ",".join(str(s) for s in sizes)
     entries = []
