@@ -27,7 +27,7 @@ class Inference:
         self.convention = convention
         # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
         # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
-        # whether each name an option declares is a scalar (filled by _declarations)
+        # scalar_decl: whether each name an option declares is a scalar (see _declarations)
         self.scalar_decl: dict[tuple, bool] = {}
         # (letter, subscript) -> the name where first written. The walk over the statements
         # records each name as it meets it; the convention and the options need them all
