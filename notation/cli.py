@@ -83,14 +83,6 @@ def _parse(args):
     return parse(read_source(args))
 
 
-def _declarations(args):
-    from .declarations import OptionError, from_options
-    try:
-        return from_options(args.sizes, args.dims, args.batch)
-    except OptionError as e:
-        raise UsageError(str(e))
-
-
 def cmd_algebra(args) -> str:
     return _parse(args).algebra(ascii=args.ascii)
 
@@ -137,6 +129,7 @@ def cmd_run(args) -> str:
     """Compile the program, run it on the arrays of an .npz file, print what it assigns."""
     from .run import load_inputs, show_values
     program = _parse(args)
+    _shape_options(args)        # bad shape options are bad usage (2), not a traceback
     f = program.compile(style=args.style, sizes=args.sizes, dims=args.dims, batch=args.batch,
                         convention=not args.no_convention, optimize=args.optimize)
     inputs = load_inputs(args.inputs, f.plan.inputs, UsageError)
@@ -168,7 +161,7 @@ def cmd_show(args) -> str:
     """Algebra, NumPy, LaTeX, the plan's summary and the diagram, one under another."""
     from .side_by_side import html_page, views
     program = _parse(args)
-    _declarations(args)
+    _shape_options(args)        # bad shape options are bad usage (2), not a traceback
     options = dict(sizes=args.sizes, dims=args.dims, batch=args.batch,
                    convention=not args.no_convention)
     if args.html:
@@ -202,8 +195,11 @@ def cmd_diagram(args) -> str:
     from .emit.diagram import svg, text
     from .side_by_side import views
     program = _parse(args)
+    _shape_options(args)        # bad shape options are bad usage (2), not a traceback
     v = views(program, sizes=args.sizes, dims=args.dims, batch=args.batch,
               convention=not args.no_convention)
+    if v.plan_error is not None:
+        raise v.plan_error          # as in show: a picture of shapes that disagree is an error
     pic = v.picture()
     if pic is None:
         from .errors import NotationTranslationError
@@ -258,6 +254,7 @@ def cmd_compare(args):
 def cmd_backward(args) -> str:
     """The derived training step, printed in the view --to names."""
     program = _parse(args)
+    _shape_options(args)        # bad shape options are bad usage (2), whichever view --to names
     params = [p for p in args.params.split(",") if p.strip()] if args.params else None
     derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params)
     view = BACKWARD_VIEWS[args.to]

@@ -27,7 +27,15 @@ def load_inputs(path: str, names, usage_error) -> dict:
     import numpy as np
     from .compile import keyword
     try:
-        with np.load(path, allow_pickle=False) as data:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise usage_error(f"cannot read {path} as an .npz file of arrays: {e}") from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        # An .npy file loads as one array, with no names to match the inputs by.
+        raise usage_error(f"{path} is one array (an .npy file); give an .npz file of named "
+                          f"arrays, as np.savez(path, l0=x, W0=w) writes")
+    try:
+        with loaded as data:
             stored = {k: data[k] for k in data.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
         raise usage_error(f"cannot read {path} as an .npz file of arrays: {e}") from None
@@ -39,6 +47,10 @@ def load_inputs(path: str, names, usage_error) -> dict:
             missing.append(" or ".join(aliases(name)))
             continue
         value = stored[found]
+        if value.dtype.kind not in "biufc":
+            # Text, dates or records would reach NumPy's arithmetic and fail there.
+            raise usage_error(f"the array {found} in {path} holds {value.dtype} values, "
+                              f"not numbers")
         out[k] = value.item() if value.ndim == 0 else value
     if missing:
         raise usage_error(f"{path} has no array for {', '.join(missing)}"

@@ -167,6 +167,11 @@ class PlanStyle(BookStyle):
         return [f"{t} = {self.use_function(f, True, step.node)}({a.text})"]
 
     def step_update(self, step, t, ops):
+        if step.func not in ("-=", "+="):
+            # The operator is written as it is: check it, as the book style does (a tree built
+            # by hand could hold "= x\nimport os\nW +=").
+            raise NotationTranslationError(f"unknown update {step.func!r}",
+                                           getattr(step.statement, "span", None))
         return [f"{t} {step.func} {ops[0].text}"]
 
     def step_bind(self, step, t, ops):
