@@ -30,12 +30,17 @@ from .kinds import Kind, declared_scalars, is_scalar, kind_by_letter
 from .layers import Layer, all_names, layers_of, names_in, split_layers
 from .nodes import (Add, Assign, Call, Divide, Expr, Hadamard, MatMul, Name, Negate, Number,
                     Program, Statement, Subtract, Transpose, Update)
+from .walk import children, printed_size
 
 LOSSES = ("mse", "cross_entropy")
 
 # Activations whose delta at the output is simply output - y for the loss named.
 # (softmax with cross-entropy, and sigmoid with binary cross-entropy, cancel the derivative.)
 CANCELLING = {"cross_entropy": ("softmax", "sigmoid")}
+
+# The most terms a derived program may hold: enough for any network a person writes (a
+# 10,000-layer network derives about 150,000), few enough to print and read back in seconds.
+MAX_DERIVED_NODES = 1_000_000
 
 # Functions that only batch-sum: the gradient of a bias broadcast over the batch.
 BATCH_SUM = "sum"
@@ -53,9 +58,14 @@ def _neg(expr: Expr) -> Expr:
 
 def _scale(factor: Expr, expr: Expr) -> Expr:
     """``factor`` as the first factor of a product chain: α, l1ᵀδ2 -> αl1ᵀδ2."""
-    if isinstance(expr, MatMul):
-        return MatMul(_scale(factor, expr.left), expr.right)
-    return MatMul(factor, expr)
+    rights = []
+    while isinstance(expr, MatMul):      # down the chain's left spine, without recursion
+        rights.append(expr.right)
+        expr = expr.left
+    out = MatMul(factor, expr)
+    for right in reversed(rights):
+        out = MatMul(out, right)
+    return out
 
 
 def _sum(terms: list[Expr]) -> Expr:
@@ -72,8 +82,22 @@ class _Gradients:
         self.wanted = wanted          # layers and parameters: the names a gradient is for
         self.declared = declared
 
-    def needed(self, expr: Expr) -> bool:
-        return any(n in self.wanted for n in names_in(expr))
+    def needing(self, root: Expr) -> set[int]:
+        """The ids of the nodes under ``root`` that hold a wanted name: only those carry."""
+        out: set[int] = set()
+        stack = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            kids = children(node)
+            if not kids:
+                if isinstance(node, Name) and node in self.wanted:
+                    out.add(id(node))
+            elif not ready:
+                stack.append((node, True))
+                stack.extend((k, False) for k in kids)
+            elif any(id(k) in out for k in kids):
+                out.add(id(node))
+        return out
 
     def scalar(self, expr: Expr) -> bool:
         return is_scalar(expr, self.declared)
@@ -83,61 +107,72 @@ class _Gradients:
         return isinstance(expr, Name) and kind_by_letter(expr) is Kind.BIAS \
             and self.declared.get(expr) is not True
 
-    def carry(self, expr: Expr, grad: Expr, out: dict[Name, list[Expr]]) -> None:
-        if not self.needed(expr):
-            return
-        method = getattr(self, f"carry_{type(expr).__name__}", None)
-        if method is None:
-            raise NotationTranslationError(
-                f"backward cannot carry a gradient through {type(expr).__name__}", expr.span)
-        method(expr, grad, out)
+    def carry(self, root: Expr, grad: Expr, out: dict[Name, list[Expr]]) -> None:
+        """Carry ``grad`` from ``root`` down to the wanted names, collecting it in ``out``.
 
-    def carry_Name(self, node: Name, grad: Expr, out) -> None:
+        Each rule returns its operands with their gradients, left to right; the walk keeps
+        its own stack (a chain of products is as deep as it is long) and visits them in the
+        order a recursive walk would, so the terms of a sum come out in the same order.
+        """
+        needed = self.needing(root)
+        stack = [(root, grad)]
+        while stack:
+            expr, g = stack.pop()
+            if id(expr) not in needed:
+                continue
+            method = getattr(self, f"carry_{type(expr).__name__}", None)
+            if method is None:
+                raise NotationTranslationError(
+                    f"backward cannot carry a gradient through {type(expr).__name__}",
+                    expr.span)
+            stack.extend(reversed(method(expr, g, out)))
+
+    def carry_Name(self, node: Name, grad: Expr, out) -> list:
         out.setdefault(node, []).append(grad)
+        return []
 
-    def carry_MatMul(self, node: MatMul, grad: Expr, out) -> None:
+    def carry_MatMul(self, node: MatMul, grad: Expr, out) -> list:
         a, b = node.left, node.right
         if self.scalar(a) and self.scalar(b):
             raise NotationTranslationError(
                 "backward does not train scalars", node.span,
                 hint="scalars such as α are hyperparameters; train matrices and biases")
         if self.scalar(a):
-            self.carry(b, _scale(a, grad), out)
-        elif self.scalar(b):
-            self.carry(a, _scale(b, grad), out)
-        else:
-            self.carry(a, MatMul(grad, _t(b)), out)      # dL/dA = G Bᵀ
-            self.carry(b, MatMul(_t(a), grad), out)      # dL/dB = Aᵀ G
+            return [(b, _scale(a, grad))]
+        if self.scalar(b):
+            return [(a, _scale(b, grad))]
+        return [(a, MatMul(grad, _t(b))),               # dL/dA = G Bᵀ
+                (b, MatMul(_t(a), grad))]               # dL/dB = Aᵀ G
 
     def _sum_if_broadcast(self, side: Expr, grad: Expr) -> Expr:
         return Call(BATCH_SUM, grad) if self.broadcast_row(side) else grad
 
-    def carry_Add(self, node: Add, grad: Expr, out) -> None:
-        self.carry(node.left, self._sum_if_broadcast(node.left, grad), out)
-        self.carry(node.right, self._sum_if_broadcast(node.right, grad), out)
+    def carry_Add(self, node: Add, grad: Expr, out) -> list:
+        return [(node.left, self._sum_if_broadcast(node.left, grad)),
+                (node.right, self._sum_if_broadcast(node.right, grad))]
 
-    def carry_Subtract(self, node: Subtract, grad: Expr, out) -> None:
-        self.carry(node.left, self._sum_if_broadcast(node.left, grad), out)
-        self.carry(node.right, self._sum_if_broadcast(node.right, _neg(grad)), out)
+    def carry_Subtract(self, node: Subtract, grad: Expr, out) -> list:
+        return [(node.left, self._sum_if_broadcast(node.left, grad)),
+                (node.right, self._sum_if_broadcast(node.right, _neg(grad)))]
 
-    def carry_Hadamard(self, node: Hadamard, grad: Expr, out) -> None:
+    def carry_Hadamard(self, node: Hadamard, grad: Expr, out) -> list:
         # The mask of a dropout layer multiplies the delta too (M ⊙ …).
-        self.carry(node.left, self._sum_if_broadcast(node.left, Hadamard(grad, node.right)), out)
-        self.carry(node.right, self._sum_if_broadcast(node.right, Hadamard(grad, node.left)), out)
+        return [(node.left, self._sum_if_broadcast(node.left, Hadamard(grad, node.right))),
+                (node.right, self._sum_if_broadcast(node.right, Hadamard(grad, node.left)))]
 
-    def carry_Divide(self, node: Divide, grad: Expr, out) -> None:
+    def carry_Divide(self, node: Divide, grad: Expr, out) -> list:
         a, b = node.left, node.right
-        self.carry(a, self._sum_if_broadcast(a, Divide(grad, b)), out)
-        self.carry(b, self._sum_if_broadcast(b, _neg(Divide(Hadamard(grad, a), Hadamard(b, b)))), out)
+        return [(a, self._sum_if_broadcast(a, Divide(grad, b))),
+                (b, self._sum_if_broadcast(b, _neg(Divide(Hadamard(grad, a), Hadamard(b, b)))))]
 
-    def carry_Negate(self, node: Negate, grad: Expr, out) -> None:
-        self.carry(node.operand, _neg(grad), out)
+    def carry_Negate(self, node: Negate, grad: Expr, out) -> list:
+        return [(node.operand, _neg(grad))]
 
-    def carry_Transpose(self, node: Transpose, grad: Expr, out) -> None:
-        self.carry(node.operand, _t(grad), out)
+    def carry_Transpose(self, node: Transpose, grad: Expr, out) -> list:
+        return [(node.operand, _t(grad))]
 
-    def carry_Number(self, node: Number, grad: Expr, out) -> None:
-        pass
+    def carry_Number(self, node: Number, grad: Expr, out) -> list:
+        return []
 
 
 def _through_activation(layer: Layer, grad: Expr) -> Expr:
@@ -229,7 +264,8 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
             "the forward pass has nothing to train", forward[-1].span,
             hint="weights are W…, biases b…; name others with --params")
 
-    gradients = _Gradients(set(trained) | assigned, declared)
+    trained_set = set(trained)
+    gradients = _Gradients(trained_set | assigned, declared)
     taken = all_names(program) | assigned
     out_grads: dict[Name, list[Expr]] = {}
     param_grads: dict[Name, list[Expr]] = {}
@@ -261,7 +297,7 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
         collected: dict[Name, list[Expr]] = {}
         gradients.carry(layer.pre, delta, collected)
         for name, grads in collected.items():
-            (param_grads if name in trained else out_grads).setdefault(name, []).extend(grads)
+            (param_grads if name in trained_set else out_grads).setdefault(name, []).extend(grads)
 
     updates: list[Statement] = []
     for name in param_grads:
@@ -269,9 +305,27 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
                               if len(param_grads[name]) == 1 else
                               MatMul(lr_expr, _sum(param_grads[name]))))
     statements = (*declarations, *forward, *deltas, *updates)
+    _check_size(statements)
     from .emit.algebra import algebra
     # Read the derived program back from its own text, so that its spans point into it.
     return parse(algebra(Program(tuple(statements))))
+
+
+def _check_size(statements) -> None:
+    """Refuse a training step too large to print: the gradient of each factor of a long
+    product holds all the others, so a chain of n factors derives about n² terms."""
+    left = MAX_DERIVED_NODES
+    for s in statements:
+        value = getattr(s, "value", None)
+        if value is None:
+            continue
+        left -= printed_size(value, left)
+        if left < 0:
+            raise NotationTranslationError(
+                f"the derived training step would hold more than {MAX_DERIVED_NODES:,} terms",
+                s.span if isinstance(s, Update) else None,
+                hint="give the intermediate products of a long chain names of their own "
+                     "(h1 = l0W0W1, then l2 = h1W2W3)")
 
 
 def _one_expression(program: Program, what: str) -> Expr:

@@ -27,7 +27,8 @@ from .kinds import declared_scalars
 from .emit.numpy_program import EXPRESSION_KEY
 from .nodes import (BINARY, Add, Assign, Call, Expr, ExprStatement, Name, Number, Program,
                     Subtract, Update)
-from .random_inputs import TRIALS, children as _children, random_inputs
+from .random_inputs import TRIALS, random_inputs
+from .walk import children as _children, printed_size
 
 # Past this many nodes an inlined tree (a DAG, shared where statements reuse a value) is not
 # compared node by node: the numeric check decides.
@@ -179,20 +180,7 @@ def _rebuild(node: Expr, kids: list[Expr]) -> Expr:
 
 
 def _size(root: Expr, limit: int = MAX_NODES) -> int:
-    """Nodes in the tree as printed (shared sub-trees counted each time), up to ``limit``."""
-    memo: dict[int, int] = {}
-    stack = [(root, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in memo:
-            continue
-        kids = _children(node)
-        if ready or not kids:
-            memo[id(node)] = min(limit + 1, 1 + sum(memo[id(k)] for k in kids))
-        else:
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids if id(k) not in memo)
-    return memo[id(root)]
+    return printed_size(root, limit)
 
 
 def first_difference(a: Expr, b: Expr) -> tuple[Expr, Expr] | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .errors import NotationTranslationError
 from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Negate,
                     Program, Subtract, Transpose, Update)
+from .walk import children
 
 
 @dataclass
@@ -82,24 +83,44 @@ class _Splitter:
                 self.taken.add(candidate)
                 return candidate
 
-    def split(self, expr: Expr, root: bool = True) -> Expr:
-        if isinstance(expr, Call):
-            if expr.derivative:
-                raise NotationTranslationError(
-                    f"the forward pass uses the derivative {expr.func}'", expr.span,
-                    hint="backward derives the derivatives itself: give it the forward pass only")
-            inner = Call(expr.func, self.split(expr.arg, root=False), False, expr.span)
-            if root:
-                return inner
-            name = self.name_for(inner)
-            self.statements.append(Assign(name, inner, expr.span))
-            return name
-        if isinstance(expr, (Transpose, Negate)):
-            return type(expr)(self.split(expr.operand, root=False), expr.span)
-        if isinstance(expr, (MatMul, Hadamard, Divide, Add, Subtract)):
-            return type(expr)(self.split(expr.left, root=False),
-                              self.split(expr.right, root=False), expr.span)
-        return expr
+    def split(self, expr: Expr) -> Expr:
+        """``expr`` with every call below the top replaced by a fresh name, assigned first.
+
+        Left to right, innermost first, as a recursive walk would do it, but with an explicit
+        stack: a product of 100,000 factors is as deep as it is long.
+        """
+        done: list[Expr] = []
+        stack: list = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            kids = children(node)
+            if not kids:
+                done.append(node)
+                continue
+            if not ready:
+                if isinstance(node, Call) and node.derivative:
+                    raise NotationTranslationError(
+                        f"the forward pass uses the derivative {node.func}'", node.span,
+                        hint="backward derives the derivatives itself: give it the forward "
+                             "pass only")
+                stack.append((node, True))
+                stack.extend((k, False) for k in reversed(kids))
+                continue
+            parts = done[len(done) - len(kids):]
+            del done[len(done) - len(kids):]
+            if isinstance(node, Call):
+                inner = Call(node.func, parts[0], False, node.span)
+                if node is expr:
+                    done.append(inner)
+                else:
+                    name = self.name_for(inner)
+                    self.statements.append(Assign(name, inner, node.span))
+                    done.append(name)
+            elif isinstance(node, (Transpose, Negate)):
+                done.append(type(node)(parts[0], node.span))
+            else:
+                done.append(type(node)(parts[0], parts[1], node.span))
+        return done[0]
 
 
 def split_layers(program: Program) -> tuple[list[Declare], list[Assign]]:

@@ -43,6 +43,12 @@ SHAPE_TERMINALS = frozenset({"DIMSEP", "INT", "REALS", "CARET", "SCALAR"})
 # that every view and check walks, so none of them can exhaust Python's stack.
 MAX_NESTING = 200
 
+# The longest program read, in characters. A program a person writes is a few hundred
+# lines; this admits about 40,000 statements, which every command answers in seconds.
+# Past it the answer is a clear error at once, not a minute of work (a 10 MB program took
+# 16 s to print as algebra and 25 s to check).
+MAX_SOURCE_CHARS = 1_000_000
+
 # Reduction kinds in the saved tables.
 UNIT, CALL, INLINE = 0, 1, 2
 
@@ -347,6 +353,12 @@ def parse(text: str) -> Program:
     """
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the program as a str, not {type(text).__name__}")
+    if len(text) > MAX_SOURCE_CHARS:
+        raise NotationSyntaxError(
+            f"the program is {len(text):,} characters long; notation reads at most "
+            f"{MAX_SOURCE_CHARS:,}", Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
+            label="the program goes on past here",
+            hint="split it into programs of their own and read each one").with_source(text)
     parsing = driver()
     collecting = gc.isenabled()
     # The tree has no reference cycles; the collector's passes over a growing heap cost a

@@ -20,7 +20,7 @@ import gc
 
 from .lowering import Lowering, _aliasing
 from .nodes import Declare, Name, Program
-from .polynomial import maximum, mul
+from .polynomial import maximum, mul, total, value_at
 from .shapes import Shapes, ShapeOptions, find, infer, symbol_text
 from .inference import Inference  # noqa: E402  (after .shapes, which it needs loaded first)
 from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp,
@@ -88,29 +88,27 @@ class Plan:
         self.results = lowering.results
         self.dtype, self.itemsize = dtype, ITEMSIZE[dtype]
         self.optimize, self.convention = optimize, convention
-        # Totals add ints and polynomials alike (a Poly adds to 0 from the right). Elements
+        # Totals add ints and polynomials alike, in one pass each (polynomial.total). Elements
         # are counted once per name, for the parameters and the inputs both.
         cache = shapes._cache
         elements: dict[tuple, object] = {}
         self.trained: list[tuple[Name, object]] = []
-        self.parameters = 0
         for name in shapes._listed:              # the keys of shapes.names, without hashing
             key = (name.letter, name.sub)
             shape = cache[key]
             if shape is not None and _is_parameter(name, params):
                 n = elements[key] = _elements(shapes, shape)
                 self.trained.append((name, n))
-                self.parameters = self.parameters + n
-        self.flops = self.multiply_adds = 0
-        for step in self.steps:
-            self.flops = self.flops + step.flops
-            self.multiply_adds = self.multiply_adds + step.multiply_adds
-        self.input_bytes = 0
+        self.parameters = total(n for _, n in self.trained)
+        self.flops = total(step.flops for step in self.steps)
+        self.multiply_adds = total(step.multiply_adds for step in self.steps)
+        inputs = []
         for key in lowering.inputs:
             shape = cache.get(key)
             if shape is not None:
                 n = elements[key] if key in elements else _elements(shapes, shape)
-                self.input_bytes = self.input_bytes + n * self.itemsize
+                inputs.append(mul(n, self.itemsize))
+        self.input_bytes = total(inputs)
         self.bytes_allocated, self.peaks = memory(self.steps, self.results)
         self._compiled = None
 
@@ -169,6 +167,17 @@ def _is_parameter(name: Name, params: tuple) -> bool:
 _BARE = Name("_")          # the key a module returns a bare expression's value under
 
 
+# With at most this many symbols (and steps), every peak candidate is found exactly; past
+# them, adding polynomials of hundreds of terms at every step and comparing every pair of
+# candidates made a plan of 1,000 layers with dimensions of their own take six minutes.
+EXACT_SYMBOLS = 8
+EXACT_STEPS = 10_000
+
+# Values given to every symbol to find the peaks of a plan past those bounds: each step that
+# holds the most at one of them is a peak no other step dominates.
+SAMPLES = (10, 1000, 1_000_000)
+
+
 def memory(steps: list[Step], results: dict | None = None):
     """(bytes allocated in all, [peak bytes live at once]) of running the steps, counting the
     memory the run allocates (not its inputs).
@@ -176,22 +185,43 @@ def memory(steps: list[Step], results: dict | None = None):
     A temporary dies after the step that reads it; a named value lives until its name is
     bound again (and to the end, since it is returned); a view (``l1 = t.T``) keeps its base
     alive; scratch memory lives only during its step. With symbolic shapes the peak is the
-    list of candidates that no other dominates.
+    list of candidates that no other dominates: all of them with few symbols; with many, the
+    steps that hold the most when every symbol is 10, 1,000 or 1,000,000.
     """
     results = results or {}
+    counts = [c for step in steps for c in (step.allocates, step.scratch)]
+    allocated = total(counts)
+    symbols = {x for c in counts if type(c) is not int for x in c.symbols}
+    if not steps:
+        return allocated, [0]
+    if len(symbols) <= EXACT_SYMBOLS and len(steps) <= EXACT_STEPS:
+        peaks, _ = _walk(steps, results, lambda c: c)
+        return allocated, maximum(peaks)
+    chosen = set()
+    for value in SAMPLES:
+        point = dict.fromkeys(symbols, value)
+        peaks, _ = _walk(steps, results, lambda c: value_at(c, point))
+        chosen.add(max(range(len(peaks)), key=peaks.__getitem__))
+    _, held = _walk(steps, results, lambda c: 0, keep=chosen)
+    return allocated, maximum(total(parts) for parts in held.values())
+
+
+def _walk(steps: list[Step], results: dict, weigh, keep=frozenset()):
+    """The memory live during each step, each count weighed by ``weigh`` (itself, or its
+    value at a point); and for the steps in ``keep``, the counts that make up theirs."""
     alive: dict[Temp, object] = {}           # buffer -> bytes
     owner: dict[tuple, Temp | None] = {}     # (letter, sub) of a name -> its buffer (None: input)
     owned: dict[Temp, int] = {}              # buffer -> how many names refer to it
-    live = 0                                 # sum of alive, kept as it changes
+    live = 0                                 # sum of the weighed alive, kept as it changes
     peaks = []
-    total = 0
+    held = {}
     statement = None
     fresh: list[Temp] = []                   # temporaries made by the current statement
 
     def free(t: Temp) -> None:
         nonlocal live
         if t in alive and t not in owned:
-            live = live - alive.pop(t)
+            live = live - weigh(alive.pop(t))
 
     def rebind(name: Name, ref) -> None:
         key = (name.letter, name.sub)
@@ -207,7 +237,7 @@ def memory(steps: list[Step], results: dict | None = None):
                 del owned[old]
                 free(old)
 
-    for step in steps:
+    for i, step in enumerate(steps):
         if step.statement is not statement:  # temporaries never outlive their statement
             if statement is not None and id(statement) in results:
                 value = results[id(statement)]       # a bare expression's value is kept as "_"
@@ -220,12 +250,13 @@ def memory(steps: list[Step], results: dict | None = None):
                 free(t)
             fresh.clear()
         allocates, scratch = step.allocates, step.scratch
-        peaks.append(live + allocates + scratch)
-        total = total + allocates + scratch
+        peaks.append(live + weigh(allocates) + weigh(scratch))
+        if i in keep:
+            held[i] = [*alive.values(), allocates, scratch]
         target = step.target
         if allocates and type(target) is Temp:
             alive[target] = allocates
-            live = live + allocates
+            live = live + weigh(allocates)
             fresh.append(target)
         if step.op == "bind":
             o = step.operands[0]
@@ -237,7 +268,7 @@ def memory(steps: list[Step], results: dict | None = None):
                 free(o.ref)
         if type(target) is Temp and target.bound is not None:
             rebind(target.bound, target)
-    return total, maximum(peaks) if peaks else [0]
+    return peaks, held
 
 
 __all__ = ["build", "Plan", "Step", "Temp", "Operand", "ChainAdvice", "memory", "ITEMSIZE",

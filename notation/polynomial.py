@@ -136,6 +136,37 @@ def add(*terms) -> Count:
     return out
 
 
+def total(counts) -> Count:
+    """The sum of many counts in one pass: adding them one by one copies the running sum
+    each time, which is quadratic when the sum has as many terms as there are counts (a plan
+    of thousands of layers, each with dimensions of its own)."""
+    ints = 0
+    terms: dict = {}
+    for c in counts:
+        if type(c) is int:
+            ints += c
+        else:
+            for m, k in c.terms.items():
+                terms[m] = terms.get(m, 0) + k
+    if not terms:
+        return ints
+    if ints:
+        terms[()] = terms.get((), 0) + ints
+    return _simplify(Poly(terms))
+
+
+def value_at(count: Count, point: dict) -> int:
+    """The count with every symbol given a number (``point`` holds them all)."""
+    if type(count) is int:
+        return count
+    out = 0
+    for m, c in count.terms.items():
+        for s in m:
+            c *= point[s]
+        out += c
+    return out
+
+
 def _as_poly(x) -> Poly:
     return x if isinstance(x, Poly) else Poly({(): x})
 

@@ -14,23 +14,13 @@ import random
 
 from .errors import NotationShapeError
 from .kinds import Kind, is_scalar_name, kind_by_letter
-from .nodes import (BINARY, Call, Declare, Expr, ExprStatement, Assign, Name, Negate, Number,
-                    Program, Transpose, Update)
+from .nodes import (BINARY, Call, Declare, Expr, ExprStatement, Assign, Name, Number, Program,
+                    Transpose, Update)
+from .walk import children
 
 TRIALS = 3
 # Functions whose value is one row: the sum over the batch.
 ROW_REDUCTIONS = {"sum"}
-
-
-def children(node: Expr) -> tuple[Expr, ...]:
-    """The operands of an expression node, left to right."""
-    if isinstance(node, BINARY):
-        return node.left, node.right
-    if isinstance(node, (Transpose, Negate)):
-        return (node.operand,)
-    if isinstance(node, Call):
-        return (node.arg,)
-    return ()
 
 
 class _Conflict(Exception):

@@ -26,6 +26,9 @@ def _lower_latin(ch: str) -> bool:
 
 def needs_space(left: str, right: str) -> bool:
     """Would ``left + right`` lex as other tokens than ``left`` then ``right``?"""
+    # Only the ends can run together. Looking at a bounded tail keeps a chain of 100,000
+    # factors linear: the regular expressions below would otherwise scan all of it each time.
+    left = left[-80:]
     a, b = left[-1], right[0]
     if a.isdigit() and (b.isdigit() or b == "."):
         return True          # l2 3, 2 3 (not l23, 23)
