@@ -17,6 +17,18 @@ from .shapes import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE,
                      PRODUCT, REDUCED, SHAPE_RULES, UPDATE, Conflict, DimValue, Origin, Shape, Shapes,
                      Var, _text, find, symbol_text)
 
+def _check_dims(decl: Declare) -> None:
+    """A declaration's dimensions are numbers or names. The parser makes no other, but a tree
+    built by hand can hold anything, and the rest of inference reads a dimension that is no
+    number as a Name (symbol_text): refuse it here, as the NumPy views refuse it."""
+    for d in decl.dims:
+        if not isinstance(d, (int, Name)):
+            raise NotationShapeError(
+                f"a dimension is a whole number or a name, not {str(d)[:40]!r}", decl.span,
+                label="declared here",
+                hint="write each dimension as a number such as 3 or a symbol such as b")
+
+
 class Inference:
     """One run of inference over a program (``shapes.infer`` makes and runs it)."""
 
@@ -105,6 +117,7 @@ class Inference:
                 continue
             target = s.target
             key = (target.letter, target.sub)
+            _check_dims(s)
             dims = s.dims if len(s.dims) != 1 else self._dims(s, batch)
             if key in declared:
                 _, first_origin, first_dims = declared[key]

@@ -456,8 +456,8 @@ def assert_only_checked_text(program, styles):
 
 
 # A dimension that is neither a number nor a name: the views that print from the tree alone
-# refuse it; the plan style first runs shape inference, which fails on it with an AttributeError
-# (notation/shapes.py, symbol_text), and so do plan() and compile().
+# refuse it; so does shape inference, which the plan style, plan() and compile() run first
+# (it used to read such a dimension as a Name and fail with an AttributeError).
 ODD_DIMS = [Program((Declare(W, dims), Assign(Name("y"), MatMul(X, W))))
             for dims in [("3\nimport os", 4), (3.5, 4)]]
 
@@ -467,12 +467,11 @@ def test_a_dimension_that_is_no_number_and_no_name_is_refused(program):
     assert_only_checked_text(program, ("book", "matmul"))
 
 
-@pytest.mark.xfail(raises=AttributeError, strict=True,
-                   reason="shape inference reads such a dimension as a Name (shapes.symbol_text)")
 @pytest.mark.parametrize("program", ODD_DIMS, ids=repr)
 def test_a_dimension_that_is_no_number_and_no_name_is_refused_by_the_plan_style(program):
-    with pytest.raises(NotationError):
-        program.numpy(style="plan")
+    for run in (lambda: program.numpy(style="plan"), program.plan, program.compile):
+        with pytest.raises(NotationError, match="a dimension is a whole number or a name"):
+            run()
 
 
 def test_a_declaration_comment_cannot_end_its_line():
