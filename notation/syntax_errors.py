@@ -211,7 +211,9 @@ def syntax_error(text: str, e) -> NotationError:
                 hint="put a value before it, or remove it")
     names = sorted({TERMINAL_NAMES.get(t, t) for t in expected
                     if not t.startswith("__") and t != "WORD"})
-    what = "the end of the input" if at_end else repr(token_text)
+    # "unexpected end of input", as "unexpected '}'" reads: TERMINAL_NAMES' "the end of the
+    # input" fits only after "expected".
+    what = "end of input" if at_end else repr(token_text)
     return NotationSyntaxError(
         f"unexpected {what}", here,
         label="not expected here",

@@ -33,6 +33,7 @@ CASES = [
     ("x'", NotationSyntaxError, "error: ' marks the derivative of a function\n  --> line 1, column 2\n   |\n 1 | x'\n   |  ^ no function before it\n   = write it after a function name, as in relu'(l1)"),
     ('l1 = relu(l0W0)\nl2 = l1W1 +\n', NotationSyntaxError, "error: dangling '+': it has nothing on its right\n  --> line 2, column 11\n   |\n 2 | l2 = l1W1 +\n   |           ^ needs a value after it\n   |            ^ the statement ends here\n   = finish the expression after '+', or remove the '+'"),
     ('l1 = relu(l0W0)\nl2 = l1W1 ⊙ (M1\nl3 = l2', NotationSyntaxError, "error: unclosed parenthesis\n  --> line 2, column 13\n   |\n 2 | l2 = l1W1 ⊙ (M1\n   |             ^ this ( is never closed\n   |                ^ the statement ends here\n   = add ')' to close it"),
+    ('l2 = {x', NotationSyntaxError, "error: unexpected end of input\n  --> line 1, column 8\n   |\n 1 | l2 = {x\n   |        ^ not expected here\n   = expected '}'"),
     ('l1 = + l0', NotationSyntaxError, "error: '+' has nothing on its left\n  --> line 1, column 6\n   |\n 1 | l1 = + l0\n   |      ^ needs a value before it\n   = put a value before it, or remove it"),
 ]
 
