@@ -22,24 +22,36 @@ class UsageError(Exception):
 
 # ---------------------------------------------------------------------------- input, output
 
+def read_file(path: str) -> str:
+    """A text file's contents. Editors on Windows start UTF-8 files with a byte order mark,
+    which is no part of the program: "utf-8-sig" drops it there, and only there (a U+FEFF
+    inside the text is still an unexpected character)."""
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            return f.read()
+    except UnicodeDecodeError as e:
+        raise UsageError(f"cannot read {path}: it is not UTF-8 text ({e.reason})")
+    except OSError as e:
+        raise UsageError(f"cannot read {path}: {e.strerror or e}")
+
+
+def _read_stdin() -> str:
+    # A file piped in keeps its byte order mark: drop it, as read_file does.
+    return sys.stdin.read().removeprefix("\ufeff")
+
+
 def read_source(args) -> str:
     if args.file is not None and args.source is not None:
         raise UsageError("give the program as an argument or with -f, not both")
     if args.file is not None:
         if args.file == "-":
-            return sys.stdin.read()
-        try:
-            with open(args.file, encoding="utf-8") as f:
-                return f.read()
-        except UnicodeDecodeError as e:
-            raise UsageError(f"cannot read {args.file}: it is not UTF-8 text ({e.reason})")
-        except OSError as e:
-            raise UsageError(f"cannot read {args.file}: {e.strerror or e}")
+            return _read_stdin()
+        return read_file(args.file)
     if args.source is not None:
         return args.source
     if sys.stdin is None or sys.stdin.isatty():
         raise UsageError("no program given: pass it as an argument, with -f FILE, or on stdin")
-    return sys.stdin.read()
+    return _read_stdin()
 
 
 def write_output(text: str, path: str | None) -> None:
@@ -237,14 +249,7 @@ def cmd_compare(args):
         ext = os.path.splitext(arg)[1].lower()
         # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
         if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
-            try:
-                with open(arg, encoding="utf-8") as f:
-                    text = f.read()
-            except UnicodeDecodeError as e:
-                raise UsageError(f"cannot read {arg}: it is not UTF-8 text ({e.reason})")
-            except OSError as e:
-                raise UsageError(f"cannot read {arg}: {e.strerror or e}")
-            views.append(read_view(text, VIEW_KINDS[ext], naming=args.naming))
+            views.append(read_view(read_file(arg), VIEW_KINDS[ext], naming=args.naming))
         else:
             views.append(read_view(arg, naming=args.naming))
     result = compare(*views, naming=args.naming)

@@ -81,6 +81,33 @@ def test_a_file_that_is_not_utf8_is_bad_usage(tmp_path):
     assert r.returncode == 2 and "UTF-8" in r.stderr
 
 
+def test_a_byte_order_mark_at_the_start_of_a_file_is_not_part_of_the_program(tmp_path):
+    # Windows editors save UTF-8 with a BOM; it used to be "unexpected character '\ufeff'".
+    f = tmp_path / "net.nn"
+    f.write_bytes("\ufeffl1 = relu(l0 W0)\nl2 = l1 W1\n".encode("utf-8"))
+    r = run("algebra", "-f", str(f))
+    assert (r.returncode, r.stdout, r.stderr) == (0, "l1 = relu(l0W0)\nl2 = l1W1\n", "")
+    r = run("algebra", "-f", "-", stdin="\ufeffl2 = l1W1\n")
+    assert (r.returncode, r.stdout, r.stderr) == (0, "l2 = l1W1\n", "")
+    book = tmp_path / "book.py"
+    book.write_bytes("\ufefflayer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)\n"
+                     .encode("utf-8"))
+    algebra = tmp_path / "net2.nn"
+    algebra.write_bytes(("\ufeff" + BOOK + "\n").encode("utf-8"))
+    r = run("compare", str(algebra), str(book))
+    assert r.returncode == 0, r.stderr
+    assert "equivalent" in r.stdout
+
+
+def test_a_byte_order_mark_inside_the_text_is_still_an_error(tmp_path):
+    f = tmp_path / "net.nn"
+    f.write_bytes("\ufeffl1 = relu(l0 W0)\n\ufeffl2 = l1 W1\n".encode("utf-8"))
+    r = run("algebra", "-f", str(f))
+    assert r.returncode == 1 and r.stdout == ""
+    assert "unexpected character '\\ufeff'" in r.stderr and "line 2, column 1" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
 def test_output_file_is_written_on_success(tmp_path):
     out = tmp_path / "out.txt"
     r = run("algebra", BOOK, "-o", str(out))
