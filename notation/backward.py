@@ -307,8 +307,9 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
     statements = (*declarations, *forward, *deltas, *updates)
     _check_size(statements)
     from .emit.algebra import algebra
+    from .parser import parse_derived
     # Read the derived program back from its own text, so that its spans point into it.
-    return parse(algebra(Program(tuple(statements))))
+    return parse_derived(algebra(Program(tuple(statements))))
 
 
 def _check_size(statements) -> None:

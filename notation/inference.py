@@ -80,7 +80,7 @@ class Inference:
             if listed and key in self.hidden:              # mentioned after all
                 self.hidden.discard(key)
                 shapes = self.shapes
-                shapes._hidden = [n for n in shapes._hidden if n != name]
+                del shapes._hidden[key]      # a dict: a list's filter made this quadratic
                 shapes._listed.append(name)
                 shapes._names = None
             return cache[key]
@@ -99,7 +99,7 @@ class Inference:
             self.shapes._listed.append(name)
             self.shapes._names = None
         else:
-            self.shapes._hidden.append(name)
+            self.shapes._hidden[key] = name
             self.hidden.add(key)
         return shape
 

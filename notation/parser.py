@@ -359,6 +359,13 @@ def parse(text: str) -> Program:
             f"{MAX_SOURCE_CHARS:,}", Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
             label="the program goes on past here",
             hint="split it into programs of their own and read each one").with_source(text)
+    return parse_derived(text)
+
+
+def parse_derived(text: str) -> Program:
+    """Parse a program that notation wrote itself (a derived training step), with no limit
+    on its length: the limit is for what people give it, and a network within the limit
+    may derive a longer program."""
     parsing = driver()
     collecting = gc.isenabled()
     # The tree has no reference cycles; the collector's passes over a growing heap cost a

@@ -126,7 +126,7 @@ class Shapes:
         # tuple is cheaper than the dataclass's __hash__); ``names`` is built when asked.
         self._cache: dict[tuple, Shape] = {}
         self._listed: list[Name] = []           # names of the program, in order
-        self._hidden: list[Name] = []           # l_k that only the convention mentions
+        self._hidden: dict[tuple, Name] = {}    # l_k that only the convention mentions
         self._names: dict[Name, Shape] | None = None
         # (letter, subscript) -> (the name, its origin, its dimensions); ``declared`` by name
         self._declared: dict[tuple, tuple[Name, Origin, tuple]] = {}
@@ -157,7 +157,7 @@ class Shapes:
     def hidden(self) -> dict[Name, Shape]:
         """The layers l_k that only the convention mentions (their units size a W_k)."""
         cache = self._cache
-        return {n: cache[(n.letter, n.sub)] for n in self._hidden}
+        return {n: cache[key] for key, n in self._hidden.items()}
 
     # -- unification
     def unify(self, a: Var, b: Var, reason: tuple) -> None:

@@ -96,13 +96,18 @@ def test_the_training_step_of_a_long_product_is_refused_clearly(chain):
 
 def test_ten_thousand_layers_train_and_plan():
     layers = 10_000
-    program = parse("".join(f"l{i + 1} = relu(l{i}W{i})\n" for i in range(layers)))
+    program = parse("".join(f"l{i + 1} = relu(l{i}W{i} + b{i})\n" for i in range(layers)))
     step = program.backward()
+    # The training step is longer than a program a person may give (it is read back from
+    # its own text all the same).
+    assert len(step.source) > MAX_SOURCE_CHARS > len(program.source)
     updates = [s for s in step.statements if hasattr(s, "op")]
-    assert len(updates) == layers
-    assert step.statements[-1].target == Name("W", "0")
+    assert len(updates) == 2 * layers
+    assert step.statements[-1].target == Name("b", "0")
     plan = program.plan(sizes=[3] * (layers + 1))
-    assert plan.parameters == 9 * layers
+    assert plan.parameters == 12 * layers
+    symbolic = program.plan()
+    assert len(symbolic.steps) == 3 * layers
 
 
 def test_side_by_side_of_a_ten_thousand_factor_product():
