@@ -118,7 +118,11 @@ class Plan:
         order depends on the symbols, the largest when every symbol is 1,000)."""
         if len(self.peaks) == 1:
             return self.peaks[0]
-        return max(self.peaks, key=lambda p: p.evaluate(**{s: 1000 for s in p.symbols}))
+        # The candidates may mix numbers and polynomials (a fixed-size step's scratch beside
+        # a symbolic one): weigh them all at one point, which value_at takes ints at too.
+        point = dict.fromkeys((s for p in self.peaks if type(p) is not int for s in p.symbols),
+                              1000)
+        return max(self.peaks, key=lambda p: value_at(p, point))
 
     def text(self) -> str:
         """The plan as an aligned table, then totals, shapes and chain advice."""

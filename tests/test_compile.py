@@ -175,6 +175,21 @@ def test_a_plan_runs_its_own_code():
     assert plan(l0=x, W0=W0, W1=W1)["l2"].tobytes() == book_relu(x.dot(W0)).dot(W1).tobytes()
 
 
+# y's 8 bytes an element, then relu's scratch: its mask, a byte an element, and the buffer that
+# casts it (the whole array, or NumPy's 64 KiB chunks of a large one).
+@pytest.mark.parametrize("units, fixed, winner", [(1000, 8000 + 1000 + 8000, 1),
+                                                  (10 ** 7, 8 * 10 ** 7 + 10 ** 7 + 65536, 0)])
+def test_the_peak_of_a_plan_whose_candidates_mix_numbers_and_polynomials(units, fixed, winner):
+    # The relu of a fixed-size x holds its scratch only during its step; the product after it
+    # is symbolic. Neither peak dominates the other, and peak_bytes, weighing them at 1,000
+    # for every symbol, used to call .evaluate on the number (an AttributeError).
+    from notation.polynomial import Poly, add, mul
+    plan = parse(f"x : 1×{units}; y = relu(x); l1 = l0W0").plan(batch="b")
+    b, n1 = Poly.symbol("b"), Poly.symbol("n1")
+    assert plan.peaks == [fixed, add(mul(8, b, n1), 8 * units)]
+    assert plan.peak_bytes == plan.peaks[winner]
+
+
 # ---------------------------------------------------------------------------- notation run
 
 def run_cli(*args, cwd=None):
