@@ -13,6 +13,15 @@ or updates (a bare expression's value under ``"_"``). It is executed once, in a 
 that holds only ``np``, the helpers the code calls and the slow path below; a call runs
 straight-line NumPy and never walks the tree.
 
+In the ``plan`` style an array of integers or booleans is converted, at the call, to the
+plan's float dtype (float64 unless the plan says otherwise): the style computes in place, and
+an integer array cannot hold what a sigmoid or a float update writes into it. The numbers are
+the book style's, which turns such inputs into floats as soon as it mixes them with one. (An
+integer weight matrix that the program updates is therefore not changed in place; the
+updated copy is returned.) Float arrays pass as they are, for a comparison or two; complex
+and other arrays are refused with a NotationShapeError (the notation's values are real). The
+book and matmul styles run the book's code on what they are given.
+
 Shapes are checked at every call, first by a few integer comparisons compiled into the
 function: every dimension that inference tied together must be equal, and every known one
 must have its value. Only when they fail does the slow path run shape inference with the
@@ -39,13 +48,15 @@ def keyword(name: Name) -> str:
 
 
 def compile_program(program: Program, opts: ShapeOptions | None = None, *, style: str = "plan",
-                    convention: bool = True, optimize: bool = False, check: bool = True):
+                    convention: bool = True, optimize: bool = False, check: bool = True,
+                    dtype: str = "float64"):
     """A function ``f(**inputs) -> {name: value}`` running the program's NumPy code.
 
-    ``check=False`` leaves out the shape checks (the code then fails as NumPy fails).
+    ``check=False`` leaves out the shape checks (the code then fails as NumPy fails);
+    ``dtype`` is the float type the plan style converts integer and boolean arrays to.
     """
     from .plan import build
-    plan = build(program, opts, convention=convention, optimize=optimize)
+    plan = build(program, opts, convention=convention, optimize=optimize, dtype=dtype)
     return _compile(program, plan, opts, style=style, convention=convention, optimize=optimize,
                     check=check)
 
@@ -81,14 +92,25 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
     rebinding = [(k, ident) for k, ident, _ in inputs if k != ident]
     if check and inputs:
         lines += ["    " + line for line in _checks(shapes, inputs)]
+    if style == "plan":
+        # In place, an integer array would have to hold floats: convert it (see the docstring).
+        # Emitted whether or not shapes are checked: the slow path runs code compiled without.
+        for k, _, name in inputs:
+            if shapes.names.get(name) is not None:
+                lines.append(f'    if {k}.dtype is not _FLOAT and {k}.dtype.kind != "f": '
+                             f'{k} = _real({k}, {_string(k)})')
     if rebinding:
         lines.append(f"    {', '.join(i for _, i in rebinding)} = {', '.join(k for k, _ in rebinding)}")
     lines += ["    " + line for line in body]
     lines.append("    return {" + ", ".join(f"{_string(k)}: {i}" for k, i in outputs) + "}")
     source = "\n".join(lines) + "\n"
-    slow = _SlowPath(program, opts, inputs, style=style, convention=convention, optimize=optimize)
+    slow = _SlowPath(program, opts, inputs, style=style, convention=convention, optimize=optimize,
+                     dtype=plan.dtype)
     namespace = {"np": np, "_slow": slow,
                  "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64})}
+    if style == "plan":
+        namespace["_real"] = _Real(program, inputs, np.dtype(plan.dtype))
+        namespace["_FLOAT"] = np.dtype(plan.dtype)      # the usual case costs one comparison
     exec(compile(source, f"<notation {style} code>", "exec"), namespace)
     run = namespace["run"]
     run.source = source
@@ -146,13 +168,40 @@ def _checks(shapes, inputs) -> list[str]:
     return out
 
 
+class _Real:
+    """The plan style's conversion of an array that is not of floats: integers and booleans
+    become the plan's dtype; anything else (complex, objects, text) is refused."""
+
+    def __init__(self, program: Program, inputs, dtype):
+        self.program, self.dtype = program, dtype
+        self.names = {k: name for k, _, name in inputs}
+
+    def __call__(self, value, key: str):
+        if value.dtype.kind in "biu":
+            return value.astype(self.dtype)
+        if value.dtype.kind == "f":
+            return value
+        from .inference import _first_mention
+        name = self.names[key]
+        e = NotationShapeError(
+            f"{key} must be an array of real numbers, but it holds {value.dtype} values",
+            _first_mention(self.program, name), label=f"{key} is an array of real numbers here",
+            hint=f"pass {key} as floats, integers or booleans (integers and booleans are "
+                 f"converted to {self.dtype})",
+            source=self.program.source)
+        e.node = None
+        raise e
+
+
 class _SlowPath:
     """Runs when the fast check fails: raises the shape error, or runs code compiled for
     the shapes passed when they are valid after all (a broadcasting row)."""
 
-    def __init__(self, program: Program, opts, inputs, *, style, convention, optimize):
+    def __init__(self, program: Program, opts, inputs, *, style, convention, optimize,
+                 dtype="float64"):
         self.program, self.opts, self.inputs = program, opts, inputs
         self.style, self.convention, self.optimize = style, convention, optimize
+        self.dtype = dtype
         self.cache: dict = {}
 
     def __call__(self, **given):
@@ -164,7 +213,8 @@ class _SlowPath:
                                 self.opts.batch if self.opts else 1)
             infer(self.program, opts, convention=self.convention)    # raises the shape error
             run = compile_program(self.program, opts, style=self.style,
-                                  convention=self.convention, optimize=self.optimize, check=False)
+                                  convention=self.convention, optimize=self.optimize, check=False,
+                                  dtype=self.dtype)
             if len(self.cache) >= _CACHE_SIZE:
                 self.cache.pop(next(iter(self.cache)))
             self.cache[signature] = run

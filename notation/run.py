@@ -2,7 +2,8 @@
 
 An input may be stored under its notation name (``l0``, ``W0``, ``δ2``, ``W_out``) or under
 its identifier in either naming scheme (``layer_0``, ``weights_0_1``, ``delta_2``); arrays the
-program does not read are ignored. A 0-d array is a scalar.
+program does not read are ignored. A 0-d array is a scalar. Integers and booleans are read
+as float64, so every style prints the same numbers; complex arrays are refused.
 """
 
 from __future__ import annotations
@@ -51,6 +52,16 @@ def load_inputs(path: str, names, usage_error) -> dict:
             # Text, dates or records would reach NumPy's arithmetic and fail there.
             raise usage_error(f"the array {found} in {path} holds {value.dtype} values, "
                               f"not numbers")
+        if value.dtype.kind == "c":
+            # The notation's values are real: the plan style refuses complex arrays, and the
+            # book style's update of a float array by a complex value fails in NumPy.
+            raise usage_error(f"the array {found} in {path} holds {value.dtype} values, "
+                              f"not real numbers")
+        if value.dtype.kind in "biu":
+            # Computed in float64, whatever the style: the book's code turns integers into
+            # floats as soon as it mixes them with one, and an update such as W1 -= αl1ᵀδ2
+            # cannot write floats into an integer array.
+            value = value.astype(np.float64)
         out[k] = value.item() if value.ndim == 0 else value
     if missing:
         raise usage_error(f"{path} has no array for {', '.join(missing)}"

@@ -76,6 +76,7 @@ def files(tmp_path_factory):
         "dates.npz": dict(l0=np.array([["2020-01-01"] * 3], dtype="datetime64[D]"), W0=w0, W1=w1),
         "records.npz": dict(l0=np.zeros((1, 3), dtype=[("a", "f8")]), W0=w0, W1=w1),
         "objects.npz": dict(l0=np.array([[None, 1, 2]], dtype=object), W0=w0, W1=w1),
+        "complex.npz": dict(l0=x.astype(complex), W0=w0, W1=w1),
     }
     for name, contents in arrays.items():
         np.savez(folder / name, **contents)
@@ -255,6 +256,7 @@ RUN_USAGE_ERRORS = [
     ("strings.npz", "holds <U1 values, not numbers"),
     ("dates.npz", "holds datetime64[D] values, not numbers"),
     ("records.npz", "not numbers"),
+    ("complex.npz", "holds complex128 values, not real numbers"),
 ]
 
 
@@ -263,6 +265,42 @@ def test_run_refuses_a_file_of_inputs_it_cannot_use_with_status_2(name, says, fi
     r = run("run", BOOK, "--inputs", str(files / name))
     assert_bad_usage(r)
     assert r.stderr.startswith("notation run: error: ") and says in r.stderr
+
+
+# Every kind of array an .npz holds, through a program that computes activations, derivatives
+# and an update in place. Integers and booleans run as float64, in every style, and print what
+# the same floats print; the rest is bad usage. (In this process, for speed: a traceback would
+# be an exception out of main.)
+TRAINING = ("l1 = sigmoid(l0W0)\nδ1 = (l1 - y) ⊙ relu'(l1)\nW0 -= αl0ᵀδ1\n"
+            "z = tanh(l1) ⊙ l1 / l1")
+WHOLE = ["?", "i1", "i8", "u1", "u8"]
+REAL = WHOLE + ["f2", "f4", "f8", "g"]
+UNUSABLE = ["c8", "c16", "U1", "S1", "M8[D]", "m8[s]", "V8"]
+
+
+@pytest.mark.parametrize("style", ["plan", "book", "matmul"])
+def test_run_answers_arrays_of_every_dtype_without_a_traceback(style, tmp_path, capsys):
+    from notation.cli import main
+
+    def run_with(dtype):
+        arrays = {k: np.ones(s).astype(dtype)
+                  for k, s in [("l0", (2, 3)), ("W0", (3, 4)), ("y", (2, 4)), ("α", ())]}
+        path = tmp_path / f"{dtype}.npz"
+        np.savez(path, **arrays)
+        status = main(["run", TRAINING, "--inputs", str(path), "--style", style])
+        return status, *capsys.readouterr()
+
+    floats = run_with("f8")
+    assert floats[0] == 0, floats
+    for dtype in REAL:
+        status, out, err = run_with(dtype)
+        assert status == 0, (dtype, err)
+        if dtype in WHOLE:
+            assert (out, err) == floats[1:], dtype
+    for dtype in UNUSABLE:
+        status, out, err = run_with(dtype)
+        assert (status, out) == (2, ""), (dtype, err)
+        assert err.startswith("notation run: error: ") and "numbers" in err, (dtype, err)
 
 
 # ---------------------------------------------------------------------------- -o FILE

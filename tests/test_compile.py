@@ -85,6 +85,55 @@ def test_float32_stays_float32():
     assert out.tobytes() == book_relu(x.dot(W0)).dot(W1).tobytes()
 
 
+def test_integer_and_boolean_inputs_give_the_book_styles_numbers():
+    # The plan style computes in place: an integer array used to be asked to hold the
+    # sigmoid's floats ("Cannot cast ufunc 'exp' output"). Inputs that are not floats are
+    # converted to the plan's dtype at the call, and give the numbers the book's code gives.
+    x = np.array([[1, 0, 1]])
+    program = parse("y = sigmoid(x)")
+    got = program.compile()(x=x)["y"]
+    assert got.dtype == np.float64
+    assert got.tobytes() == program.compile(style="book")(x=x)["y"].tobytes()
+    assert program.compile()(x=x.astype(bool))["y"].tobytes() == got.tobytes()
+    assert program.compile()(x=x.astype(np.uint8))["y"].tobytes() == got.tobytes()
+    assert x.dtype.kind == "i"                            # the caller's array is left alone
+    rng = np.random.default_rng(0)
+    arrays = {"l0": rng.integers(-3, 4, (4, 3)), "W0": rng.integers(-3, 4, (3, 5)),
+              "W1": rng.integers(-3, 4, (5, 1)), "y": rng.integers(0, 2, (4, 1))}
+    forward = "l1 = relu(l0W0)\nl2 = l1W1\nδ2 = l2 - y\nδ1 = δ2W1ᵀ ⊙ relu'(l1)"
+    planned = parse(forward).compile()(**arrays)
+    booked = parse(forward).compile(style="book")(**arrays)
+    for key in booked:
+        assert np.array_equal(planned[key], booked[key]), key
+    # An update writes floats: the book style cannot run it on integer weights; the plan style
+    # updates a float copy and returns it.
+    out = parse(TRAIN).compile()(**arrays, α=0.5)
+    floats = parse(TRAIN).compile()(**{k: v.astype(float) for k, v in arrays.items()}, α=0.5)
+    for key in floats:
+        assert out[key].tobytes() == floats[key].tobytes(), key
+    # A plan of float32 computes integers as float32, as it would compute float32 data.
+    plan = parse("y = sigmoid(x)").plan(dtype="float32")
+    assert plan(x=x)["y"].dtype == np.float32
+    # A broadcasting row runs code compiled for its shapes, which converts as well.
+    f = parse("l1 = l0W0 + c").compile()
+    l1 = f(l0=arrays["l0"], W0=arrays["W0"], c=np.ones((1, 5), dtype=int))["l1"]
+    assert np.array_equal(l1, arrays["l0"].dot(arrays["W0"]) + 1) and l1.dtype == np.float64
+
+
+def test_complex_inputs_are_refused_by_the_plan_style():
+    f = parse("y = sigmoid(x)").compile()
+    with pytest.raises(NotationShapeError) as info:
+        f(x=np.ones((1, 3), dtype=complex))
+    assert str(info.value) == (
+        "error: x must be an array of real numbers, but it holds complex128 values\n"
+        "  --> line 1, column 13\n"
+        "   |\n"
+        " 1 | y = sigmoid(x)\n"
+        "   |             ^ x is an array of real numbers here\n"
+        "   = pass x as floats, integers or booleans (integers and booleans are converted to "
+        "float64)")
+
+
 def test_bare_expressions_and_greek_names():
     f = parse("δ1 = δ2 ⊙ relu'(l1)\n2α\nl1W").compile()
     assert f.inputs == ("δ2", "l1", "α", "W")
@@ -205,6 +254,24 @@ def test_notation_run_prints_the_assigned_values(tmp_path):
     assert r.returncode == 0, r.stderr
     value = book_relu(x.dot(W0)).dot(W1)[0, 0]
     assert r.stdout == f"l2 : 1×1\n  [[{value:.8f}]]\n"
+
+
+@pytest.mark.parametrize("style", ["plan", "book"])
+def test_notation_run_computes_integer_inputs_in_floats(tmp_path, style):
+    # An .npz of integers used to end in a NumPy casting error's traceback.
+    path = tmp_path / "in.npz"
+    x = np.array([[1, 0, 1]])
+    np.savez(path, x=x)
+    r = run_cli("run", "y = sigmoid(x)", "--inputs", str(path), "--style", style)
+    assert r.returncode == 0, r.stderr
+    np.savez(path, x=x.astype(float))
+    assert r.stdout == run_cli("run", "y = sigmoid(x)", "--inputs", str(path)).stdout
+    x, W0, W1 = (np.round(4 * a).astype(int) for a in streetlights())
+    np.savez(path, l0=x, W0=W0, W1=W1, y=np.array([[1]]), α=np.array(1))
+    r = run_cli("run", TRAIN, "--inputs", str(path), "--style", style)
+    assert r.returncode == 0, r.stderr
+    np.savez(path, l0=x * 1.0, W0=W0 * 1.0, W1=W1 * 1.0, y=np.array([[1.0]]), α=np.array(1.0))
+    assert r.stdout == run_cli("run", TRAIN, "--inputs", str(path)).stdout
 
 
 def test_notation_run_reports_missing_inputs_and_bad_shapes(tmp_path):

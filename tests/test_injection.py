@@ -56,12 +56,16 @@ NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Expr, ast.Retu
          ast.Import, ast.alias, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.MatMult, ast.Pow,
          ast.USub, ast.Gt)
 # compile() adds its shape checks: a try around unpacking .shape, integer comparisons, and
-# the slow path; the only builtins they name are three exception classes.
+# the slow path; the only builtins they name are three exception classes. The plan style
+# also converts an input that is not of floats: `if x.dtype is not _FLOAT and
+# x.dtype.kind != "f": x = _real(x, "x")`, whose only strings are "f" and the keyword.
 COMPILED_NODES = NODES + (ast.Try, ast.ExceptHandler, ast.If, ast.BoolOp, ast.And, ast.Not,
-                          ast.Eq, ast.In, ast.Tuple)
-COMPILED_NAMES = {"_slow", "_SCALARS", "AttributeError", "TypeError", "ValueError"}
+                          ast.Eq, ast.In, ast.Tuple, ast.IsNot, ast.NotEq)
+COMPILED_NAMES = {"_slow", "_SCALARS", "_real", "_FLOAT", "AttributeError", "TypeError",
+                  "ValueError"}
+COMPILED_CALLS = {"_slow", "_real"}
 COMPILED_LOCAL = re.compile(r"_d[0-9]+\Z")
-COMPILED_ATTRIBUTES = {"shape", "__class__"}
+COMPILED_ATTRIBUTES = {"shape", "__class__", "dtype", "kind"}
 
 
 def is_identifier(text: str) -> bool:
@@ -134,6 +138,18 @@ def assert_harmless_python(code: str, program: Program, *, naming: str = "book",
             assert set(params) <= scope, params
         dict_keys = {id(k) for n in ast.walk(statement) if isinstance(n, ast.Return)
                      and isinstance(n.value, ast.Dict) for k in n.value.keys}
+        conversion = set()
+        if compiled:
+            for n in ast.walk(statement):
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) \
+                        and n.func.id == "_real" and len(n.args) == 2 \
+                        and isinstance(n.args[1], ast.Constant) and n.args[1].value in keywords:
+                    conversion.add(id(n.args[1]))
+                elif isinstance(n, ast.Compare) and isinstance(n.left, ast.Attribute) \
+                        and n.left.attr == "kind" and len(n.comparators) == 1 \
+                        and isinstance(n.comparators[0], ast.Constant) \
+                        and n.comparators[0].value == "f":
+                    conversion.add(id(n.comparators[0]))
         for node in ast.walk(statement):
             assert isinstance(node, allowed_nodes), ast.dump(node)[:200]
             if isinstance(node, ast.Import):
@@ -150,14 +166,15 @@ def assert_harmless_python(code: str, program: Program, *, naming: str = "book",
                         node.attr in COMPILED_ATTRIBUTES, node.attr
             elif isinstance(node, ast.Call):
                 assert isinstance(node.func, ast.Attribute) or isinstance(node.func, ast.Name) \
-                    and (node.func.id in HELPERS or compiled and node.func.id == "_slow"), \
+                    and (node.func.id in HELPERS
+                         or compiled and node.func.id in COMPILED_CALLS), \
                     ast.dump(node.func)
                 for kw in node.keywords:
                     assert kw.arg in CALL_KEYWORDS or compiled and kw.arg in keywords, kw.arg
             elif isinstance(node, ast.Constant):
                 if isinstance(node.value, str):
-                    assert id(node) in docs or id(node) in dict_keys and node.value in keys, \
-                        node.value
+                    assert id(node) in docs or id(node) in conversion \
+                        or id(node) in dict_keys and node.value in keys, node.value
                 else:
                     assert type(node.value) in (int, float, bool), node.value  # keepdims=True
 
@@ -497,8 +514,11 @@ def test_compile_executes_only_the_emitted_code_in_a_namespace_of_its_own(source
     f = program.compile(style=style)
     assert_harmless_python(f.source, program, naming="plain", keywords=f.inputs)
     helpers = {d.name for d in ast.parse(f.source).body if isinstance(d, ast.FunctionDef)} - {"run"}
-    # The namespace holds numpy, the helpers the code defines, the slow path, and the function.
-    assert set(f.__globals__) == {"__builtins__", "np", "_slow", "_SCALARS", "run"} | helpers
+    # The namespace holds numpy, the helpers the code defines, the slow path, and the function;
+    # in the plan style, also the conversion of inputs that are not of floats.
+    conversion = {"_real", "_FLOAT"} if style == "plan" else set()
+    assert set(f.__globals__) == \
+        {"__builtins__", "np", "_slow", "_SCALARS", "run"} | helpers | conversion
     assert f.__globals__["np"] is np and f.__globals__["run"] is f
     # What ran is f.source: compiled again, it gives the same code object.
     again = {}
