@@ -199,7 +199,7 @@ def memory(steps: list[Step], results: dict | None = None):
     if not steps:
         return allocated, [0]
     if len(symbols) <= EXACT_SYMBOLS and len(steps) <= EXACT_STEPS:
-        peaks, _ = _walk(steps, results, lambda c: c)
+        peaks, _ = _walk(steps, results)
         return allocated, maximum(peaks)
     chosen = set()
     for value in SAMPLES:
@@ -210,9 +210,13 @@ def memory(steps: list[Step], results: dict | None = None):
     return allocated, maximum(total(parts) for parts in held.values())
 
 
-def _walk(steps: list[Step], results: dict, weigh, keep=frozenset()):
-    """The memory live during each step, each count weighed by ``weigh`` (itself, or its
-    value at a point); and for the steps in ``keep``, the counts that make up theirs."""
+def _walk(steps: list[Step], results: dict, weigh=None, keep=frozenset()):
+    """The memory live during each step, each count weighed by ``weigh`` (its value at a
+    point; None: the count itself); and for the steps in ``keep``, the counts that make up
+    theirs."""
+    if weigh is None:
+        def weigh(c):
+            return c
     alive: dict[Temp, object] = {}           # buffer -> bytes
     owner: dict[tuple, Temp | None] = {}     # (letter, sub) of a name -> its buffer (None: input)
     owned: dict[Temp, int] = {}              # buffer -> how many names refer to it
