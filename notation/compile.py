@@ -90,11 +90,14 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
     params = ", ".join(k for k, _, _ in inputs)
     lines.append(f"def run(*, {params}):" if params else "def run():")
     rebinding = [(k, ident) for k, ident, _ in inputs if k != ident]
+    floats = style == "plan"
     if check and inputs:
-        lines += ["    " + line for line in _checks(shapes, inputs)]
-    if style == "plan":
-        # In place, an integer array would have to hold floats: convert it (see the docstring).
-        # Emitted whether or not shapes are checked: the slow path runs code compiled without.
+        # In place, an integer array would have to hold floats (see the docstring). With the
+        # checks on, "every array is of the plan's float type" joins the one fast test, and
+        # anything else goes to the slow path, which runs the code compiled without checks
+        # below: it converts. A line per input here cost the tiny call 4%.
+        lines += ["    " + line for line in _checks(shapes, inputs, floats=floats)]
+    elif floats:
         for k, _, name in inputs:
             if shapes.names.get(name) is not None:
                 lines.append(f'    if {k}.dtype is not _FLOAT and {k}.dtype.kind != "f": '
@@ -129,8 +132,9 @@ def _string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _checks(shapes, inputs) -> list[str]:
-    """The fast shape check: unpack each array's shape, then compare integers."""
+def _checks(shapes, inputs, *, floats: bool = False) -> list[str]:
+    """The fast shape check: unpack each array's shape, then compare integers; with
+    ``floats``, each array's dtype is the plan's too."""
     call = "return _slow(" + ", ".join(f"{k}={k}" for k, _, _ in inputs) + ")"
     unpack, conditions = [], []
     first_of: dict = {}                       # class root -> the local that holds it first
@@ -143,6 +147,8 @@ def _checks(shapes, inputs) -> list[str]:
         values = [find(v).value for v in shape]
         if all(isinstance(v, int) for v in values):
             conditions.append(f"{k}.shape == ({values[0]}, {values[1]})")
+            if floats:
+                conditions.append(f"{k}.dtype is _FLOAT")
             for v in shape:
                 first_of.setdefault(find(v), str(find(v).value))
             continue
@@ -159,6 +165,8 @@ def _checks(shapes, inputs) -> list[str]:
             else:
                 first_of[root] = d
         unpack.append(f"{', '.join(names)} = {k}.shape")
+        if floats:
+            conditions.append(f"{k}.dtype is _FLOAT")
     out = []
     if unpack:
         out += ["try:"] + ["    " + u for u in unpack]

@@ -85,6 +85,22 @@ def test_float32_stays_float32():
     assert out.tobytes() == book_relu(x.dot(W0)).dot(W1).tobytes()
 
 
+def test_inputs_of_another_type_take_the_slow_path_and_its_conversion():
+    # With the checks on, "every array is of the plan's float type" is part of the one fast
+    # test; anything else goes to the slow path, whose code converts. Both keep their type
+    # where NumPy would: float32 stays float32, integers become the plan's float64.
+    f = parse("l2 = relu(l0W0)W1").compile(sizes=(3, 4, 1))
+    assert "l0.dtype is _FLOAT" in f.source and "_real" not in f.source
+    rng = np.random.default_rng(1)
+    x, A, B = rng.random((1, 3)), rng.random((3, 4)) - 0.5, rng.random((4, 1))
+    expected = np.maximum(x @ A, 0) @ B
+    assert np.allclose(f(l0=x, W0=A, W1=B)["l2"], expected, rtol=1e-15)
+    as32 = f(l0=x.astype(np.float32), W0=A.astype(np.float32), W1=B.astype(np.float32))["l2"]
+    assert as32.dtype == np.float32 and np.allclose(as32, expected, rtol=1e-5)
+    ints = f(l0=np.array([[1, 0, 1]]), W0=A, W1=B)["l2"]
+    assert np.allclose(ints, np.maximum(np.array([[1.0, 0, 1]]) @ A, 0) @ B, rtol=1e-15)
+
+
 def test_integer_and_boolean_inputs_give_the_book_styles_numbers():
     # The plan style computes in place: an integer array used to be asked to hold the
     # sigmoid's floats ("Cannot cast ufunc 'exp' output"). Inputs that are not floats are

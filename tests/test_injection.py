@@ -57,10 +57,12 @@ NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Expr, ast.Retu
          ast.USub, ast.Gt)
 # compile() adds its shape checks: a try around unpacking .shape, integer comparisons, and
 # the slow path; the only builtins they name are three exception classes. The plan style
-# also converts an input that is not of floats: `if x.dtype is not _FLOAT and
-# x.dtype.kind != "f": x = _real(x, "x")`, whose only strings are "f" and the keyword.
+# also wants inputs of its float type: with the checks on, `x.dtype is _FLOAT` joins the
+# fast test; without them (the slow path's code) an input that is not of floats is
+# converted: `if x.dtype is not _FLOAT and x.dtype.kind != "f": x = _real(x, "x")`, whose
+# only strings are "f" and the keyword.
 COMPILED_NODES = NODES + (ast.Try, ast.ExceptHandler, ast.If, ast.BoolOp, ast.And, ast.Not,
-                          ast.Eq, ast.In, ast.Tuple, ast.IsNot, ast.NotEq)
+                          ast.Eq, ast.In, ast.Tuple, ast.Is, ast.IsNot, ast.NotEq)
 COMPILED_NAMES = {"_slow", "_SCALARS", "_real", "_FLOAT", "AttributeError", "TypeError",
                   "ValueError"}
 COMPILED_CALLS = {"_slow", "_real"}
