@@ -89,16 +89,33 @@ def test_inputs_of_another_type_take_the_slow_path_and_its_conversion():
     # With the checks on, "every array is of the plan's float type" is part of the one fast
     # test; anything else goes to the slow path, whose code converts. Both keep their type
     # where NumPy would: float32 stays float32, integers become the plan's float64.
-    f = parse("l2 = relu(l0W0)W1").compile(sizes=(3, 4, 1))
+    f = parse("l2 = sigmoid(l0W0)W1").compile(sizes=(3, 4, 1))
     assert "l0.dtype is _FLOAT" in f.source and "_real" not in f.source
     rng = np.random.default_rng(1)
     x, A, B = rng.random((1, 3)), rng.random((3, 4)) - 0.5, rng.random((4, 1))
-    expected = np.maximum(x @ A, 0) @ B
+    expected = 1 / (1 + np.exp(-(x @ A))) @ B
     assert np.allclose(f(l0=x, W0=A, W1=B)["l2"], expected, rtol=1e-15)
     as32 = f(l0=x.astype(np.float32), W0=A.astype(np.float32), W1=B.astype(np.float32))["l2"]
     assert as32.dtype == np.float32 and np.allclose(as32, expected, rtol=1e-5)
-    ints = f(l0=np.array([[1, 0, 1]]), W0=A, W1=B)["l2"]
-    assert np.allclose(ints, np.maximum(np.array([[1.0, 0, 1]]) @ A, 0) @ B, rtol=1e-15)
+    ints = f(l0=np.array([[1, 0, 1]]), W0=A.round(), W1=B.round())["l2"]
+    assert ints.dtype == np.float64
+    assert np.allclose(ints, 1 / (1 + np.exp(-(np.array([[1.0, 0, 1]]) @ A.round()))) @ B.round(),
+                       rtol=1e-15)
+
+
+def test_with_products_and_relu_alone_integers_stay_integers_as_in_the_book_style():
+    # Nothing in place can need a float: no dtype test is paid, and the book's own code
+    # gives the same integers.
+    program = parse("l2 = relu(l0W0)W1")
+    f = program.compile(sizes=(3, 4, 1))
+    assert "dtype" not in f.source
+    arrays = {"l0": np.array([[1, 0, 1]]), "W0": np.array([[1, -2, 3, 0], [0, 1, 0, 1],
+                                                           [-4, 1, 1, 2]]),
+              "W1": np.array([[1], [2], [-1], [3]])}
+    got = f(**arrays)["l2"]
+    assert got.dtype.kind == "i"
+    assert np.array_equal(got, program.compile(style="book")(**arrays)["l2"])
+    assert got.tolist() == (np.maximum(arrays["l0"] @ arrays["W0"], 0) @ arrays["W1"]).tolist()
 
 
 def test_integer_and_boolean_inputs_give_the_book_styles_numbers():
