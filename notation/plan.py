@@ -198,7 +198,7 @@ def memory(steps: list[Step], results: dict | None = None):
     symbols = {x for c in counts if type(c) is not int for x in c.symbols}
     if not steps:
         return allocated, [0]
-    if len(symbols) <= EXACT_SYMBOLS and len(steps) <= EXACT_STEPS:
+    if not symbols or (len(symbols) <= EXACT_SYMBOLS and len(steps) <= EXACT_STEPS):
         peaks, _ = _walk(steps, results)
         return allocated, maximum(peaks)
     chosen = set()
