@@ -52,6 +52,7 @@ def options(sizes: str | None = None, dims: str | None = None,
     for decl in from_options(sizes=sizes, batch=batch) if sizes else ():
         out[decl.target] = (decl, origins("--sizes"))
         from_batch.add((decl.target.letter, decl.target.sub))
+    given: dict[Name, tuple] = {}      # name -> (dims, as written) from --dims, so far
     for part in (dims.split(",") if dims else ()):
         (decl,) = from_options(dims=part, batch=batch)
         single = "x" not in part.partition("=")[2] and "×" not in part
@@ -62,6 +63,11 @@ def options(sizes: str | None = None, dims: str | None = None,
         if single and kind is Kind.BIAS:
             decl = Declare(decl.target, (1, decl.dims[1]))
             single = False
+        if decl.target in given and given[decl.target][0] != decl.dims:
+            # Otherwise the last would silently win; which one was meant is the user's call.
+            raise OptionError(f"--dims gives {_text(decl.target)} twice, as "
+                              f"{given[decl.target][1]!r} and {part.strip()!r}")
+        given[decl.target] = (decl.dims, part.strip())
         out[decl.target] = (decl, origins("--dims", single))
         (from_batch.add if single else from_batch.discard)((decl.target.letter, decl.target.sub))
     batch_dim: DimValue = 1

@@ -66,6 +66,7 @@ def test_every_command_answers_bad_input_with_status_1(command, source):
     [], ["nonsense"], ["algebra", "--no-such-option", "x"], ["algebra", "x", "-f", "y.nn"],
     ["algebra", "-f", "/no/such/file.nn"], ["show", "x", "--sizes", "3,,1"],
     ["show", "x", "--sizes", "3,a-b"], ["check", "x", "--dims", "l0"],
+    ["check", "l1 = l0W0", "--dims", "l0=3,l0=4"],
 ])
 def test_bad_usage_exits_2(args):
     r = run(*args, stdin="")
