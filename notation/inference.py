@@ -142,6 +142,7 @@ class Inference:
             return
         # the batch the program's declarations give, for the layers that take it
         program_batch = self._program_batch() if self.opts.from_batch else None
+        cache, mentioned, hidden = self.cache, self.mentioned, self.hidden
         for decl, origins in self.opts.declarations:
             key = (decl.target.letter, decl.target.sub)
             if program_batch is not None and key in self.opts.from_batch:
@@ -155,8 +156,22 @@ class Inference:
                 continue
             declared[key] = (decl.target, origins[-1], dims)
             shapes._declared_names = None
-            # listed in the plan only when the program mentions it
-            self._apply(decl.target, dims, origins, key in self.mentioned)
+            if key in cache:
+                # listed in the plan only when the program mentions it
+                self._apply(decl.target, dims, origins, key in mentioned)
+                continue
+            # The usual case, no shape yet: the shape shape_of would make (a scalar_decl
+            # name, so no bias row) with _apply's values, made with them (~1 µs an option).
+            target = decl.target
+            cache[key] = None if scalar_decl[key] else \
+                (Var(target, 0, dims[0], origins[0]), Var(target, 1, dims[1], origins[1]))
+            if key in mentioned:
+                shapes._listed.append(target)
+            else:
+                shapes._hidden[key] = target
+                hidden.add(key)
+        shapes._names = None
+        shapes._symbols = None
 
     def _program_batch(self):
         """(batch, origin) that the program's own declarations give its layers, when the
