@@ -229,16 +229,17 @@ class Inference:
     # -- 3. the book's convention
     def _convention(self) -> None:
         shapes = self.shapes
+        cache, declared = self.cache, self.declared
         for name in self.mentioned.values():
-            if name.letter not in ("W", "δ") or not name.sub.isdigit() \
-                    or (name.letter, name.sub) in self.declared:
+            key = (name.letter, name.sub)
+            if name.letter not in ("W", "δ") or not name.sub.isdigit() or key in declared:
                 continue
-            shape = self.shape_of(name)
-            if shape is None:
-                continue
+            # self.shape_of(name), inline: an undeclared W_k or δ_k has no shape yet (only
+            # the declarations made any), and is neither a scalar nor a bias row
+            shape = cache[key] = (Var(name, 0), Var(name, 1))
+            shapes._listed.append(name)
             k = int(name.sub)
             if name.letter == "W":
-                cache = self.cache
                 sub, nxt = str(k), str(k + 1)
                 here = cache[("l", sub)] if ("l", sub) in cache else self._layer(sub)
                 there = cache[("l", nxt)] if ("l", nxt) in cache else self._layer(nxt)
@@ -253,6 +254,7 @@ class Inference:
                     reason = (DELTA, None, name)
                     shapes.unify(shape[0], layer[0], reason)
                     shapes.unify(shape[1], layer[1], reason)
+        shapes._names = None
 
     def _layer(self, sub: str) -> Shape:
         key = ("l", sub)
