@@ -96,18 +96,20 @@ class Plan:
         for name in shapes._listed:              # the keys of shapes.names, without hashing
             key = (name.letter, name.sub)
             shape = cache[key]
-            if shape is not None and _is_parameter(name, params):
+            # (the letters W and b, tested here: a call per name is most of this loop)
+            if shape is not None and (name.letter in ("W", "b") or _is_parameter(name, params)):
                 n = elements[key] = _elements(shapes, shape)
                 self.trained.append((name, n))
         self.parameters = total(n for _, n in self.trained)
         self.flops = total(step.flops for step in self.steps)
         self.multiply_adds = total(step.multiply_adds for step in self.steps)
         inputs = []
+        itemsize = self.itemsize
         for key in lowering.inputs:
             shape = cache.get(key)
             if shape is not None:
                 n = elements[key] if key in elements else _elements(shapes, shape)
-                inputs.append(mul(n, self.itemsize))
+                inputs.append(n * itemsize if type(n) is int else mul(n, itemsize))
         self.input_bytes = total(inputs)
         self.bytes_allocated, self.peaks = memory(self.steps, self.results)
         self._compiled = None
@@ -198,7 +200,10 @@ def memory(steps: list[Step], results: dict | None = None):
     symbols = {x for c in counts if type(c) is not int for x in c.symbols}
     if not steps:
         return allocated, [0]
-    if not symbols or (len(symbols) <= EXACT_SYMBOLS and len(steps) <= EXACT_STEPS):
+    if not symbols:
+        peaks, _ = _walk(steps, results)
+        return allocated, [max(peaks)]            # maximum(peaks), for ints
+    if len(symbols) <= EXACT_SYMBOLS and len(steps) <= EXACT_STEPS:
         peaks, _ = _walk(steps, results)
         return allocated, maximum(peaks)
     chosen = set()
@@ -214,9 +219,9 @@ def _walk(steps: list[Step], results: dict, weigh=None, keep=frozenset()):
     """The memory live during each step, each count weighed by ``weigh`` (its value at a
     point; None: the count itself); and for the steps in ``keep``, the counts that make up
     theirs."""
-    if weigh is None:
-        def weigh(c):
-            return c
+    # weigh None (the exact walk, every plan's with few symbols): each count as it is,
+    # without a call (four an allocating step; a tenth of a 10-factor chain's memory())
+    exact = weigh is None
     alive: dict[Temp, object] = {}           # buffer -> bytes
     owner: dict[tuple, Temp | None] = {}     # (letter, sub) of a name -> its buffer (None: input)
     owned: dict[Temp, int] = {}              # buffer -> how many names refer to it
@@ -229,7 +234,8 @@ def _walk(steps: list[Step], results: dict, weigh=None, keep=frozenset()):
     def free(t: Temp) -> None:
         nonlocal live
         if t in alive and t not in owned:
-            live = live - weigh(alive.pop(t))
+            c = alive.pop(t)
+            live = live - (c if exact else weigh(c))
 
     def rebind(name: Name, ref) -> None:
         key = (name.letter, name.sub)
@@ -258,13 +264,14 @@ def _walk(steps: list[Step], results: dict, weigh=None, keep=frozenset()):
                 free(t)
             fresh.clear()
         allocates, scratch = step.allocates, step.scratch
-        peaks.append(live + weigh(allocates) + weigh(scratch))
+        peaks.append(live + allocates + scratch if exact
+                     else live + weigh(allocates) + weigh(scratch))
         if i in keep:
             held[i] = [*alive.values(), allocates, scratch]
         target = step.target
         if allocates and type(target) is Temp:
             alive[target] = allocates
-            live = live + weigh(allocates)
+            live = live + (allocates if exact else weigh(allocates))
             fresh.append(target)
         if step.op == "bind":
             o = step.operands[0]
