@@ -39,8 +39,8 @@ class Inference:
         self.convention = convention
         # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
         # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
-        # scalar_decl: whether each name an option declares is a scalar (see _declarations)
-        self.scalar_decl: dict[tuple, bool] = {}
+        # scalar_decl: whether each name an option declares is a scalar (read only)
+        self.scalar_decl: dict[tuple, bool] = opts.scalars
         # (letter, subscript) -> the name where first written. The walk over the statements
         # records each name as it meets it; the convention and the options need them all
         # before that walk, and then a walk of their own finds them (in the same order).
@@ -108,10 +108,6 @@ class Inference:
         shapes = self.shapes
         batch = self.opts.batch
         declared, scalar_decl = self.declared, self.scalar_decl
-        # Only the options' names need the table: the program's declared names all have
-        # their shapes (below) before shape_of can ask it.
-        for d, _ in self.opts.declarations:
-            scalar_decl.setdefault((d.target.letter, d.target.sub), not d.dims)
         for s in self.program.statements:
             if type(s) is not Declare:
                 continue
@@ -148,7 +144,7 @@ class Inference:
             if program_batch is not None and key in self.opts.from_batch:
                 decl = Declare(decl.target, (program_batch[0], decl.dims[1]))
                 origins = (program_batch[1], origins[1])
-            dims = self._dims(decl, batch)
+            dims = decl.dims if len(decl.dims) != 1 else self._dims(decl, batch)
             if key in declared:
                 _, first_origin, first_dims = declared[key]
                 if first_dims != dims:

@@ -15,7 +15,7 @@ from .shapes import OPTION, DimValue, Origin, _text
 class ShapeOptions:
     """Shapes given outside the program: the CLI's ``--sizes``, ``--dims``, ``--batch``."""
 
-    __slots__ = ("declarations", "batch", "batch_given", "from_batch")
+    __slots__ = ("declarations", "batch", "batch_given", "from_batch", "_scalars")
 
     def __init__(self, declarations=(), batch: DimValue = 1, *, batch_given: bool = True,
                  from_batch: frozenset = frozenset()):
@@ -25,6 +25,19 @@ class ShapeOptions:
         # declares for its layers, if it declares one, else 1 (one example, as in the book).
         self.batch_given = batch_given
         self.from_batch = from_batch              # (letter, sub) of names whose rows are the batch
+        self._scalars: dict[tuple, bool] | None = None
+
+    @property
+    def scalars(self) -> dict[tuple, bool]:
+        """(letter, subscript) -> whether the options make that name a scalar (its first
+        declaration says). Worked out once: options are not changed after they are made, and
+        every plan made with them asks (read only)."""
+        if self._scalars is None:
+            scalars: dict[tuple, bool] = {}
+            for d, _ in self.declarations:
+                scalars.setdefault((d.target.letter, d.target.sub), not d.dims)
+            self._scalars = scalars
+        return self._scalars
 
 
 def options(sizes: str | None = None, dims: str | None = None,
