@@ -349,7 +349,7 @@ class Lowering:
         if len(arrays) >= 3:
             nodes = [n for n, o in zip(factor_nodes, operands) if o.kind != SCALAR] \
                 if scalars else factor_nodes
-            tree = self._advise(node, arrays, nodes, tree)
+            tree = self._advise(node, arrays, nodes, tree, in_order)
         if scalars and tree is written:
             return self._as_written(node, operands, statement)
         result = self._products(tree, arrays, node, statement, in_order and tree is written)
@@ -457,14 +457,20 @@ class Lowering:
         step.formula = ((2, shape[0], left.shape[1], shape[1]),)
         return Operand(TEMP, temp, shape)
 
-    def _advise(self, node, arrays: list[Operand], texts: list, written):
+    def _advise(self, node, arrays: list[Operand], texts: list, written, in_order=False):
         # the sizes of the factors, or a symbol's name or None where they are not numbers
         dims = [find(arrays[0].shape[0]).value] + [find(o.shape[1]).value for o in arrays]
         if not all(type(d) is int for d in dims):
             self.chains.append(ChainAdvice(node, texts, written, None, None, None, False,
                                            "symbolic dimensions: the cheapest order depends on them"))
             return written
-        written_flops = chains.cost(written, dims)
+        if in_order:
+            # chains.cost of the left-to-right tree, without walking it: each product is
+            # dims[0] × dims[k] by dims[k] × dims[k + 1]
+            rows = dims[0]
+            written_flops = 2 * rows * sum([a * b for a, b in zip(dims[1:-1], dims[2:])])
+        else:
+            written_flops = chains.cost(written, dims)
         if len(arrays) > chains.MAX_FACTORS:
             self.chains.append(ChainAdvice(node, texts, written, None, written_flops, None, False,
                                            f"longer than {chains.MAX_FACTORS} factors: not searched"))
