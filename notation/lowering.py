@@ -369,10 +369,11 @@ class Lowering:
 
     def _as_written(self, node, operands: list[Operand], statement) -> Operand:
         """A chain with scalar factors, scaled where and when the book style scales it, so
-        that the bits agree: the scalars that open a product scale its result; a scalar
-        after an array scales the product so far if another array follows, and the whole
-        result (after the opening scalars) if none does; a parenthesized product is
-        finished before it is used.
+        that the bits agree: the scalars that open a product scale its result, except that
+        scalars times a parenthesized product (``α(δ1δ1)a``) scale that product at once, as
+        the book's ``(alpha * (…)).dot(a)`` does; a scalar after an array scales the product
+        so far if another array follows, and the whole result (after the opening scalars)
+        if none does; a parenthesized product is finished before it is used.
 
         Each value on the stack is (array, opening scalars, trailing scalars).
         """
@@ -395,7 +396,9 @@ class Lowering:
                 out.append((la, lp, lt + [rp]))
             else:
                 ra = self._finish(ra, rp, rt, n.right, statement)   # a group on the right
-                if la is None:                                 # scalars open the product
+                if la is None and type(n.right) is MatMul:    # α(…): the book scales the
+                    out.append((self._scale(ra, lp, n, statement), None, []))   # group now
+                elif la is None:                               # scalars open the product
                     out.append((ra, lp, []))
                 else:
                     for factor in lt:                          # scalars before this product

@@ -290,7 +290,7 @@ def test_plan_names_are_names():
 
 # ---------------------------------------------------------------------------- properties
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 
 import strategies  # noqa: E402
 import trees  # noqa: E402
@@ -300,6 +300,10 @@ from notation import NotationError  # noqa: E402
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategies.square_programs)
+# Found by hypothesis: the book scales a parenthesized product at once,
+# (alpha * (δ1.dot(δ1))).dot(a), and the plan style used to scale after the last product.
+@example(parse("a = α(δ1δ1)a"))
+@example(parse("y = A(α(BC))D + αβ(AB)C"))
 def test_plan_style_computes_the_books_bits_for_generated_programs(program):
     """Any program computable on n × n arrays: the plan style gives what the book style gives."""
     plan_run = program.compile(style="plan")
