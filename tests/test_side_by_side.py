@@ -1,16 +1,13 @@
 """The book's picture, the side-by-side page, and Jupyter (SPEC §4, §7)."""
 
-import os
 import re
 import xml.etree.ElementTree as ET
-
-import pytest
 
 from notation import parse
 from notation.emit.diagram import svg, text
 from notation.side_by_side import html_fragment, html_page, views
 
-from .tools import require_tool
+from .tools import missing, require_tool
 
 BOOK = "l2 = relu(l0W0)W1"
 
@@ -120,9 +117,7 @@ def _browser():
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
     except ImportError:
-        if os.environ.get("NOTATION_REQUIRE_TOOLS") == "1":
-            pytest.fail("selenium is not installed and NOTATION_REQUIRE_TOOLS=1 requires it")
-        pytest.skip("selenium is not installed")
+        missing("selenium is not installed")
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking",
