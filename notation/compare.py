@@ -179,10 +179,6 @@ def _rebuild(node: Expr, kids: list[Expr]) -> Expr:
     return type(node)(kids[0])
 
 
-def _size(root: Expr, limit: int = MAX_NODES) -> int:
-    return printed_size(root, limit)
-
-
 def first_difference(a: Expr, b: Expr) -> tuple[Expr, Expr] | None:
     """The outermost, leftmost pair of sub-expressions that differ, or None if equal."""
     stack = [(a, b)]
@@ -242,7 +238,7 @@ def _compare_pair(views, i: int, j: int) -> PairResult:
     compared = tuple(p[0] for p in pairs)
     form = None
     for label, _, _, x, y in pairs:
-        if _size(x) > MAX_NODES or _size(y) > MAX_NODES:
+        if printed_size(x, MAX_NODES) > MAX_NODES or printed_size(y, MAX_NODES) > MAX_NODES:
             form = Difference(label, None, None)
             break
         found = first_difference(x, y)
@@ -256,7 +252,7 @@ def _compare_pair(views, i: int, j: int) -> PairResult:
         return PairResult(i, j, True, "numeric", compared, form, tuple(notes))
     (label, _, _, x, y), inputs = found
     where = (None, None)
-    if _size(x) <= MAX_NODES and _size(y) <= MAX_NODES:
+    if printed_size(x, MAX_NODES) <= MAX_NODES and printed_size(y, MAX_NODES) <= MAX_NODES:
         where = _value_difference(x, y, inputs)
     return PairResult(i, j, False, "numeric", compared, Difference(label, *where), tuple(notes))
 

@@ -142,6 +142,18 @@ PLAIN = Scheme("plain", (), "")
 SCHEMES = {"book": BOOK, "plain": PLAIN}
 
 
+def is_letter(letter) -> bool:
+    """One Latin letter, or a Greek one: all a name's letter can be. A tree built by hand may
+    hold anything (``Name("__import__")``); the views write only these."""
+    return isinstance(letter, str) and (
+        len(letter) == 1 and letter.isascii() and letter.isalpha() or is_greek(letter))
+
+
+def is_subscript(sub) -> bool:
+    """Latin letters and digits, or nothing."""
+    return isinstance(sub, str) and (sub == "" or sub.isascii() and sub.isalnum())
+
+
 def is_identifier(text: str) -> bool:
     """Every name put into emitted code passes this (SPEC §6: no user text runs as code)."""
     return text.isidentifier() and text.isascii() and not keyword.iskeyword(text)

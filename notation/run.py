@@ -29,17 +29,16 @@ def load_inputs(path: str, names, usage_error) -> dict:
     from .compile import keyword
     try:
         loaded = np.load(path, allow_pickle=False)
+        stored = None
+        if isinstance(loaded, np.lib.npyio.NpzFile):
+            with loaded as data:
+                stored = {k: data[k] for k in data.files}
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
         raise usage_error(f"cannot read {path} as an .npz file of arrays: {e}") from None
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
+    if stored is None:
         # An .npy file loads as one array, with no names to match the inputs by.
         raise usage_error(f"{path} is one array (an .npy file); give an .npz file of named "
                           f"arrays, as np.savez(path, l0=x, W0=w) writes")
-    try:
-        with loaded as data:
-            stored = {k: data[k] for k in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
-        raise usage_error(f"cannot read {path} as an .npz file of arrays: {e}") from None
     out, missing = {}, []
     for name in names:
         k = keyword(name)

@@ -20,6 +20,7 @@ import re
 from .. import functions
 from ..errors import NotationTranslationError
 from ..greek import LATEX_BY_UNICODE
+from ..naming import is_letter, is_subscript
 from ..nodes import (Assign, Call, Declare, Divide, Expr, ExprStatement, MatMul, Name, Negate,
                      Number, Program, Statement, Transpose, Update)
 from ..operators import BINARY_OPERATORS, needs_parens
@@ -34,7 +35,6 @@ UPDATES = {"-=": r"\mathrel{-}=", "+=": r"\mathrel{+}="}
 
 TRANSPOSE = r"^{\top}"
 LEFT, RIGHT = r"\left(", r"\right)"
-_SUBSCRIPT = re.compile(r"[A-Za-z0-9]+\Z")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 _ENDS_IN_SIGMA = re.compile(r"\\sigma\Z")
 BINARY = tuple(BINARY_OPERATORS)
@@ -83,12 +83,12 @@ class LatexEmitter(Emitter):
         letter = node.letter
         if letter in LATEX_BY_UNICODE:
             letter = "\\" + LATEX_BY_UNICODE[letter]
-        elif not (len(letter) == 1 and letter.isascii() and letter.isalpha()):
+        elif not is_letter(letter):
             raise NotationTranslationError(f"{letter!r} is not a letter the LaTeX view can write",
                                            node.span)
         if not node.sub:
             return letter
-        if not _SUBSCRIPT.match(node.sub):
+        if not is_subscript(node.sub):
             raise NotationTranslationError(f"the subscript {node.sub!r} is not letters and digits",
                                            node.span)
         return f"{letter}_{{{node.sub}}}"

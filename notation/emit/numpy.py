@@ -32,9 +32,8 @@ from functools import lru_cache
 
 from .. import functions
 from ..errors import NotationTranslationError
-from ..greek import is_greek
 from ..kinds import declared_scalars, is_scalar
-from ..naming import SCHEMES, Scheme, is_identifier
+from ..naming import SCHEMES, Scheme, is_identifier, is_letter, is_subscript
 from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                      Name, Negate, Node, Number, Program, Subtract, Transpose, Update)
 from .base import Emitter
@@ -145,16 +144,6 @@ _MAX_INT_DIGITS = 4300  # Python refuses longer integer literals (sys.int_info.d
 _ONE_NUMPY_CALL = re.compile(r"(np\.[A-Za-z_][A-Za-z0-9_]*)\(x((?:, [A-Za-z_]+=[-A-Za-z0-9_.]+)*)\)\Z")
 _BUILTINS = frozenset(dir(builtins))
 
-@lru_cache(maxsize=4096)
-def _is_notation_name(letter, sub) -> bool:
-    """A name the notation can write: one Latin or Greek letter, a subscript of letters and
-    digits. An identifier alone is not enough: a tree built by hand may hold the letter
-    '__import__' or 'exec', which the LaTeX view refuses too."""
-    return isinstance(letter, str) and isinstance(sub, str) and \
-        (len(letter) == 1 and letter.isascii() and letter.isalpha() or is_greek(letter)) \
-        and (sub == "" or sub.isascii() and sub.isalnum())
-
-
 @lru_cache(maxsize=256)
 def _not_an_expression(body: str) -> str | None:
     """Why ``body`` is not a Python expression, or None. Compiling costs more than emitting
@@ -260,7 +249,9 @@ class NumpyEmitter(Emitter):
     def identifier(self, name: Name) -> str:
         """The checked Python identifier for a name under this emitter's scheme."""
         ident = self.scheme.python(name)
-        if not (is_identifier(ident) and _is_notation_name(name.letter, name.sub)):
+        # An identifier alone is not enough: a tree built by hand may hold the letter
+        # '__import__' or 'exec', which is a valid identifier but no name of the notation.
+        if not (is_identifier(ident) and is_letter(name.letter) and is_subscript(name.sub)):
             raise NotationTranslationError(
                 f"the name {_algebra(name)} has no Python identifier under the "
                 f"{self.scheme.label} naming scheme (it would be {ident!r})", name.span,
