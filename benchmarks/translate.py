@@ -256,7 +256,7 @@ def section_cold_start(runs: int = 15) -> None:
     }
     prefix = [exe] if exe else [sys.executable, "-m", "notation"]
     for args in commands.values():
-        subprocess.run(prefix + args, check=True, capture_output=True)   # warm the cache
+        subprocess.run(prefix + args, check=True, capture_output=True)   # warm the disk
     times: dict[str, list[float]] = {k: [] for k in ["lark", *commands]}
     for _ in range(runs):      # interleaved, so that machine noise falls on all alike
         for key, cmd in [("lark", base)] + [(k, prefix + a) for k, a in commands.items()]:

@@ -1,9 +1,8 @@
-"""Text -> tree: the grammar's LALR tables, run by a small loop; Lark's errors made ours.
+"""Text -> tree: the grammar's LALR tables, run by a small loop; the tree builder's nodes.
 
-Lark reads grammar/notation.lark and computes the LALR(1) tables and the terminals each
-parser state accepts (its contextual lexer). Those tables are saved, as plain data, in a
-per-user cache; a parse loads them and runs a loop tuned for this grammar, so that the
-command line neither imports Lark nor rebuilds anything on an ordinary run. The loop:
+The tables are plain data in notation/_tables.py, made from grammar/notation.lark by
+tools/build_tables.py at development time (the only code that reads Lark's internals):
+a parse neither imports Lark nor builds or caches anything. The loop:
 
 - lexes with one regular expression per lexer context, the terminals in Lark's own order
   (all expression states share one; a shape state, where ``x`` separates dimensions,
@@ -13,30 +12,22 @@ command line neither imports Lark nor rebuilds anything on an ordinary run. The 
 - applies each rule's child filter as Lark would (separators dropped, inlined helper rules
   spliced), then the tree builder's method for the rule (notation/tree_builder.py).
 
-tests/test_parser.py checks tokens and trees against Lark's own parser on a corpus.
+tests/test_parser.py checks that the committed tables are the grammar's, and compares
+tokens and trees with Lark's own parser on a generated corpus.
 """
 
 from __future__ import annotations
 
 import binascii
 import gc
-import marshal
 import os
 import re
-import sys
 from functools import lru_cache
 
 from .errors import NotationError, NotationSyntaxError
 from .nodes import Program, Span
+from .tokens import Tok, UnexpectedCharacters, UnexpectedToken
 from .tree_builder import TreeBuilder, name_parts, normal_number  # noqa: F401 (used by others)
-
-# Bump when the saved tables change form; the cache key also holds the grammar's checksum.
-TABLES_FORMAT = 3
-
-# Terminals that only a shape uses. Where they can appear, the parser's state decides how
-# text lexes (`x` separates dimensions in `1x3` but is a name in `xW`); everywhere else
-# the terminals of the expression grammar never compete for the same text.
-SHAPE_TERMINALS = frozenset({"DIMSEP", "INT", "REALS", "CARET", "SCALAR"})
 
 # The parser's stack grows with nesting (brackets, calls, signs) and not with chains
 # (`a b c …`, `a + b + …` reduce as they go). Bounding it bounds the depth of the tree
@@ -49,14 +40,17 @@ MAX_NESTING = 200
 # 16 s to print as algebra and 25 s to check).
 MAX_SOURCE_CHARS = 1_000_000
 
-# Reduction kinds in the saved tables.
-UNIT, CALL, INLINE = 0, 1, 2
+REBUILD = "python tools/build_tables.py"
 
 
 # --------------------------------------------------------------------------- grammar file
 
 def grammar_path() -> str:
-    """Where the grammar is: inside the package in a wheel, at the repository top otherwise."""
+    """Where the grammar is: inside the package in a wheel, at the repository top otherwise.
+
+    >>> grammar_path().endswith("notation.lark")
+    True
+    """
     here = os.path.dirname(os.path.abspath(__file__))
     for candidate in (os.path.join(here, "grammar", "notation.lark"),
                       os.path.join(os.path.dirname(here), "grammar", "notation.lark")):
@@ -65,160 +59,21 @@ def grammar_path() -> str:
     raise FileNotFoundError("notation.lark is missing from this installation")
 
 
-def _grammar_text() -> str:
-    with open(grammar_path(), encoding="utf-8") as f:
-        return f.read()
-
-
-def _cache_folder() -> str | None:
-    if os.environ.get("NOTATION_NO_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "notation")
+def _check_fresh(tables) -> None:
+    """Refuse tables built from another grammar than the one beside them (a developer
+    who edited grammar/notation.lark and has not rebuilt): they would parse the old
+    language without a word. A wheel carries the pair it was built with."""
     try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return None
-    return folder if os.access(folder, os.W_OK) else None
-
-
-# --------------------------------------------------------------------------- Lark and its tables
-
-@lru_cache(maxsize=1)
-def lark_parser():
-    """Lark's parser of the grammar, building this project's trees (tests compare with it)."""
-    from lark import Lark
-    return Lark(_grammar_text(), parser="lalr", lexer="contextual", transformer=TreeBuilder(),
-                maybe_placeholders=False)
-
-
-def _lark_order(terminals) -> list:
-    """Terminals in the order Lark's lexer tries them."""
-    return sorted(terminals, key=lambda t: (-t.priority, -t.pattern.max_width,
-                                            -len(t.pattern.value), t.name))
-
-
-def build_tables(grammar: str) -> dict:
-    """The LALR tables and lexer contexts of the grammar, as plain data (marshal-able)."""
-    from lark import Lark
-    from lark.parsers.lalr_analysis import Shift
-    lark = Lark(grammar, parser="lalr", lexer="contextual", maybe_placeholders=False)
-    frontend = lark.parser
-    table = frontend.parser.parser.parse_table
-    contexts: dict[tuple, int] = {}
-    patterns: list[list] = []
-
-    def context(terminals) -> int:
-        ordered = _lark_order(terminals)
-        key = tuple(t.name for t in ordered)
-        if key not in contexts:
-            contexts[key] = len(patterns)
-            patterns.append([(str(t.name), str(t.pattern.to_regexp())) for t in ordered])
-        return contexts[key]
-
-    every = list(lark.terminals)
-    expression = context([t for t in every if t.name not in SHAPE_TERMINALS])
-    root = context(every)
-    ignore = set(lark.lexer_conf.ignore)
-    states, lexing = {}, {}
-    for state, actions in table.states.items():
-        compiled = {}
-        for symbol, (action, arg) in actions.items():
-            symbol = str(symbol)     # Lark's names may be str subclasses; marshal wants str
-            if action is Shift:
-                compiled[symbol] = (True, int(arg))
-                continue
-            rule = arg
-            size = len(rule.expansion)
-            # Lark's child filter: separators (filter_out) dropped, _rules spliced.
-            plan = tuple(1 if (s.is_term and s.filter_out) else
-                         2 if (not s.is_term and s.name.startswith("_")) else 0
-                         for s in rule.expansion)
-            expand1 = bool(rule.options.expand1) and not rule.alias
-            only = rule.expansion[0] if size == 1 else None
-            if expand1 and only is not None and not (only.is_term and only.filter_out):
-                kind, method = UNIT, None
-            elif rule.origin.name.startswith("_"):
-                kind, method = INLINE, None
-            else:
-                kind, method = CALL, str(rule.alias or rule.options.template_source
-                                         or rule.origin.name)
-            compiled[symbol] = (False, size, kind, method, str(rule.origin.name),
-                                plan if any(plan) else None, expand1)
-        states[int(state)] = compiled
-        accepted = frontend.lexer.lexers[state].terminals
-        shape = any(t.name in SHAPE_TERMINALS for t in accepted)
-        lexing[int(state)] = context(accepted) if shape else expression
-    return {
-        "format": TABLES_FORMAT, "start": int(table.start_states["start"]),
-        "end": int(table.end_states["start"]), "states": states, "lexing": lexing,
-        "patterns": patterns, "root": root, "ignore": sorted(str(i) for i in ignore),
-    }
-
-
-@lru_cache(maxsize=1)
-def tables() -> dict:
-    """The tables, from the cache when it matches the grammar, else built (and cached)."""
-    grammar = _grammar_text()
-    key = "%08x" % binascii.crc32(grammar.encode("utf-8"))
-    folder = _cache_folder()
-    path = os.path.join(folder, "tables-%d-py%d%d-%s.marshal"
-                        % (TABLES_FORMAT, *sys.version_info[:2], key)) if folder else None
-    if path:
-        try:
-            with open(path, "rb") as f:
-                data = marshal.load(f)
-            if data.get("format") == TABLES_FORMAT:
-                return data
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-    data = build_tables(grammar)
-    if path:
-        tmp = f"{path}.{os.getpid()}.tmp"
-        try:
-            with open(tmp, "wb") as f:
-                marshal.dump(data, f)
-            os.replace(tmp, path)        # atomic: a concurrent reader sees all or nothing
-        except (OSError, ValueError):
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-    return data
+        with open(grammar_path(), encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        return
+    if binascii.crc32(text.encode("utf-8")) != tables.GRAMMAR_CRC32:
+        raise RuntimeError(f"notation/_tables.py was built from another version of "
+                           f"{grammar_path()}: run `{REBUILD}`")
 
 
 # --------------------------------------------------------------------------- the loop
-
-class Tok:
-    """A token: its terminal, its text and where it is."""
-
-    __slots__ = ("type", "value", "start_pos", "end_pos")
-
-    def __init__(self, type: str, value: str, start_pos: int, end_pos: int):
-        self.type, self.value, self.start_pos, self.end_pos = type, value, start_pos, end_pos
-
-    def __str__(self) -> str:
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Tok({self.type}, {self.value!r}, {self.start_pos})"
-
-
-class UnexpectedToken(Exception):
-    """The parser met a token its state has no action for."""
-
-    def __init__(self, token: Tok, expected: set, value_stack: list):
-        super().__init__(token.type)
-        self.token, self.expected, self.value_stack = token, expected, value_stack
-
-
-class UnexpectedCharacters(Exception):
-    """No terminal of the grammar matches the text at ``pos_in_stream``."""
-
-    def __init__(self, pos: int):
-        super().__init__(pos)
-        self.pos_in_stream = pos
-
 
 class _Regexes(dict):
     """Lexer context -> its compiled expression, compiled on first use."""
@@ -233,22 +88,46 @@ class _Regexes(dict):
         return regex
 
 
+def _decode(tables) -> list[dict]:
+    """The STATES text as one dict per state: symbol -> ``(True, next_state)`` for a shift
+    or a goto, ``(False, *rule)`` for a reduction by a rule of RULES."""
+    rules = [(False, *rule) for rule in tables.RULES]
+    shifts: dict[int, tuple] = {}
+    states = []
+    for line in tables.STATES.splitlines():
+        number, _, items = line.partition(": ")
+        if int(number) != len(states):
+            raise RuntimeError(f"notation/_tables.py is damaged: run `{REBUILD}`")
+        actions = {}
+        for item in items.split():
+            at = item.find(">")
+            if at > 0:
+                target = int(item[at + 1:])
+                actions[item[:at]] = shifts.get(target) or shifts.setdefault(target, (True, target))
+            else:
+                at = item.index("<")
+                actions[item[:at]] = rules[int(item[at + 1:])]
+        states.append(actions)
+    return states
+
+
 class Driver:
     """Runs the saved tables over a text with the tree builder."""
 
-    def __init__(self, data: dict):
-        self.states = data["states"]
-        self.start_state, self.end_state = data["start"], data["end"]
-        self.lexing = data["lexing"]
-        self.root = data["root"]
-        self.ignore = frozenset(data["ignore"])
-        self.regexes = _Regexes(data["patterns"])
+    def __init__(self, tables):
+        self.states = _decode(tables)
+        self.start_state, self.end_state = tables.START, tables.END
+        self.lexing = tables.LEXING
+        self.root = tables.ROOT
+        self.ignore = frozenset(tables.IGNORE)
+        self.regexes = _Regexes(tables.PATTERNS)
+        self.unit, self.inline = tables.UNIT, tables.INLINE
         builder = TreeBuilder()
         # A rule whose builder method is missing could only make a bare parse tree, which
         # no view can print: a grammar change that adds one fails at the first parse.
         self.methods = {name: getattr(builder, name, None) for name in
-                        {a[3] for acts in self.states.values() for a in acts.values()
-                         if not a[0] and a[2] == CALL}}
+                        {a[3] for acts in self.states for a in acts.values()
+                         if not a[0] and a[2] == tables.CALL}}
 
     def tokens(self, text: str, state_stack: list, value_stack: list):
         regexes, lexing, ignore = self.regexes, self.lexing, self.ignore
@@ -273,6 +152,7 @@ class Driver:
 
     def parse(self, text: str):
         states, methods, end_state = self.states, self.methods, self.end_state
+        unit, inline = self.unit, self.inline
         state_stack = [self.start_state]
         value_stack: list = []
 
@@ -290,7 +170,7 @@ class Driver:
                         raise _too_deep(token)
                     return None
                 _, size, kind, method, origin, plan, expand1 = action
-                if kind == UNIT:                    # a step between precedence levels
+                if kind == unit:                    # a step between precedence levels
                     del state_stack[-1]
                     state_stack.append(states[state_stack[-1]][origin][1])
                     continue
@@ -310,7 +190,7 @@ class Driver:
                         elif what == 2:      # place, not a copy per item (linear, not quadratic)
                             kept.extend(child)
                     children = kept
-                if kind == INLINE:
+                if kind == inline:
                     value = children                # spliced into the rule that uses it
                 elif expand1 and len(children) == 1:
                     value = children[0]
@@ -340,7 +220,10 @@ def _too_deep(token: Tok) -> NotationError:
 
 @lru_cache(maxsize=1)
 def driver() -> Driver:
-    return Driver(tables())
+    """The parser's loop over the committed tables, made on first use and kept."""
+    from . import _tables
+    _check_fresh(_tables)
+    return Driver(_tables)
 
 
 # --------------------------------------------------------------------------- parse

@@ -14,8 +14,8 @@ import re
 from . import functions
 from .errors import Label, NotationError, NotationNameError, NotationSyntaxError
 from .nodes import Span
-from .parser import Tok as Token
-from .parser import UnexpectedCharacters
+from .tokens import Tok as Token
+from .tokens import UnexpectedCharacters
 
 
 
