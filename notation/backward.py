@@ -223,6 +223,22 @@ def _parse_params(params) -> tuple[set[str], set[Name]]:
     return letters, names
 
 
+def _option_text(value, what: str):
+    """An option given as a number (``lr=0.1``) is the number's text; anything but text, a
+    number or a tree is refused."""
+    import math
+    import numbers
+    if isinstance(value, (str, Expr)):
+        return value
+    if isinstance(value, numbers.Real) and not isinstance(value, bool) and what == "lr":
+        if math.isfinite(value) and value >= 0:
+            return repr(value if isinstance(value, numbers.Integral) else float(value))
+    from .errors import NotationOptionError
+    raise NotationOptionError(f"{what}={value!r}: give {what} as text"
+                              + (", a name such as α or a number such as 0.1" if what == "lr"
+                                 else ", a name such as y"))
+
+
 def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target: str = "y",
              params=None) -> Program:
     """The training step of a forward program: forward, deltas, then updates.
@@ -236,7 +252,8 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
     W1 -= αl1ᵀδ2
     W0 -= αl0ᵀδ1
     """
-    if loss not in LOSSES:
+    lr, target = _option_text(lr, "lr"), _option_text(target, "target")
+    if not isinstance(loss, str) or loss not in LOSSES:
         raise NotationTranslationError(f"unknown loss {loss!r}",
                                        hint=f"the losses are {', '.join(LOSSES)}")
     from .parser import parse

@@ -105,7 +105,7 @@ def _shape_options(args):
     try:
         return options(args.sizes, args.dims, args.batch)
     except OptionError as e:
-        raise UsageError(str(e))
+        raise UsageError(e.message)
 
 
 def _plan(args, program=None):
@@ -228,7 +228,7 @@ def cmd_numpy(args) -> str:
         emitter_class(args.style)
         scheme_for(args.naming)
     except ValueError as e:
-        raise UsageError(str(e))
+        raise UsageError(getattr(e, "message", str(e)))
     return _parse(args).numpy(style=args.style, naming=args.naming, module=args.module)
 
 
@@ -392,13 +392,16 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse has printed the usage message
         return int(e.code or 0)
-    from .errors import NotationError
+    from .errors import NotationError, NotationOptionError
     try:
         out = args.run(args)
         status = 0
         if isinstance(out, tuple):          # (text, status): compare says "different" with 1
             out, status = out
         write_output(out, args.output)
+    except NotationOptionError as e:         # an option the library refused: bad usage
+        sys.stderr.write(f"notation {args.command}: error: {e.message}\n")
+        return USAGE_ERROR
     except NotationError as e:
         sys.stderr.write(e.render() + "\n")
         return INPUT_ERROR

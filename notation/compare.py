@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .errors import NotationError, NotationShapeError, line_and_column
+from .errors import NotationError, NotationOptionError, NotationShapeError, line_and_column
 from .kinds import declared_scalars
 from .emit.numpy_program import EXPRESSION_KEY
 from .nodes import (BINARY, Add, Assign, Call, Expr, ExprStatement, Name, Number, Program,
@@ -97,7 +97,7 @@ def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
     if isinstance(view, View):
         return view
     if not isinstance(view, str):
-        raise TypeError(f"a view is a str or a Program, not {type(view).__name__}")
+        raise NotationOptionError(f"a view is a str or a Program, not {type(view).__name__}")
     if kind == "numpy":
         return _numpy_view(view, naming)
     if kind in ("latex", "algebra"):
@@ -213,7 +213,7 @@ def compare(*views, naming: str = "book") -> Comparison:
     True
     """
     if len(views) < 2:
-        raise ValueError("compare() needs two or more views")
+        raise NotationOptionError("compare() needs two or more views")
     read = tuple(read_view(v, naming=naming) for v in views)
     pairs = tuple(_compare_pair(read, 0, i) for i in range(1, len(read)))
     return Comparison(read, pairs)

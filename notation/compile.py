@@ -102,19 +102,36 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
             if shapes.names.get(name) is not None:
                 lines.append(f'    if {k}.dtype is not _FLOAT and {k}.dtype.kind != "f": '
                              f'{k} = _real({k}, {_string(k)})')
+    # NumPy's own errors on values the shapes allow (1 / 0, an update of a read-only or an
+    # integer array, softmax of an empty array) become a NotationRunError at the statement
+    # whose line failed; a try costs nothing in Python 3.11 until it catches.
+    lines.append("    try:")
     if rebinding:
-        lines.append(f"    {', '.join(i for _, i in rebinding)} = {', '.join(k for k, _ in rebinding)}")
-    lines += ["    " + line for line in body]
+        lines.append(f"        {', '.join(i for _, i in rebinding)} = {', '.join(k for k, _ in rebinding)}")
+    first = "\n".join(lines).count("\n") + 2          # the line number of the body's first
+    body_start = len(lines)
+    statements = getattr(emitter, "line_statements", None) or \
+        [s for s in program.statements]
+    where: list = []
+    for line, s in zip(body, statements):
+        for piece in line.split("\n"):
+            lines.append("        " + piece)
+            where.append(s)
+    if all(line.lstrip().startswith("#") for line in lines[body_start:]):
+        lines.append("        pass")                   # only declarations: no code
+    lines += ["    except _ERRORS as _e:", "        _failed(_e)"]
     lines.append("    return {" + ", ".join(f"{_string(k)}: {i}" for k, i in outputs) + "}")
     source = "\n".join(lines) + "\n"
+    filename = f"<notation {style} code>"
     slow = _SlowPath(program, opts, inputs, style=style, convention=convention, optimize=optimize,
-                     dtype=plan.dtype)
-    namespace = {"np": np, "_slow": slow,
+                     dtype=plan.dtype, shapes=shapes)
+    namespace = {"np": np, "_slow": slow, "_ARRAY": np.ndarray, "_ERRORS": _ERRORS,
+                 "_failed": _Failed(program, filename, first, where),
                  "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64})}
     if style == "plan":
         namespace["_real"] = _Real(program, inputs, np.dtype(plan.dtype))
         namespace["_FLOAT"] = np.dtype(plan.dtype)      # the usual case costs one comparison
-    exec(compile(source, f"<notation {style} code>", "exec"), namespace)
+    exec(compile(source, filename, "exec"), namespace)
     run = namespace["run"]
     run.source = source
     run.plan = plan
@@ -158,6 +175,9 @@ def _checks(shapes, inputs, *, floats: bool = False) -> list[str]:
         if shape is None:
             conditions.append(f"{k}.__class__ in _SCALARS")
             continue
+        # A list, an np.matrix (whose * is a product) or any other class than ndarray goes
+        # to the slow path, which converts it or refuses it.
+        conditions.append(f"{k}.__class__ is _ARRAY")
         values = [find(v).value for v in shape]
         if all(isinstance(v, int) for v in values):
             conditions.append(f"{k}.shape == ({values[0]}, {values[1]})")
@@ -203,16 +223,19 @@ class _Real:
             return value.astype(self.dtype)
         if value.dtype.kind == "f":
             return value
-        from .inference import _first_mention
-        name = self.names[key]
-        e = NotationShapeError(
-            f"{key} must be an array of real numbers, but it holds {value.dtype} values",
-            _first_mention(self.program, name), label=f"{key} is an array of real numbers here",
-            hint=f"pass {key} as floats, integers or booleans (integers and booleans are "
-                 f"converted to {self.dtype})",
-            source=self.program.source)
-        e.node = None
-        raise e
+        raise _not_real(self.program, self.names[key], key, value.dtype, self.dtype)
+
+
+def _not_real(program: Program, name: Name, key: str, held, converted=None):
+    from .inference import _first_mention
+    e = NotationShapeError(
+        f"{key} must be an array of real numbers, but it holds {held} values",
+        _first_mention(program, name), label=f"{key} is an array of real numbers here",
+        hint=f"pass {key} as floats, integers or booleans" + (
+            f" (integers and booleans are converted to {converted})" if converted else ""),
+        source=program.source)
+    e.node = None
+    return e
 
 
 class _SlowPath:
@@ -220,13 +243,24 @@ class _SlowPath:
     the shapes passed when they are valid after all (a broadcasting row)."""
 
     def __init__(self, program: Program, opts, inputs, *, style, convention, optimize,
-                 dtype="float64"):
+                 dtype="float64", shapes=None):
         self.program, self.opts, self.inputs = program, opts, inputs
         self.style, self.convention, self.optimize = style, convention, optimize
         self.dtype = dtype
+        self.shapes = shapes
+        self.unchecked = None
         self.cache: dict = {}
 
     def __call__(self, **given):
+        given = {k: self._value(k, name, given[k]) for k, _, name in self.inputs}
+        if self.shapes is not None and self._fits(given):
+            # The shapes are the plan's after all: the fast test failed on a type (a list,
+            # float32 arrays under a symbolic batch), which _value has made right.
+            if self.unchecked is None:
+                self.unchecked = compile_program(
+                    self.program, self.opts, style=self.style, convention=self.convention,
+                    optimize=self.optimize, check=False, dtype=self.dtype)
+            return self.unchecked(**given)
         signature, declarations = self._declarations(given)
         run = self.cache.get(signature)
         if run is None:
@@ -241,6 +275,61 @@ class _SlowPath:
                 self.cache.pop(next(iter(self.cache)))
             self.cache[signature] = run
         return run(**given)
+
+    def _value(self, key: str, name: Name, value):
+        """The value as the compiled code wants it: an array-like (a list of lists, an
+        np.matrix, a memmap) becomes an ndarray; what cannot be one is refused, by name."""
+        import numpy as np
+        from .inference import _first_mention
+        from .kinds import declared_scalars, is_scalar_name
+        span = _first_mention(self.program, name)
+        if is_scalar_name(name, declared_scalars(self.program)):
+            if isinstance(value, np.ndarray) and value.shape == () \
+                    and value.dtype.kind in "biuf":
+                return value[()]
+            if isinstance(value, numbers.Real):
+                return value
+            raise _input_error(self.program, name, key, value, "a scalar (a number)", span,
+                               why="the notation's numbers are real"
+                               if isinstance(value, numbers.Complex) else "")
+        if type(value) is np.ndarray:
+            array = value
+        elif isinstance(value, np.ma.MaskedArray):
+            # np.asarray would drop the mask and compute with the values it hides.
+            raise _input_error(self.program, name, key, value, "a 2-D array", span,
+                               why="a masked array's mask would be ignored")
+        elif isinstance(value, np.ndarray):
+            array = np.asarray(value)               # np.matrix: its * and ** are products
+        elif value is None or isinstance(value, (str, bytes, dict, set, numbers.Number)):
+            raise _input_error(self.program, name, key, value, "a 2-D array", span)
+        else:
+            try:
+                array = np.asarray(value)
+            except (ValueError, TypeError, OverflowError, MemoryError):
+                raise _input_error(self.program, name, key, value, "a 2-D array", span,
+                                   why="NumPy cannot make an array of it") from None
+        if array.dtype.kind not in "biuf":
+            raise _not_real(self.program, name, key, array.dtype,
+                            self.dtype if self.style == "plan" else None)
+        return array
+
+    def _fits(self, given) -> bool:
+        """Do the arrays have the plan's shapes (every known dimension its value, every
+        dimension that inference tied together one value)? The fast test, in Python."""
+        bound: dict = {}
+        for k, _, name in self.inputs:
+            shape = self.shapes.names.get(name)
+            if shape is None:
+                continue
+            actual = getattr(given[k], "shape", None)
+            if actual is None or len(actual) != len(shape):
+                return False
+            for v, d in zip(shape, actual):
+                root = find(v)
+                want = root.value if isinstance(root.value, int) else bound.setdefault(root, d)
+                if want != d:
+                    return False
+        return True
 
     def _declarations(self, given):
         from .kinds import declared_scalars, is_scalar_name
@@ -266,16 +355,79 @@ class _SlowPath:
         return tuple(signature), out
 
 
-def _input_error(program: Program, name: Name, key: str, value, wanted: str, span):
+def _input_error(program: Program, name: Name, key: str, value, wanted: str, span,
+                 why: str = ""):
     shape = getattr(value, "shape", None)
     what = (f"an array of shape {tuple(shape)}" if shape is not None
             else f"a {type(value).__name__}")
+    if why:
+        what += f" ({why})"
     e = NotationShapeError(
         f"{key} must be {wanted}, but it is {what}", span,
         label=f"{key} is {wanted.split(' (')[0]} here",
         hint=("every value is a scalar or a 2-D array: a single example is 1×n, "
-              "such as x.reshape(1, -1)") if wanted == "a 2-D array" else
+              "such as x.reshape(1, -1)") if wanted.startswith("a 2-D array") else
              f"pass {key} as a number, or declare {key} with a shape",
         source=program.source)
     e.node = None
     return e
+
+
+# What NumPy and Python raise on values the shapes allow. MemoryError: an array too large
+# for this machine; RecursionError cannot happen in straight-line code.
+_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, MemoryError)
+
+
+class _Failed:
+    """Turns an error raised by the compiled code into a NotationRunError at the statement
+    whose line raised it, saying what NumPy said and what would fix it."""
+
+    def __init__(self, program: Program, filename: str, first: int, where: list):
+        self.program, self.filename, self.first, self.where = program, filename, first, where
+
+    def statement(self, error):
+        tb, line = error.__traceback__, None
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.filename \
+                    and tb.tb_frame.f_code.co_name == "run":
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        if line is None or not 0 <= line - self.first < len(self.where):
+            return None
+        return self.where[line - self.first]
+
+    def __call__(self, error):
+        from .emit.algebra import algebra
+        from .errors import NotationRunError
+        from .nodes import Update
+        s = self.statement(error)
+        text = str(error).split("\n")[0][:200]
+        target = algebra(s.target) if s is not None and hasattr(s, "target") else None
+        message, hint = f"NumPy cannot compute this: {text}", None
+        if isinstance(error, ZeroDivisionError):
+            message, hint = "division by zero", "divide by a number other than 0"
+        elif isinstance(error, OverflowError):
+            message = f"a number too large for a float ({text})"
+            hint = "a float64 holds numbers up to about 1.8e308"
+        elif isinstance(error, MemoryError):
+            message = "there is not enough memory for the arrays of this statement"
+            hint = "pass smaller arrays"
+        elif "read-only" in text:
+            message = f"{target or 'an array'} is updated in place, but the array passed " \
+                      f"is read-only"
+            hint = f"pass a writeable copy ({target}.copy())" if target else None
+        elif "Cannot cast ufunc" in text and isinstance(s, Update):
+            message = (f"{target} is updated in place, but the array passed as {target} "
+                       f"cannot hold the result ({text.split('from ')[-1]})")
+            hint = f"pass {target} as an array of floats ({target}.astype(float))"
+        elif "zero-size array" in text:
+            message = "an array with no elements has no maximum (softmax reads one per row)"
+            hint = "pass arrays with at least one row and one column"
+        elif "axis" in text and "out of bounds" in text:
+            message = f"this applies a function row by row to a scalar ({text})"
+            hint = "give the function an array (a 1×n row), not a number"
+        e = NotationRunError(message, s.span if s is not None else None,
+                             label="computed here" if s is not None else "",
+                             hint=hint, source=self.program.source)
+        e.node = None
+        raise e from None

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
+from .errors import NotationOptionError
 from .nodes import Declare, Name
 
 _SYMBOL = re.compile(r"[A-Za-z](?:_?[A-Za-z0-9]+)?\Z")
 
 
-class OptionError(ValueError):
+class OptionError(NotationOptionError):
     """A malformed --sizes, --dims or --batch value (bad usage, exit status 2)."""
 
 

@@ -81,6 +81,18 @@ class NotationTranslationError(NotationError):
     """A construct that cannot be carried from one view into another."""
 
 
+class NotationRunError(NotationError):
+    """Values that the shapes allow but the computation cannot take: a division by zero,
+    an update of a read-only array (compiled code and ``notation run``)."""
+
+
+class NotationOptionError(NotationError, ValueError, TypeError):
+    """An argument of the API or an option of the CLI that is none of its values
+    (``sizes="0"``, ``style="x"``, ``parse(5)``, ``lr=[1]``). It is also a ValueError and a
+    TypeError, the errors Python gives a bad argument, so either ``except`` catches it; the
+    CLI reports it as bad usage (exit status 2)."""
+
+
 # ---------------------------------------------------------------------------- rendering
 
 def line_and_column(source: str, offset: int) -> tuple[int, int]:
@@ -96,6 +108,21 @@ def _line_text(source: str, line: int) -> str:
     text = lines[line - 1] if 0 < line <= len(lines) else ""
     # Tabs and carriage returns would shift the carets; show each as one space.
     return text.replace("\t", " ").replace("\r", " ")
+
+
+# A control character in the source (an escape sequence in a comment) would reach the
+# user's terminal and act there: it is shown as its Control Pictures sign (␛ for ESC), one
+# column wide, so the carets stay in place. C1 controls and the bidirectional overrides,
+# which reorder what the terminal shows, are shown as �.
+_VISIBLE = {c: 0x2400 + c for c in range(0x20)}
+_VISIBLE[0x7f] = 0x2421
+_VISIBLE.update({c: 0xfffd for c in range(0x80, 0xa0)})
+_VISIBLE.update({c: 0xfffd for c in (*range(0x202a, 0x202f), *range(0x2066, 0x206a))})
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as signs, safe to print on a terminal."""
+    return text.translate(_VISIBLE)
 
 
 _MAX_SHOWN = 72  # characters of a long source line shown around the caret
@@ -139,4 +166,4 @@ def render(error: NotationError) -> str:
                 out.append(f"{pad}  | {carets}" + (f" {text}" if text else ""))
     if error.hint:
         out.append(f"{pad if error.source is not None and labels else ' '}  = {error.hint}")
-    return "\n".join(out)
+    return "\n".join(visible(line) for line in "\n".join(out).split("\n"))

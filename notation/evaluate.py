@@ -173,5 +173,6 @@ def _as_name(k) -> Name:
     statements = parse(str(k)).statements
     expr = getattr(statements[0], "expr", None) if len(statements) == 1 else None
     if not isinstance(expr, Name):
-        raise ValueError(f"{k!r} is not a name of the notation")
+        from .errors import NotationOptionError
+        raise NotationOptionError(f"{k!r} is not a name of the notation")
     return expr

@@ -47,9 +47,11 @@ def notation_cell(line: str, cell: str):
     from .side_by_side import html_fragment
     try:
         opts = _options(line)
-    except SystemExit:
-        return _Shown("<pre>usage: %%notation [--sizes 3,4,1] [--dims l0=3] [--batch b] "
-                      "[--no-convention]</pre>", "usage: %%notation [--sizes …]")
+    except (SystemExit, ValueError) as e:
+        # argparse exits on an unknown option; shlex raises ValueError on an open quote.
+        why = f"error: {e}\n" if isinstance(e, ValueError) else ""
+        usage = "usage: %%notation [--sizes 3,4,1] [--dims l0=3] [--batch b] [--no-convention]"
+        return _Shown(f"<pre class='notation-error'>{escape(why + usage)}</pre>", why + usage)
     try:
         program = parse(cell)
         html = html_fragment(program, sizes=opts.sizes, dims=opts.dims, batch=opts.batch,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import NotationTranslationError
-from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Negate,
+from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Negate, Span,
                     Program, Subtract, Transpose, Update)
 from .walk import children
 
@@ -144,8 +144,11 @@ def split_layers(program: Program) -> tuple[list[Declare], list[Assign]]:
                 f"backward needs a forward pass: this is {'an update' if isinstance(s, Update) else 'a bare expression'}",
                 s.span, hint="give only the forward assignments, such as l2 = relu(l0W0)W1")
     if not splitter.statements:
+        # Located at the program's end, where the forward pass would be written.
+        end = len(program.source.rstrip())
         raise NotationTranslationError(
             "backward needs a forward pass, and the program assigns nothing",
+            Span(end, end + 1), label="a forward assignment belongs here",
             hint="write the forward pass, such as l2 = relu(l0W0)W1")
     return declarations, splitter.statements
 

@@ -235,7 +235,8 @@ def parse(text: str) -> Program:
     'l2 = relu(l0W0)W1'
     """
     if not isinstance(text, str):
-        raise TypeError(f"parse() takes the program as a str, not {type(text).__name__}")
+        from .errors import NotationOptionError
+        raise NotationOptionError(f"parse() takes the program as a str, not {type(text).__name__}")
     if len(text) > MAX_SOURCE_CHARS:
         raise NotationSyntaxError(
             f"the program is {len(text):,} characters long; notation reads at most "

@@ -40,7 +40,8 @@ def build(program: Program, opts: ShapeOptions | None = None, *, convention: boo
     as ``"E"`` or names such as ``"E1"``).
     """
     if dtype not in ITEMSIZE:
-        raise ValueError(f"dtype must be one of {', '.join(ITEMSIZE)}, not {dtype!r}")
+        from .errors import NotationOptionError
+        raise NotationOptionError(f"dtype must be one of {', '.join(ITEMSIZE)}, not {dtype!r}")
     collecting = gc.isenabled()
     # A plan makes many small objects and frees few: the collector's passes over the growing
     # heap cost a 10,000-statement plan a third of its time and find nothing to free (a

@@ -14,6 +14,8 @@ SymPy is imported here only, on first use.
 
 from __future__ import annotations
 
+import re
+
 from .emit.algebra import algebra
 from .errors import NotationTranslationError
 from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
@@ -101,8 +103,7 @@ class _Builder:
                 out.append(self.name(node))
                 continue
             if t is Number:
-                out.append(sp.Rational(node.text) if "e" not in node.text.lower()
-                           else sp.Rational(sp.Float(node.text)))
+                out.append(_exact(sp, node))
                 continue
             if not ready:
                 stack.append((node, True))
@@ -187,6 +188,34 @@ class _Builder:
 
 
 __all__ = ["to_sympy"]
+
+
+# A literal is turned into the exact rational it writes. 1e-9999999 would be a fraction with
+# ten million digits (SymPy never returns) and 1e99999999999 does not fit in memory: past
+# this many digits or this exponent the literal is refused, at its place.
+_MAX_DIGITS = 4000
+_MAX_EXPONENT = 4000
+_LITERAL = re.compile(r"(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
+
+
+def _exact(sp, node: Number):
+    """The exact value of a literal: ``0.5`` is 1/2, ``1e-3`` is 1/1000."""
+    m = _LITERAL.fullmatch(node.text)
+    if m is None:
+        raise NotationTranslationError(f"SymPy cannot read the number {node.text}", node.span)
+    whole, fraction, exponent = m.group(1) or "", m.group(2) or "", m.group(3) or "0"
+    digits = (whole + fraction).lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS or len(exponent.lstrip("+-")) > 5 \
+            or abs(int(exponent)) > _MAX_EXPONENT:
+        raise NotationTranslationError(
+            "this number is too large or too small for SymPy's exact arithmetic", node.span,
+            label="this number",
+            hint=f"write it with at most {_MAX_DIGITS} digits and an exponent between "
+                 f"-{_MAX_EXPONENT} and {_MAX_EXPONENT} (as a float64, NumPy reads any "
+                 f"beyond 1e308 as inf and below 1e-324 as 0)")
+    power = int(exponent) - len(fraction)
+    value = sp.Integer(int(digits))
+    return value * sp.Integer(10) ** power if power else value
 
 
 def _factors(product: MatMul) -> list:

@@ -56,16 +56,18 @@ NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Expr, ast.Retu
          ast.Import, ast.alias, ast.Add, ast.Sub, ast.Mult, ast.Div, ast.MatMult, ast.Pow,
          ast.USub, ast.Gt)
 # compile() adds its shape checks: a try around unpacking .shape, integer comparisons, and
-# the slow path; the only builtins they name are three exception classes. The plan style
+# the slow path; the only builtins they name are three exception classes. The body runs in
+# a try whose handler hands NumPy's error to _failed (which raises a NotationRunError); a
+# program of declarations only has the body `pass`. The plan style
 # also wants inputs of its float type: with the checks on, `x.dtype is _FLOAT` joins the
 # fast test; without them (the slow path's code) an input that is not of floats is
 # converted: `if x.dtype is not _FLOAT and x.dtype.kind != "f": x = _real(x, "x")`, whose
 # only strings are "f" and the keyword.
 COMPILED_NODES = NODES + (ast.Try, ast.ExceptHandler, ast.If, ast.BoolOp, ast.And, ast.Not,
-                          ast.Eq, ast.In, ast.Tuple, ast.Is, ast.IsNot, ast.NotEq)
+                          ast.Eq, ast.In, ast.Tuple, ast.Is, ast.IsNot, ast.NotEq, ast.Pass)
 COMPILED_NAMES = {"_slow", "_SCALARS", "_real", "_FLOAT", "AttributeError", "TypeError",
-                  "ValueError"}
-COMPILED_CALLS = {"_slow", "_real"}
+                  "ValueError", "_ARRAY", "_ERRORS", "_failed", "_e"}
+COMPILED_CALLS = {"_slow", "_real", "_failed"}
 COMPILED_LOCAL = re.compile(r"_d[0-9]+\Z")
 COMPILED_ATTRIBUTES = {"shape", "__class__", "dtype", "kind"}
 
@@ -516,11 +518,13 @@ def test_compile_executes_only_the_emitted_code_in_a_namespace_of_its_own(source
     f = program.compile(style=style)
     assert_harmless_python(f.source, program, naming="plain", keywords=f.inputs)
     helpers = {d.name for d in ast.parse(f.source).body if isinstance(d, ast.FunctionDef)} - {"run"}
-    # The namespace holds numpy, the helpers the code defines, the slow path, and the function;
-    # in the plan style, also the conversion of inputs that are not of floats.
+    # The namespace holds numpy, the helpers the code defines, the slow path, the function,
+    # and what turns NumPy's errors into NotationRunErrors; in the plan style, also the
+    # conversion of inputs that are not of floats.
     conversion = {"_real", "_FLOAT"} if style == "plan" else set()
     assert set(f.__globals__) == \
-        {"__builtins__", "np", "_slow", "_SCALARS", "run"} | helpers | conversion
+        {"__builtins__", "np", "_slow", "_SCALARS", "_ARRAY", "_ERRORS", "_failed", "run"} \
+        | helpers | conversion
     assert f.__globals__["np"] is np and f.__globals__["run"] is f
     # What ran is f.source: compiled again, it gives the same code object.
     again = {}
@@ -534,7 +538,11 @@ def test_compile_executes_only_the_emitted_code_in_a_namespace_of_its_own(source
     source = ast.parse(f.source)
     assert helper_sources(source) == helper_sources(module)
     module_body = [ast.unparse(s) for s in run_body(module)[1:]]           # after the docstring
-    compiled_body = run_body(source)
+    # The statements run in one try, whose only handler passes the error to _failed.
+    *checked, guarded, returned = run_body(source)
+    assert isinstance(guarded, ast.Try) and not guarded.orelse and not guarded.finalbody
+    assert [ast.unparse(h) for h in guarded.handlers] == ["except _ERRORS as _e:\n    _failed(_e)"]
+    compiled_body = checked + guarded.body + [returned]
     checks = len(compiled_body) - len(module_body)
     assert [ast.unparse(s) for s in compiled_body[checks:]] == module_body
     for s in compiled_body[:checks]:

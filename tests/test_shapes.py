@@ -121,7 +121,7 @@ def test_dims_override_sizes_and_name_full_shapes():
 def test_one_name_given_two_shapes_by_dims_is_refused():
     with pytest.raises(OptionError) as caught:
         options(dims="l0=3,W0=3x4,l0=4")
-    assert str(caught.value) == "--dims gives l0 twice, as 'l0=3' and 'l0=4'"
+    assert caught.value.message == "--dims gives l0 twice, as 'l0=3' and 'l0=4'"
     # the same shape twice says nothing new, and is no conflict
     assert [d.dims for d, _ in options(dims="l0=3,l0=3").declarations] == [(1, 3)]
 

@@ -79,7 +79,14 @@ class MathMLEmitter(Emitter):
                 f"</mrow></mrow>")
 
     def emit_Transpose(self, node: Transpose) -> str:
-        return f"<msup>{self.operand(node, node.operand)}<mo>⊤</mo></msup>"
+        # xᵀᵀ… is a chain the parser does not bound (the LaTeX view counts it too): one
+        # superscript of as many ⊤, in a loop rather than a recursion per ⊤.
+        count = 0
+        while isinstance(node, Transpose):
+            count, inner, node = count + 1, node, node.operand
+        marks = "<mo>⊤</mo>" * count
+        return (f"<msup>{self.operand(inner, node)}"
+                f"{marks if count == 1 else '<mrow>' + marks + '</mrow>'}</msup>")
 
     def emit_Negate(self, node: Negate) -> str:
         return f"<mrow><mo>−</mo>{self.operand(node, node.operand)}</mrow>"

@@ -445,7 +445,8 @@ def emitter_class(style: str) -> type[NumpyEmitter]:
     try:
         return STYLES[style]
     except KeyError:
-        raise ValueError(f"unknown NumPy style {style!r}: choose one of "
+        from ..errors import NotationOptionError
+        raise NotationOptionError(f"unknown NumPy style {style!r}: choose one of "
                          f"{', '.join(style_names())}") from None
 
 

@@ -59,9 +59,12 @@ class PlanStyle(BookStyle):
             by_statement.setdefault(id(step.statement), []).append(step)
         dead = _dead_after(plan.steps)
         lines: list[str] = []
+        # The statement each line computes: compile() names it when NumPy fails on the line.
+        self.line_statements: list = []
         for s in program.statements:
             if isinstance(s, Declare):
                 lines.append(self.emit_Declare(s))
+                self.line_statements.append(s)
                 continue
             steps = by_statement.get(id(s), [])
             for step in steps:
@@ -70,6 +73,7 @@ class PlanStyle(BookStyle):
                     lines.append("del " + ", ".join(self.temp(t) for t in dead[step.index]))
             if module and isinstance(s, ExprStatement):
                 lines.append(self._bare(s))
+            self.line_statements += [s] * (len(lines) - len(self.line_statements))
         return lines
 
     # -- operands

@@ -35,7 +35,8 @@ def scheme_for(naming: str | Scheme) -> Scheme:
     try:
         return SCHEMES[naming]
     except KeyError:
-        raise ValueError(f"unknown naming scheme {naming!r}: choose one of "
+        from ..errors import NotationOptionError
+        raise NotationOptionError(f"unknown naming scheme {naming!r}: choose one of "
                          f"{', '.join(SCHEMES)}") from None
 
 

@@ -371,6 +371,9 @@ class _Reader:
             if exponent is not None:
                 text += "e" + exponent
         elif isinstance(value, int):
+            if value.bit_length() > 14000:       # past Python's 4,300-digit str() limit
+                raise self.error("this number has too many digits to be read", node,
+                                 label="over 4,000 digits")
             text = str(value)            # 0x10, 0o17, 0b11
         else:
             raise self.error(f"the number {text} cannot be read", node, label="not a decimal number")

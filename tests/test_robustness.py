@@ -1,0 +1,245 @@
+"""The repros of issue 16 (an adversarial review), one test each: every one finishes quickly,
+raises nothing but a NotationError from the API, and exits 0, 1 or 2 without a traceback
+from the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import notation
+from notation import NotationError, parse
+from notation.errors import NotationOptionError, NotationRunError
+
+BOOK = "l2 = relu(l0W0)W1"
+
+
+def quick(seconds: float = 2.0):
+    """A context that fails when its body takes longer than ``seconds``."""
+    class Timer:
+        def __enter__(self):
+            self.start = time.perf_counter()
+            return self
+
+        def __exit__(self, *exc):
+            elapsed = time.perf_counter() - self.start
+            assert exc[0] is not None or elapsed < seconds, f"took {elapsed:.1f} s"
+            return False
+    return Timer()
+
+
+def cli(*args, stdin: str | bytes | None = None, **kw):
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([sys.executable, "-m", "notation", *args], capture_output=True,
+                       input=stdin.encode() if isinstance(stdin, str) else stdin, env=env,
+                       timeout=60, **kw)
+    assert "Traceback" not in r.stderr.decode(errors="replace"), r.stderr
+    return r
+
+
+# ---------------------------------------------------------------------------- H3: SymPy
+
+@pytest.mark.parametrize("number", ["1e-9999999", "1e99999999999", "9" * 5000])
+def test_a_number_too_large_for_exact_arithmetic_is_refused_at_its_place(number):
+    pytest.importorskip("sympy")            # its import alone can take seconds
+    source = f"y = {number} x"
+    with quick(), pytest.raises(notation.NotationTranslationError) as info:
+        parse(source).to_sympy()
+    assert info.value.span.start == 4 and info.value.source == source
+
+
+def test_exact_numbers_stay_exact():
+    sp = pytest.importorskip("sympy")
+    value = parse("y = 0.5x + 1e-3x + 2.5e2x").to_sympy()["y"]
+    x = sp.MatrixSymbol("x", *value.shape)
+    assert sp.simplify(value - sp.Rational(250501, 1000) * x) == sp.ZeroMatrix(*value.shape)
+
+
+# ---------------------------------------------------------------------------- M1, M2, M6: compile()
+
+def weights():
+    return np.ones((3, 4)), np.ones((4, 1))
+
+
+def test_array_likes_are_converted():
+    f = parse(BOOK).compile(sizes="3,4,1")
+    W0, W1 = weights()
+    expected = f(l0=np.array([[1., 2., 3.]]), W0=W0, W1=W1)["l2"]
+    assert f(l0=[[1., 2., 3.]], W0=W0.tolist(), W1=W1)["l2"].tolist() == expected.tolist()
+    assert f(l0=((1, 2, 3),), W0=W0, W1=W1)["l2"].tolist() == expected.tolist()
+
+
+def test_an_np_matrix_computes_as_an_array():
+    # np.matrix's * is a product: it is converted before the code runs.
+    f = parse("y = x ⊙ x").compile()
+    out = f(x=np.matrix([[1., 2.], [3., 4.]]))["y"]
+    assert type(out) is np.ndarray and out.tolist() == [[1., 4.], [9., 16.]]
+
+
+@pytest.mark.parametrize("value, what", [(None, "a NoneType"), ("abc", "a str"),
+                                         (1.5, "a float"), ({"a": 1}, "a dict"),
+                                         ([[1, 2], [3]], "a list"),
+                                         (np.ma.masked_array(np.ones((1, 3))), "an array")])
+def test_what_is_no_array_is_refused_by_name(value, what):
+    f = parse(BOOK).compile(sizes="3,4,1")
+    W0, W1 = weights()
+    with pytest.raises(notation.NotationShapeError) as info:
+        f(l0=value, W0=W0, W1=W1)
+    assert info.value.message.startswith(f"l0 must be a 2-D array, but it is {what}")
+    assert "l0" in str(info.value) and "^" in str(info.value)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.int8, bool])
+@pytest.mark.parametrize("style", ["plan", "book", "matmul"])
+def test_a_symbolic_batch_takes_arrays_of_any_real_type(dtype, style):
+    program = parse("l0 : b×3\nl1 = sigmoid(l0W0)")
+    f = program.compile(style=style)
+    x, W = np.ones((2, 3), dtype), np.ones((3, 4), dtype)
+    if dtype is bool and style != "plan":
+        # The book's code runs on what it is given, and NumPy has no -x of booleans.
+        with pytest.raises(NotationRunError, match="boolean negative"):
+            f(l0=x, W0=W)
+        return
+    out = f(l0=x, W0=W)["l1"]
+    assert out.shape == (2, 4)
+    assert np.allclose(out, 1 / (1 + np.exp(-3.0)), rtol=1e-3)    # int8 computes in float16
+
+
+def test_a_symbolic_batch_still_checks_the_shapes():
+    f = parse("l0 : b×3\nl1 = sigmoid(l0W0)").compile()
+    with pytest.raises(notation.NotationShapeError):
+        f(l0=np.ones((2, 3), np.float32), W0=np.ones((4, 4), np.float32))
+
+
+def run_error(source: str, style: str = "plan", **inputs) -> NotationError:
+    f = parse(source).compile(style=style)
+    with quick(), pytest.raises(NotationError) as info:
+        f(**inputs)
+    rendered = str(info.value)
+    assert rendered.startswith("error: ") and "Traceback" not in rendered
+    return info.value
+
+
+@pytest.mark.parametrize("style", ["plan", "book"])
+def test_numpy_errors_become_located_notation_errors(style):
+    e = run_error("γ = softmax(α)", style, α=1.0)
+    assert isinstance(e, NotationRunError) and e.span is not None and "scalar" in e.message
+    e = run_error("γ = 1 / 0", style)
+    assert e.message == "division by zero" and e.span is not None
+    e = run_error("y = " + "9" * 309 + "x", style, x=np.ones((1, 1)))
+    assert e.message.startswith("a number too large for a float")
+    e = run_error("l1 = softmax(l0)", style, l0=np.ones((0, 0)))
+    assert "no elements" in e.message
+
+
+def test_an_integer_array_updated_in_the_book_style_names_the_weight():
+    e = run_error("l1 = l0W0\nW0 -= αl0ᵀl1", "book", l0=np.ones((1, 3), int),
+                  W0=np.ones((3, 4), int), α=0.1)
+    assert e.message.startswith("W0 is updated in place, but the array passed as W0 cannot hold")
+    assert e.line == 2 and "astype(float)" in e.hint
+
+
+@pytest.mark.parametrize("style", ["plan", "book"])
+def test_a_read_only_weight_that_is_updated(style):
+    W = np.ones((3, 4))
+    W.flags.writeable = False
+    e = run_error("l1 = l0W0\nW0 -= αl0ᵀl1", style, l0=np.ones((1, 3)), W0=W, α=0.1)
+    assert "read-only" in e.message and e.line == 2 and "copy()" in e.hint
+
+
+@pytest.mark.parametrize("style", ["plan", "book"])
+def test_a_complex_scalar_is_refused(style):
+    e = run_error("l1 = l0W0\nW0 -= αl0ᵀl1", style, l0=np.ones((1, 3)), W0=np.ones((3, 4)),
+                  α=1j)
+    assert e.message.startswith("α must be a scalar (a number), but it is a complex")
+
+
+def test_notation_run_shows_numpy_errors_without_traceback(tmp_path):
+    path = tmp_path / "in.npz"
+    np.savez(path, l0=np.ones((0, 0)))
+    r = cli("run", "l1 = softmax(l0)", "--inputs", str(path))
+    assert r.returncode == 1 and r.stderr.decode().startswith("error: an array with no elements")
+
+
+def test_notation_run_with_float32_arrays_and_a_symbolic_batch(tmp_path):
+    path = tmp_path / "f32.npz"
+    np.savez(path, l0=np.ones((2, 3), np.float32), W0=np.ones((3, 4), np.float32))
+    r = cli("run", "l0 : b×3\nl1 = sigmoid(l0W0)", "--inputs", str(path))
+    assert r.returncode == 0 and r.stdout.decode().startswith("l1 : 2×4")
+
+
+# ---------------------------------------------------------------------------- M4, M5
+
+def test_a_hexadecimal_number_past_the_digit_limit():
+    with quick(), pytest.raises(notation.NotationTranslationError, match="too many digits"):
+        notation.from_numpy("x = 0x" + "f" * 4000)
+
+
+def test_a_long_chain_of_transposes_in_every_html_view():
+    source = "y = x" + "ᵀ" * 400
+    with quick():
+        html = parse(source)._repr_html_()
+    assert html.count("<mo>⊤</mo>") >= 400
+    r = cli("show", "--html", source)
+    assert r.returncode == 0
+    from notation.ipython import notation_cell
+    assert "<math" in notation_cell("", source)._repr_html_()
+
+
+# ---------------------------------------------------------------------------- M11, M12: options
+
+@pytest.mark.parametrize("line", ['--sizes "3', "--sizes 0", "--sizes 3,x,"])
+def test_bad_options_of_the_cell_magic_are_shown(line):
+    from notation.ipython import notation_cell
+    shown = notation_cell(line, BOOK)
+    assert "error" in shown._repr_html_() or "usage" in shown._repr_html_()
+
+
+@pytest.mark.parametrize("call", [
+    lambda p: p.plan(sizes="0"),
+    lambda p: p.plan(dtype="float8"),
+    lambda p: p.numpy(style="x"),
+    lambda p: p.numpy(naming="x"),
+    lambda p: p.compile(style="x"),
+    lambda p: p.backward(lr=[0.1]),
+    lambda p: p.backward(lr=float("nan")),
+    lambda p: p.backward(target=3),
+    lambda p: p.backward(loss=["mse"]),
+    lambda p: notation.compare(BOOK),
+    lambda p: notation.compare(BOOK, 5),
+    lambda p: parse(5),
+])
+def test_bad_api_options_raise_a_notation_error(call):
+    with pytest.raises(NotationError) as info:
+        call(parse(BOOK))
+    if isinstance(info.value, NotationOptionError):
+        # Still the errors Python gives a bad argument, for code that catches those.
+        assert isinstance(info.value, ValueError) and isinstance(info.value, TypeError)
+
+
+def test_a_number_is_a_learning_rate():
+    assert parse(BOOK).backward(lr=0.1).algebra().endswith("W0 -= 0.1l0ᵀδ1")
+
+
+def test_an_option_error_from_the_library_is_bad_usage_in_the_cli():
+    r = cli("plan", "--dtype", "float64", "--sizes", "0", BOOK)
+    assert r.returncode == 2 and r.stderr.decode().startswith("notation plan: error: --sizes")
+
+
+# ---------------------------------------------------------------------------- L1, L3
+
+def test_control_characters_in_the_source_are_shown_as_signs():
+    r = cli("check", "y = x \x1b[31mred\x1b[0m \u202e")
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "\x1b" not in err and "\u202e" not in err and "␛[31m" in err
+
+
+def test_backward_without_a_forward_pass_is_located():
+    with pytest.raises(notation.NotationTranslationError) as info:
+        parse("W0 : 3×4").backward()
+    assert info.value.span is not None and " --> line 1, column 9" in str(info.value)
