@@ -181,8 +181,9 @@ def _through_activation(layer: Layer, grad: Expr) -> Expr:
     if f is None:
         return grad
     fn = functions.FUNCTIONS[f]
-    if fn.derivative is not None:
-        return Hadamard(grad, Call(f, layer.name, True))
+    if fn.derivative is not None:          # f' of the output, or of the input (gelu)
+        at = layer.pre if fn.derivative_of == "input" else layer.name
+        return Hadamard(grad, Call(f, at, True))
     if f == "exp":
         return Hadamard(grad, layer.name)       # exp' = exp: the output itself
     if f == "log":

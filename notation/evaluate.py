@@ -2,8 +2,8 @@
 
 It walks the tree directly and shares nothing with the NumPy view: whether a product
 scales or multiplies matrices is decided here by the values (a 0-d value scales), not by
-letters; the activations are written independently of the book's helpers (a stable
-softmax, a sigmoid through ``logaddexp``); an update computes a new array instead of
+letters; the functions are the registry's ``reference`` implementations, written apart
+from the book's helpers (a stable softmax, a sigmoid through ``logaddexp``); an update computes a new array instead of
 changing one in place. So when emitted code and this evaluator agree, both are right, or
 both are wrong in two different ways.
 
@@ -25,37 +25,30 @@ from .nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Had
 EXPRESSION_KEY = "_"
 
 
-def _sigmoid(x):
-    return np.exp(-np.logaddexp(0.0, -x))
-
-
-def _softmax(x):
-    shifted = np.exp(x - np.max(x, axis=-1, keepdims=True))
-    return shifted / np.sum(shifted, axis=-1, keepdims=True)
-
-
-# name -> (function, derivative applied to the output)
-FUNCTIONS = {
-    "relu": (lambda x: np.where(x > 0, x, 0.0), lambda y: np.asarray(y > 0, dtype=float)),
-    "sigmoid": (_sigmoid, lambda y: y - y * y),
-    "tanh": (np.tanh, lambda y: 1.0 - np.square(y)),
-    "softmax": (_softmax, None),
-    "exp": (np.exp, None),
-    "log": (np.log, None),
-    "sum": (lambda x: np.add.reduce(x, axis=0, keepdims=True), None),
-}
-
-
-def _registered(name: str, derivative: bool):
-    """A function added with functions.register: its own NumPy code is all there is."""
+def reference(name: str, derivative: bool):
+    """The evaluator's own implementation of a function (or its derivative), from the
+    function registry's ``reference`` facts; for a function registered without one, its
+    helper's NumPy code (then compare checks that code against itself, and says so)."""
     fn = functions.lookup(name)
     if fn is None:
         return None
-    body, variable = (fn.derivative, "output") if derivative else (fn.numpy, "x")
+    own = fn.reference_derivative if derivative else fn.reference
+    if own is not None:
+        return own
+    body = fn.derivative if derivative else fn.numpy
     if body is None:
         return None
+    variable = fn.derivative_parameter if derivative else "x"
+    setup = fn.derivative_setup if derivative else fn.numpy_setup
     code = compile(body, f"<{name}>", "eval")
-    return lambda value: eval(code, {"np": np}, {variable: value})
+    prelude = compile(setup, f"<{name}>", "exec") if setup else None
+
+    def helper(value):
+        scope = {variable: value}
+        if prelude is not None:
+            exec(prelude, {"np": np}, scope)
+        return eval(code, {"np": np}, scope)
+    return helper
 
 
 def _product(a, b):
@@ -126,10 +119,7 @@ class Evaluator:
 
     @staticmethod
     def call(node: Call, value):
-        pair = FUNCTIONS.get(node.func)
-        fn = (pair[1] if node.derivative else pair[0]) if pair else None
-        if fn is None:
-            fn = _registered(node.func, node.derivative)
+        fn = reference(node.func, node.derivative)
         if fn is None:
             raise NotationTranslationError(
                 f"cannot evaluate {node.func}{chr(39) if node.derivative else ''}", node.span)

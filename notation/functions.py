@@ -1,23 +1,72 @@
-"""The table of functions: notation name, NumPy helper, LaTeX, derivative (SPEC §3).
+"""The function registry: one record per function, holding every fact about it (SPEC §3).
 
-The activations use the book's own definitions, and a derivative ``f'`` is applied to the
-*output* of ``f``, as the book's ``relu2deriv(layer_1)`` is. Further functions are added
-with :func:`register`; the parser looks names up here, so a registered name parses at once.
+Each view, the plan, the evaluator, the SymPy export, the NumPy reader and backward take
+what they need from the :class:`Function` record, and from nowhere else, so a function is
+added in one place: one entry in :data:`_BUILTIN` (or one :func:`register` call).
+``tests/test_registry.py`` runs every registered function through every consumer and names
+the fact that is missing.
+
+The activations use the book's own definitions. A derivative ``f'`` is applied to the
+*output* of ``f``, as the book's ``relu2deriv(layer_1)`` is, except where the output does
+not determine it (``gelu``): then ``derivative_of`` is ``"input"`` and ``f'`` takes the
+value ``f`` was applied to.
+
+>>> lookup("σ").name
+'sigmoid'
+>>> lookup("relu").recipe.in_place
+('{t} *= {t} > 0',)
 """
 
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """The plan style's lines for one step of a function (``emit/numpy_plan.py``).
+
+    ``{t}`` is the step's array, ``{a}`` the argument as written, ``{x}`` the argument as an
+    atom (``(a + b)``). ``fresh`` writes a new array ``{t}``; ``in_place``, when there is
+    one, overwrites ``{t}``, which holds the argument nothing reads again. Each gives the
+    same bits as the helper's body. ``scratch`` names what the lines allocate besides the
+    result, for the plan's memory count (``lowering.py``): ``"mask"`` a byte an element,
+    ``"cast"`` NumPy's cast buffer, ``"rows"`` one value a row, ``"array"`` one more array.
+    ``float64``: the result is float64 whatever the data (the mask times ``1.0``).
+    """
+
+    fresh: tuple[str, ...]
+    in_place: tuple[str, ...] = ()
+    scratch: tuple[str, ...] = ()
+    float64: bool = False
+
+
+# The shape rules (``shape``): the result has the argument's shape and each element depends
+# on its own ("elementwise") or on its row ("row-wise", softmax); or the batch is summed into
+# one 1 × n row ("batch-sum").
+SHAPE_RULES = ("elementwise", "row-wise", "batch-sum")
 
 
 @dataclass(frozen=True, slots=True)
 class Function:
-    """One function of the notation.
+    """One function of the notation, every fact about it.
 
-    ``numpy`` is the body of the helper as an expression in ``x``; ``derivative`` the body of
-    the derivative helper as an expression in ``output``; ``numpy_call`` is set for functions
-    that need no helper (``np.exp``).
+    ``numpy`` is the body of the NumPy helper as an expression in ``x`` (after the statements
+    ``numpy_setup``); ``numpy_call`` is set for functions that need no helper (``np.exp``).
+    ``derivative`` is the body of the derivative helper, an expression in ``output`` (or in
+    ``x`` when ``derivative_of`` is ``"input"``). ``reference`` and ``reference_derivative``
+    are the evaluator's own implementations (``evaluate.py``), written apart from the
+    helper's code so that ``compare`` checks one against the other. ``sympy`` and
+    ``sympy_derivative`` are SymPy expressions in ``x``, applied elementwise (for a row-wise
+    function, the term that each row is normalised by the sum of; for a batch sum, the term
+    summed). ``idioms`` are NumPy expressions in ``x`` that read back as the function
+    (``derivative_idioms`` in ``output``, or ``x``), matched by :func:`match_idiom`.
+    ``flops`` counts the floating-point operations an element of the argument costs in the
+    plan; ``spellings`` are the other ways the input may name the function.
     """
 
     name: str
@@ -28,42 +77,168 @@ class Function:
     numpy_call: str | None = None
     latex_operator: bool = True  # \operatorname{relu} rather than a command such as \tanh
     numpy_setup: str = ""        # statements the helper runs before returning ``numpy``
+    spellings: tuple[str, ...] = ()
+    mathml: str = ""             # the identifier MathML shows; the name when empty
+    derivative_of: str = "output"
+    derivative_setup: str = ""
+    shape: str = "elementwise"
+    flops: int = 1
+    reference: Callable | None = field(default=None, compare=False)
+    reference_derivative: Callable | None = field(default=None, compare=False)
+    sympy: str | None = None
+    sympy_derivative: str | None = None
+    recipe: Recipe | None = None
+    derivative_recipe: Recipe | None = None
+    idioms: tuple[str, ...] = ()
+    derivative_idioms: tuple[str, ...] = ()
+
+    @property
+    def derivative_parameter(self) -> str:
+        """The derivative helper's parameter: ``output``, or ``x`` for a derivative of the input."""
+        return "x" if self.derivative_of == "input" else "output"
+
+    def shown(self) -> str:
+        """The name as MathML shows it (``σ`` for the sigmoid)."""
+        return self.mathml or self.name
 
 
-_BUILTIN = (
-    # The book's relu2deriv returns the boolean mask `output > 0`. Multiplied, as the book
-    # uses it, that is the same number; added to another mask it is a logical or, and
-    # negated it is an error. `* 1.0` makes it a number in every use, with the same values.
-    Function("relu", "(x > 0) * x", r"\operatorname{relu}",
-             derivative="(output > 0) * 1.0", derivative_name="relu2deriv"),
-    Function("sigmoid", "1 / (1 + np.exp(-x))", r"\sigma",
-             derivative="output * (1 - output)", derivative_name="sigmoid2deriv",
-             latex_operator=False),
-    Function("tanh", "np.tanh(x)", r"\tanh",
-             derivative="1 - output ** 2", derivative_name="tanh2deriv",
-             latex_operator=False),
-    # Row-wise, as the book's; shifted by each row's maximum first, which changes no value
-    # and keeps exp from overflowing to inf (and the result from nan) past x ≈ 709.
-    Function("softmax", "e / np.sum(e, axis=1, keepdims=True)", r"\operatorname{softmax}",
-             numpy_setup="e = np.exp(x - np.max(x, axis=1, keepdims=True))"),
-    Function("exp", "np.exp(x)", r"\exp", numpy_call="np.exp", latex_operator=False),
-    Function("log", "np.log(x)", r"\log", numpy_call="np.log", latex_operator=False),
-    # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
-    # broadcast over the batch. Backward writes it; users may too.
-    Function("sum", "np.sum(x, axis=0, keepdims=True)", r"\operatorname{sum}"),
-)
+# ---------------------------------------------------------------------------- references
+# Written apart from the helpers' code: compare checks one against the other. NumPy is
+# imported on a reference's first call: the parser and the text views never load it.
 
-FUNCTIONS: dict[str, Function] = {f.name: f for f in _BUILTIN}
+class _LazyNumPy:
+    def __getattr__(self, attribute):
+        import numpy
+        return getattr(numpy, attribute)
 
-# Spellings that name a function in the input and are not its name.
-ALIASES = {
-    "σ": "sigmoid",
-    "\\sigma": "sigmoid",
-    "\\tanh": "tanh",
-    "\\exp": "exp",
-    "\\log": "log",
-    "ReLU": "relu",
-}
+
+np = _LazyNumPy()
+
+def _sigmoid(x):
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _softmax(x):
+    shifted = np.exp(x - np.max(x, axis=-1, keepdims=True))
+    return shifted / np.sum(shifted, axis=-1, keepdims=True)
+
+
+def _softplus(x):
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
+
+
+_GELU_C = 0.7978845608028654      # √(2/π), as a Python float so float32 data stays float32
+
+
+def _gelu_inner(x):
+    return 2.0 * _GELU_C * (x + 0.044715 * x * x * x)
+
+
+def _gelu(x):
+    # 0.5x(1 + tanh u) = x·σ(2u)
+    return x * _sigmoid(_gelu_inner(x))
+
+
+def _gelu_derivative(x):
+    s = _sigmoid(_gelu_inner(x))
+    return s + x * s * (1.0 - s) * 2.0 * _GELU_C * (1.0 + 3 * 0.044715 * x * x)
+
+
+def _register_builtin() -> tuple[Function, ...]:
+    """The built-in functions, one entry each."""
+    r = Recipe
+    return (
+        # The book's relu2deriv returns the boolean mask `output > 0`. Multiplied, as the
+        # book uses it, that is the same number; added to another mask it is a logical or,
+        # and negated it is an error. `* 1.0` makes it a number in every use.
+        Function(
+            "relu", "(x > 0) * x", r"\operatorname{relu}",
+            derivative="(output > 0) * 1.0", derivative_name="relu2deriv", spellings=("ReLU",),
+            reference=lambda x: np.where(x > 0, x, 0.0),
+            reference_derivative=lambda y: np.asarray(y > 0, dtype=float),
+            sympy="Max(x, 0)", sympy_derivative="Heaviside(x, 0)",
+            recipe=r(("{t} = ({x} > 0) * {x}",), ("{t} *= {t} > 0",), ("mask", "cast")),
+            derivative_recipe=r(("{t} = ({x} > 0) * 1.0",), (), ("mask", "cast"), float64=True),
+            idioms=("(x > 0) * x", "x * (x > 0)", "np.maximum(x, 0)", "np.maximum(0, x)"),
+            derivative_idioms=("output > 0", "0 < output", "(output > 0) * 1.0")),
+        Function(
+            "sigmoid", "1 / (1 + np.exp(-x))", r"\sigma", latex_operator=False,
+            derivative="output * (1 - output)", derivative_name="sigmoid2deriv",
+            spellings=("σ", "\\sigma"), mathml="σ",
+            reference=_sigmoid, reference_derivative=lambda y: y - y * y,
+            sympy="1/(1 + exp(-x))", sympy_derivative="x*(1 - x)",
+            recipe=r(("{t} = np.negative({a})", "np.exp({t}, out={t})", "{t} += 1",
+                      "np.divide(1, {t}, out={t})"),
+                     ("np.negative({t}, out={t})", "np.exp({t}, out={t})", "{t} += 1",
+                      "np.divide(1, {t}, out={t})")),
+            derivative_recipe=r(("{t} = 1 - {x}", "{t} *= {x}")),
+            idioms=("1 / (1 + np.exp(-x))", "1 / (np.exp(-x) + 1)"),
+            derivative_idioms=("output * (1 - output)",)),
+        Function(
+            "tanh", "np.tanh(x)", r"\tanh", latex_operator=False,
+            derivative="1 - output ** 2", derivative_name="tanh2deriv", spellings=("\\tanh",),
+            reference=lambda x: np.tanh(x), reference_derivative=lambda y: 1.0 - np.square(y),
+            sympy="tanh(x)", sympy_derivative="1 - x**2",
+            recipe=r(("{t} = np.tanh({a})",), ("np.tanh({t}, out={t})",)),
+            derivative_recipe=r(("{t} = np.square({a})", "np.subtract(1, {t}, out={t})"),
+                                ("np.square({t}, out={t})", "np.subtract(1, {t}, out={t})")),
+            idioms=("np.tanh(x)",), derivative_idioms=("1 - output ** 2",)),
+        # Row-wise, as the book's; shifted by each row's maximum first, which changes no
+        # value and keeps exp from overflowing to inf (and the result from nan) past x ≈ 709.
+        Function(
+            "softmax", "e / np.sum(e, axis=1, keepdims=True)", r"\operatorname{softmax}",
+            numpy_setup="e = np.exp(x - np.max(x, axis=1, keepdims=True))", shape="row-wise",
+            reference=_softmax, sympy="exp(x)",
+            recipe=r(("{t} = {x} - {x}.max(axis=1, keepdims=True)", "np.exp({t}, out={t})",
+                      "{t} /= {t}.sum(axis=1, keepdims=True)"),
+                     ("{t} -= {t}.max(axis=1, keepdims=True)", "np.exp({t}, out={t})",
+                      "{t} /= {t}.sum(axis=1, keepdims=True)"), ("rows", "cast")),
+            idioms=("np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)",
+                    "np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)")),
+        Function(
+            "exp", "np.exp(x)", r"\exp", numpy_call="np.exp", latex_operator=False,
+            spellings=("\\exp",), reference=lambda x: np.exp(x), sympy="exp(x)",
+            recipe=r(("{t} = np.exp({a})",), ("np.exp({t}, out={t})",)), idioms=("np.exp(x)",)),
+        Function(
+            "log", "np.log(x)", r"\log", numpy_call="np.log", latex_operator=False,
+            spellings=("\\log",), reference=lambda x: np.log(x), sympy="log(x)",
+            recipe=r(("{t} = np.log({a})",), ("np.log({t}, out={t})",)), idioms=("np.log(x)",)),
+        # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
+        # broadcast over the batch. Backward writes it; users may too.
+        Function(
+            "sum", "np.sum(x, axis=0, keepdims=True)", r"\operatorname{sum}", shape="batch-sum",
+            reference=lambda x: np.add.reduce(x, axis=0, keepdims=True), sympy="x",
+            recipe=r(("{t} = {x}.sum(axis=0, keepdims=True)",)),
+            idioms=("np.sum(x, axis=0, keepdims=True)",)),
+    )
+
+
+FUNCTIONS: dict[str, Function] = {}
+
+# Spellings that name a function in the input and are not its name (derived from the
+# records' ``spellings``; kept up to date by :func:`add`).
+ALIASES: dict[str, str] = {}
+
+
+def add(fn: Function) -> Function:
+    """Put a record in the registry (replacing one of the same name), with its spellings.
+
+    >>> add(Function("cube", "x ** 3", r"\\operatorname{cube}")).name
+    'cube'
+    >>> _ = FUNCTIONS.pop("cube")
+    """
+    if fn.shape not in SHAPE_RULES:
+        raise ValueError(f"the shape rule of {fn.name} is one of {SHAPE_RULES}, not {fn.shape!r}")
+    if fn.derivative_of not in ("output", "input"):
+        raise ValueError(f"derivative_of is 'output' or 'input', not {fn.derivative_of!r}")
+    FUNCTIONS[fn.name] = fn
+    for spelling in fn.spellings:
+        ALIASES[spelling] = fn.name
+    return fn
+
+
+for _fn in _register_builtin():
+    add(_fn)
 
 
 def lookup(spelling: str) -> Function | None:
@@ -76,28 +251,130 @@ def lookup(spelling: str) -> Function | None:
 
 
 def nearest(name: str) -> str | None:
-    """The known function name closest to ``name``, for 'did you mean' hints."""
+    """The known function name closest to ``name``, for 'did you mean' hints.
+
+    >>> nearest("rleu")
+    'relu'
+    """
     import difflib  # only when a name is wrong; it costs the CLI's start-up otherwise
     found = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.5)
     return found[0] if found else None
 
 
-def register(name: str, numpy: str, latex: str | None = None, *,
-             derivative: str | None = None, derivative_name: str | None = None) -> Function:
-    """Add a function to the notation.
+def with_derivative() -> list[str]:
+    """The names of the functions that have a derivative, in order.
 
-    ``numpy`` is an expression in ``x``; ``derivative`` an expression in ``output``.
+    >>> with_derivative()[:3]
+    ['relu', 'sigmoid', 'tanh']
+    """
+    return [f.name for f in FUNCTIONS.values() if f.derivative is not None]
+
+
+_NAME = re.compile(r"[a-z]{2,}(?:_[a-z]+)*")
+
+
+def register(name: str, numpy: str, latex: str | None = None, *,
+             derivative: str | None = None, derivative_name: str | None = None,
+             **facts) -> Function:
+    """Add a function to the notation: ``numpy`` is an expression in ``x``, ``derivative`` one
+    in ``output`` (or ``x`` with ``derivative_of="input"``). Any other fact of
+    :class:`Function` may be given by keyword (``reference=``, ``sympy=``, ``recipe=``…); one
+    left out is missing where it is needed (the plan style calls the helper; the evaluator
+    runs the helper's own code; SymPy gets an undefined function).
 
     >>> register("swish", "x / (1 + np.exp(-x))").name
     'swish'
+    >>> _ = FUNCTIONS.pop("swish")
     """
-    if not (name.isascii() and name.isalpha() and name.islower() and len(name) >= 2):
-        raise ValueError(f"a function name is two or more lowercase letters, not {name!r}")
+    if not (name.isascii() and _NAME.fullmatch(name)):
+        raise ValueError("a function name is two or more lowercase letters, words joined "
+                         f"by _, not {name!r}")
     if keyword.iskeyword(name):
         raise ValueError(f"{name!r} is a Python keyword")
     if derivative is not None and derivative_name is None:
         derivative_name = f"{name}2deriv"
-    fn = Function(name, numpy, latex or rf"\operatorname{{{name}}}",
-                  derivative=derivative, derivative_name=derivative_name)
-    FUNCTIONS[name] = fn
-    return fn
+    return add(Function(name, numpy, latex or rf"\operatorname{{{name}}}",
+                        derivative=derivative, derivative_name=derivative_name, **facts))
+
+
+# ---------------------------------------------------------------------------- NumPy idioms
+
+def idioms() -> list[tuple[str, Function, bool]]:
+    """Every NumPy idiom that reads back as a function: (source, function, derivative).
+
+    >>> ("np.maximum(x, 0)", "relu", False) in [(s, f.name, d) for s, f, d in idioms()]
+    True
+    """
+    out = []
+    for fn in FUNCTIONS.values():
+        out += [(source, fn, False) for source in fn.idioms]
+        out += [(source, fn, True) for source in fn.derivative_idioms]
+    return out
+
+
+def match_idiom(node, is_numpy: Callable = lambda n: getattr(n, "id", None) == "np"):
+    """The function a NumPy expression (a Python ``ast`` node) is the idiom of, as
+    ``(function, derivative, argument node)``, or None. In an idiom, ``x`` (or ``output``)
+    stands for any expression (the same one each time it appears) and ``np`` for any name
+    ``is_numpy`` accepts; the numbers must be equal.
+
+    >>> import ast
+    >>> fn, derivative, arg = match_idiom(ast.parse("np.maximum(a + b, 0)").body[0].value)
+    >>> fn.name, derivative, ast.unparse(arg)
+    ('relu', False, 'a + b')
+    """
+    for source, fn, derivative in idioms():
+        template = _template(source)
+        if type(template) is not type(node):
+            continue
+        bound: dict = {}
+        if _matches(template, node, bound, is_numpy):
+            (arg,) = bound.values()
+            return fn, derivative, arg
+    return None
+
+
+def _template(source: str):
+    import ast
+    cached = _TEMPLATES.get(source)
+    if cached is None:
+        cached = _TEMPLATES[source] = ast.parse(source, mode="eval").body
+    return cached
+
+
+_TEMPLATES: dict = {}
+
+
+def _matches(template, node, bound: dict, is_numpy) -> bool:
+    import ast
+    if isinstance(template, ast.Name):
+        if template.id in ("x", "output"):
+            if template.id in bound:
+                return ast.dump(bound[template.id]) == ast.dump(node)
+            bound[template.id] = node
+            return True
+        if template.id == "np":
+            return isinstance(node, ast.Name) and bool(is_numpy(node))
+        return isinstance(node, ast.Name) and node.id == template.id
+    if isinstance(template, ast.Constant):
+        return (isinstance(node, ast.Constant) and type(node.value) is not bool
+                and type(template.value) is not bool and isinstance(node.value, (int, float))
+                and node.value == template.value) or (
+            isinstance(node, ast.Constant) and node.value is template.value)
+    if type(template) is not type(node):
+        return False
+    for name in template._fields:
+        if name == "ctx":
+            continue
+        a, b = getattr(template, name), getattr(node, name)
+        if isinstance(a, list):
+            if not isinstance(b, list) or len(a) != len(b):
+                return False
+            if not all(_matches(x, y, bound, is_numpy) for x, y in zip(a, b)):
+                return False
+        elif isinstance(a, ast.AST):
+            if not isinstance(b, ast.AST) or not _matches(a, b, bound, is_numpy):
+                return False
+        elif a != b:
+            return False
+    return True

@@ -20,40 +20,23 @@ from .steps import F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, T
 _ELEMENTWISE = {Hadamard: "hadamard", Divide: "divide", Add: "add", Subtract: "subtract"}
 _SCALAR_OPS = (MatMul, Hadamard, Divide, Add, Subtract, Negate, Call)
 
-# The plan style's recipes (emit/numpy_plan.py), each written for one definition of its
-# function in the function table: while a definition is not the one here, the function is
-# called as its helper, as the book style calls it (a test checks every built-in function
-# has its recipe). (name, derivative) -> the helper's body, setup first.
-RECIPES = {
-    ("relu", False): "(x > 0) * x",
-    ("sigmoid", False): "1 / (1 + np.exp(-x))",
-    ("tanh", False): "np.tanh(x)",
-    ("exp", False): "np.exp(x)",
-    ("log", False): "np.log(x)",
-    ("softmax", False): "e = np.exp(x - np.max(x, axis=1, keepdims=True)); "
-                        "e / np.sum(e, axis=1, keepdims=True)",
-    ("sum", False): "np.sum(x, axis=0, keepdims=True)",
-    ("relu", True): "(output > 0) * 1.0",
-    ("sigmoid", True): "output * (1 - output)",
-    ("tanh", True): "1 - output ** 2",
-}
-# The recipes that can overwrite their argument when nothing reads it again.
-IN_PLACE = {("relu", False), ("sigmoid", False), ("tanh", False), ("exp", False),
-            ("log", False), ("softmax", False), ("tanh", True)}
+def recipe_of(func: str, derivative: bool):
+    """The plan-style recipe of a function (or of its derivative) in the function registry,
+    or None: the plan style then calls the helper, as the book style does.
 
-
-def has_recipe(func: str, derivative: bool) -> bool:
-    """Is the function's current definition the one its plan-style recipe computes?"""
+    >>> recipe_of("tanh", True).in_place
+    ('np.square({t}, out={t})', 'np.subtract(1, {t}, out={t})')
+    """
     from . import functions
     fn = functions.lookup(func)
     if fn is None:
-        return False
-    if derivative:
-        body = fn.derivative
-    else:
-        setup = getattr(fn, "numpy_setup", "")
-        body = f"{setup}; {fn.numpy}" if setup else fn.numpy
-    return RECIPES.get((func, derivative)) == body
+        return None
+    return fn.derivative_recipe if derivative else fn.recipe
+
+
+def has_recipe(func: str, derivative: bool) -> bool:
+    """Has the function (or its derivative) a plan-style recipe?"""
+    return recipe_of(func, derivative) is not None
 
 
 # An elementwise operation that casts an operand (the mask of ``t *= t > 0``, as of the
@@ -287,33 +270,54 @@ class Lowering:
         derivative = op == "derivative"
         which = (func, derivative)
         if op == "negate":
-            recipe = True
+            recipe, fn = None, None
         else:
-            recipe = self.recipes.get(which)
-            if recipe is None:
-                recipe = self.recipes[which] = has_recipe(func, derivative)
-        dtype = F64 if recipe and which == ("relu", True) else FLOAT
-        can = op == "negate" or which in IN_PLACE
-        in_place = 0 if recipe and can and self._reusable(o, shape) else None
+            found = self.recipes.get(which)
+            if found is None:
+                from . import functions
+                found = self.recipes[which] = (recipe_of(func, derivative),
+                                               functions.lookup(func))
+            recipe, fn = found
+        dtype = F64 if recipe is not None and recipe.float64 else FLOAT
+        can = op == "negate" or (recipe is not None and bool(recipe.in_place))
+        in_place = 0 if (op == "negate" or recipe is not None) and can \
+            and self._reusable(o, shape) else None
         step = self._elementwise_step(op, node, (o,), shape, statement, in_place, dtype)
         step.func = func
-        step.recipe = recipe
+        step.recipe = op == "negate" or recipe is not None
+        if op == "negate":
+            return Operand(TEMP, step.target, shape)
         elements = step.flops
-        if not recipe:
-            return Operand(TEMP, step.target, shape)      # a helper: its result, no more known
-        if which == ("sum", False):                        # one addition per element summed
+        if fn is not None and fn.shape == "batch-sum":      # the operand's elements, summed
             step.flops = self._elements(o.shape)
             step.formula = ((o.shape[0], o.shape[1]),)
-        elif func == "relu":
-            # the mask x > 0, one byte an element, and the buffer that casts it to floats
-            step.scratch = add(elements, self._cast_buffer(elements, self._size(dtype)))
-        elif which == ("softmax", False):
-            # the row maxima, then the row sums, each spread over its row through the buffer
-            step.scratch = add(mul(self.shapes.count(shape[0]), self.itemsize),
-                               self._cast_buffer(elements))
+        if fn is not None and fn.flops != 1:
+            step.flops = mul(fn.flops, step.flops)
+            step.formula = ((fn.flops,) + step.formula[0],)
+        if recipe is None:
+            return Operand(TEMP, step.target, shape)      # a helper: its result, no more known
+        if recipe.scratch:
+            step.scratch = self._scratch(recipe.scratch, elements, shape, dtype)
         elif self.itemsize != 8 and self._casts((o,)):
             step.scratch = self._cast_buffer(elements)
         return Operand(TEMP, step.target, shape)
+
+    def _scratch(self, terms, elements, shape, dtype):
+        """The bytes a recipe allocates besides its result (functions.Recipe.scratch)."""
+        total = 0
+        for term in terms:
+            if term == "mask":                     # x > 0: one byte an element
+                size = elements
+            elif term == "cast":                   # the buffer that casts or broadcasts
+                size = self._cast_buffer(elements, self._size(dtype))
+            elif term == "rows":                   # one value a row (softmax's maxima, sums)
+                size = mul(self.shapes.count(shape[0]), self.itemsize)
+            elif term == "array":                  # one more array of the result's size
+                size = mul(elements, self._size(dtype))
+            else:
+                raise ValueError(f"unknown scratch {term!r} in a recipe")
+            total = size if total == 0 else add(total, size)
+        return total
 
     def _binary(self, op, node, left: Operand, right: Operand, statement) -> Operand:
         shape = self.shapes.nodes[id(node)]

@@ -62,6 +62,8 @@ class _Builder:
         self.sp = sympy
         self.shapes = shapes
         self.symbols: dict[str, object] = {}
+        self.rules: dict[tuple, object] = {}
+        self.x = sympy.Symbol("x")
 
     def dim(self, v):
         d = self.shapes.dim(v)
@@ -162,29 +164,37 @@ class _Builder:
             return left + right
         return left - right
 
+    def rule(self, node: Call):
+        """The function's SymPy form in ``x`` from the registry (``sympy`` or
+        ``sympy_derivative``), or None for a function registered without one."""
+        from . import functions
+        fn = functions.lookup(node.func)
+        text = None if fn is None else fn.sympy_derivative if node.derivative else fn.sympy
+        if text is None:
+            return fn, None
+        key = (node.func, node.derivative)
+        if key not in self.rules:
+            self.rules[key] = self.sp.sympify(text, locals={"x": self.x})
+        return fn, self.rules[key]
+
     def call(self, node: Call, x, shape):
         sp = self.sp
-        o = sp.Symbol("x")
-        if node.derivative:
-            rules = {"relu": sp.Heaviside(o, 0), "sigmoid": o * (1 - o), "tanh": 1 - o ** 2}
-        else:
-            rules = {"relu": sp.Max(o, 0), "sigmoid": 1 / (1 + sp.exp(-o)), "tanh": sp.tanh(o),
-                     "exp": sp.exp(o), "log": sp.log(o)}
+        o = self.x
+        fn, rule = self.rule(node)
+        kind = "elementwise" if fn is None or node.derivative else fn.shape
+        if rule is None or (shape is None and kind != "elementwise"):
+            f = sp.Function(node.func + ("'" if node.derivative else ""))
+            return f(x) if shape is None else _apply(sp, sp.Lambda(o, f(o)), x)
         if shape is None:
-            if node.func in rules:
-                return rules[node.func].subs(o, x)
-            return sp.Function(node.func + ("'" if node.derivative else ""))(x)
-        if not node.derivative and node.func == "softmax":
-            e = _apply(sp, sp.Lambda(o, sp.exp(o)), x)
+            return rule.subs(o, x)
+        term = x if rule == o else _apply(sp, sp.Lambda(o, rule), x)
+        if kind == "row-wise":                 # each row divided by its sum (softmax)
             n = self.dim(shape[1])
-            sums = e * self.ones(n, sp.Integer(1)) * self.ones(sp.Integer(1), n)
-            return sp.hadamard_product(e, sp.HadamardPower(sums, -1))
-        if not node.derivative and node.func == "sum":
-            return self.ones(sp.Integer(1), self.dim(shape[0])) * x
-        if node.func in rules:
-            return _apply(sp, sp.Lambda(o, rules[node.func]), x)
-        f = sp.Function(node.func + ("'" if node.derivative else ""))
-        return _apply(sp, sp.Lambda(o, f(o)), x)
+            sums = term * self.ones(n, sp.Integer(1)) * self.ones(sp.Integer(1), n)
+            return sp.hadamard_product(term, sp.HadamardPower(sums, -1))
+        if kind == "batch-sum":                # the rows summed: 𝟙(1×b)·X
+            return self.ones(sp.Integer(1), self.dim(shape[0])) * term
+        return term
 
 
 __all__ = ["to_sympy"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from .. import functions
 from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                      Name, Negate, Number, Program, Subtract, Transpose, Update)
 from ..operators import needs_parens
@@ -71,7 +72,8 @@ class MathMLEmitter(Emitter):
         return f"<mn>{escape(node.text)}</mn>"
 
     def emit_Call(self, node: Call) -> str:
-        name = "σ" if node.func == "sigmoid" else node.func
+        fn = functions.lookup(node.func)
+        name = fn.shown() if fn is not None else node.func
         fn = f"<mi mathvariant='normal'>{escape(name)}</mi>"
         if node.derivative:
             fn = f"<msup>{fn}<mo>′</mo></msup>"

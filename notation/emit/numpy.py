@@ -222,7 +222,8 @@ class NumpyEmitter(Emitter):
         if derivative:
             if fn.derivative is None or fn.derivative_name is None:
                 raise NotationTranslationError(f"{fn.name} has no derivative helper", _span(node))
-            return self._helper(fn.derivative_name, "output", fn.derivative, node)
+            return self._helper(fn.derivative_name, fn.derivative_parameter, fn.derivative, node,
+                                fn.derivative_setup)
         if fn.numpy_call is not None:
             self.uses_numpy = True
             return fn.numpy_call

@@ -16,6 +16,7 @@ and never more than the book's code allocates.
 from __future__ import annotations
 
 from ..errors import NotationTranslationError
+from ..lowering import recipe_of
 from ..nodes import Declare, ExprStatement, Program
 from ..plan import NAME, SCALAR, TEMP, Plan, Temp, build
 from .numpy import (ATOM, FACTOR, SUM, TERM, BookStyle, Code, binary, check_names,
@@ -24,7 +25,6 @@ from .numpy import (ATOM, FACTOR, SUM, TERM, BookStyle, Code, binary, check_name
 _OPERATOR = {"hadamard": ("*", TERM), "divide": ("/", TERM), "add": ("+", SUM),
              "subtract": ("-", SUM)}
 _IN_PLACE_RIGHT = {"divide": "np.divide", "subtract": "np.subtract"}   # not commutative
-_NUMPY_CALL = {"tanh": "np.tanh", "exp": "np.exp", "log": "np.log"}
 
 
 class PlanStyle(BookStyle):
@@ -130,45 +130,24 @@ class PlanStyle(BookStyle):
         return [f"{t} = -{wrap(ops[0], FACTOR)}"]
 
     def step_call(self, step, t, ops):
-        a = ops[0]
-        x = wrap(a, ATOM)
-        here = step.in_place is not None
-        f = step.func
-        if not step.recipe:
-            return [f"{t} = {self.use_function(f, False, step.node)}({a.text})"]
-        if f == "relu":
-            return [f"{t} *= {t} > 0"] if here else [f"{t} = ({x} > 0) * {x}"]
-        self.uses_numpy = True
-        if f == "sigmoid":
-            first = f"np.negative({t}, out={t})" if here else f"{t} = np.negative({a.text})"
-            return [first, f"np.exp({t}, out={t})", f"{t} += 1", f"np.divide(1, {t}, out={t})"]
-        if f in _NUMPY_CALL:
-            call = _NUMPY_CALL[f]
-            return [f"{call}({t}, out={t})"] if here else [f"{t} = {call}({a.text})"]
-        if f == "softmax":
-            first = f"{t} -= {t}.max(axis=1, keepdims=True)" if here \
-                else f"{t} = {x} - {x}.max(axis=1, keepdims=True)"
-            return [first, f"np.exp({t}, out={t})", f"{t} /= {t}.sum(axis=1, keepdims=True)"]
-        if f == "sum":
-            return [f"{t} = {x}.sum(axis=0, keepdims=True)"]
-        return [f"{t} = {self.use_function(f, False, step.node)}({a.text})"]
+        return self._function(step, t, ops, False)
 
     def step_derivative(self, step, t, ops):
+        return self._function(step, t, ops, True)
+
+    def _function(self, step, t, ops, derivative: bool):
+        """A function's recipe from the function registry (functions.Recipe), or its helper
+        called when it has none."""
         a = ops[0]
+        recipe = recipe_of(step.func, derivative) if step.recipe else None
+        if recipe is None:
+            return [f"{t} = {self.use_function(step.func, derivative, step.node)}({a.text})"]
+        lines = recipe.in_place if step.in_place is not None else recipe.fresh
         x = wrap(a, ATOM)
-        f = step.func
-        if not step.recipe:
-            return [f"{t} = {self.use_function(f, True, step.node)}({a.text})"]
-        if f == "relu":
-            return [f"{t} = ({x} > 0) * 1.0"]
-        if f == "sigmoid":
-            return [f"{t} = 1 - {x}", f"{t} *= {x}"]
-        if f == "tanh":
+        out = [line.format(t=t, a=a.text, x=x) for line in lines]
+        if any("np." in line for line in lines):
             self.uses_numpy = True
-            first = f"np.square({t}, out={t})" if step.in_place is not None \
-                else f"{t} = np.square({a.text})"
-            return [first, f"np.subtract(1, {t}, out={t})"]
-        return [f"{t} = {self.use_function(f, True, step.node)}({a.text})"]
+        return out
 
     def step_update(self, step, t, ops):
         if step.func not in ("-=", "+="):

@@ -445,6 +445,9 @@ class _Reader:
 
     def idiom(self, node: ast.BinOp):
         span = self.span(node)
+        found = self.registered_idiom(node)
+        if found is not None:
+            return found
         left, right = node.left, node.right
         # 1 / (1 + np.exp(-x)) is sigmoid(x)
         if isinstance(node.op, ast.Div) and _constant(left, 1) and isinstance(right, ast.BinOp) \
@@ -473,6 +476,15 @@ class _Reader:
             return [left.args[0]], lambda k: Call("softmax", k[0], False, span)
         return None
 
+    def registered_idiom(self, node):
+        """A NumPy idiom of a function in the registry (functions.match_idiom)."""
+        found = functions.match_idiom(node, self.is_numpy)
+        if found is None:
+            return None
+        fn, derivative, arg = found
+        span = self.span(node)
+        return [arg], lambda k: Call(fn.name, k[0], derivative, span)
+
     def is_exp(self, node) -> bool:
         return (isinstance(node, ast.Call) and self.numpy_function(node.func, "exp")
                 and len(node.args) == 1 and not node.keywords)
@@ -497,6 +509,9 @@ class _Reader:
         span = self.span(node)
         if any(isinstance(a, ast.Starred) for a in node.args):
             raise self.error("a call with *arguments cannot be read", node, label="*arguments")
+        found = self.registered_idiom(node)
+        if found is not None:
+            return found
         # np.maximum(0, x) and np.maximum(x, 0) are relu(x)
         if self.numpy_function(func, "maximum") and len(node.args) == 2 and not node.keywords:
             a, b = node.args
