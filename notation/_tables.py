@@ -6,14 +6,14 @@ The format is described in that script's docstring; notation/parser.py runs them
 
 # fmt: off
 UNIT, CALL, INLINE = 0, 1, 2   # reduction kinds
-GRAMMAR_CRC32 = 2776035235
+GRAMMAR_CRC32 = 3625957632
 START = 0
 END = 19
 ROOT = 1
 IGNORE = ('COMMENT', 'LATEX_NOISE', 'WS')
 PATTERNS = (
     (  # context 0
-        ('FUNC', "(?:[a-z]{2,}|ReLU|σ|\\\\(?:sigma|tanh|exp|log)(?![A-Za-z]))(?=\\s*(?:'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?)?\\s*(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\())|\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit)\\s*\\{\\s*[A-Za-z]+\\s*\\}"),
+        ('FUNC', "(?:[a-z]{2,}(?:_[a-z]+)*|ReLU|σ|\\\\(?:sigma|tanh|exp|log)(?![A-Za-z]))(?=\\s*(?:'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?)?\\s*(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\())|\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit)\\s*\\{\\s*[A-Za-z]+\\s*\\}"),
         ('UPDATE', '(?:&\\s*)?(?:-=|−=|\\+=|\\\\mathrel\\s*\\{\\s*[-+]\\s*\\}\\s*=|\\\\mathrel\\s*\\{\\s*[-+]\\s*=\\s*\\})'),
         ('WORD', '[a-z]{2,}'),
         ('ASSIGN', '&\\s*=|='),
@@ -42,7 +42,7 @@ PATTERNS = (
     (  # context 1
         ('REALS', 'ℝ|\\\\mathbb\\s*\\{\\s*R\\s*\\}|\\\\R(?![A-Za-z])|R(?![A-Za-z0-9_])'),
         ('SCALAR', 'scalar(?![A-Za-z])'),
-        ('FUNC', "(?:[a-z]{2,}|ReLU|σ|\\\\(?:sigma|tanh|exp|log)(?![A-Za-z]))(?=\\s*(?:'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?)?\\s*(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\())|\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit)\\s*\\{\\s*[A-Za-z]+\\s*\\}"),
+        ('FUNC', "(?:[a-z]{2,}(?:_[a-z]+)*|ReLU|σ|\\\\(?:sigma|tanh|exp|log)(?![A-Za-z]))(?=\\s*(?:'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?)?\\s*(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\())|\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit)\\s*\\{\\s*[A-Za-z]+\\s*\\}"),
         ('UPDATE', '(?:&\\s*)?(?:-=|−=|\\+=|\\\\mathrel\\s*\\{\\s*[-+]\\s*\\}\\s*=|\\\\mathrel\\s*\\{\\s*[-+]\\s*=\\s*\\})'),
         ('WORD', '[a-z]{2,}'),
         ('ASSIGN', '&\\s*=|='),
