@@ -18,6 +18,7 @@ from notation import NotationError, parse
 from notation.evaluate import evaluate
 from notation.layers import all_names
 from notation.nodes import Name
+from .tools import examples
 
 # --------------------------------------------------------------------------- the book's output
 
@@ -206,7 +207,7 @@ def networks(draw):
     return "; ".join(lines), loss, shapes
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=list(HealthCheck))
 @given(networks())
 def test_generated_networks_match_central_differences(network):
     forward, loss, shapes = network

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from notation import parse
 from notation.chain import (MAX_FACTORS, best_cost, best_order, cost, is_left_to_right,
                             left_to_right, postorder, text)
+from .tools import examples
 
 
 def numpy_chain_order(dims):
@@ -102,7 +103,7 @@ def classic_order(dims):
     return 2 * m[0][n - 1], tree(0, n - 1)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(st.integers(1, 4), min_size=2, max_size=14) | st.lists(st.integers(1, 900), min_size=2, max_size=14))
 def test_the_table_and_its_splits_found_again_agree_with_the_classic_table(dims):
     # small dimensions make many ties: the tree found again from the costs must be the one

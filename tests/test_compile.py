@@ -10,6 +10,7 @@ import notation.plan
 import notation.shapes
 from notation import NotationShapeError, parse
 from notation.errors import NotationRunError
+from .tools import examples
 
 BOOK = "l2 = relu(l0W0)W1"
 TRAIN = """l1 = relu(l0W0)
@@ -407,7 +408,7 @@ import trees  # noqa: E402
 from notation import NotationError  # noqa: E402
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees.programs)
 def test_any_tree_compiles_or_is_refused_with_a_notation_error(program):
     for make in (program.compile, program.to_sympy):

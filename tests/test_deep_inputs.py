@@ -14,6 +14,9 @@ from notation.parser import MAX_SOURCE_CHARS
 from notation.plan import memory
 from notation.polynomial import Poly
 
+# Each test here works through inputs of 10,000 factors and more: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
+
 FACTORS = 100_000
 CHAIN = "y = " + "".join(f"W{i % 10}" for i in range(FACTORS))
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from notation import NotationError, parse
 
 from .trees import programs
+from .tools import examples
 
 ALPHABET = (string.ascii_letters + string.digits + " \t\n;#%_{}()[]^'′.,:=+-−*/@·⋅⊙∘÷ᵀ⊤×∈ℝ\\&$~!"
             + "αβγδεσλΔΣ\x00\u200b")
@@ -34,19 +35,19 @@ def _check(text):
     assert parse(program.algebra(ascii=True)) == program
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(alphabet=ALPHABET, max_size=40))
 def test_random_text(text):
     _check(text)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(TOKENS + list("()+-*/ᵀ' ;\n=:")), max_size=25))
 def test_random_token_soup(parts):
     _check("".join(parts))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=list(HealthCheck))
 @given(programs, st.data())
 def test_mutated_valid_programs(program, data):
     text = program.algebra()

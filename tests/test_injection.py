@@ -37,6 +37,7 @@ from notation.greek import GREEK
 from notation.naming import SCHEMES
 from notation.nodes import (Assign, Call, Declare, ExprStatement, MatMul, Name, Number, Program,
                             Transpose, Update)
+from .tools import examples
 
 # ---------------------------------------------------------------------------- the NumPy allowlist
 
@@ -598,7 +599,7 @@ TEMPLATES = ["{a} = {b}", "{a} = relu({b} W0)W1", "{a} = {b} {c}", "{a} -= α{b}
              "{a} ∈ ℝ^{{{b}×{c}}}", "{a} = {b} x + {c}", "{a} = {f}'({b}) ⊙ {c}"]
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.sampled_from(TEMPLATES), mostly(names), mostly(names), mostly(names), mostly(functions))
 def test_names_from_a_hostile_alphabet_are_refused_or_harmless(template, a, b, c, f):
     source = template.format(a=a, b=b, c=c, f=f)

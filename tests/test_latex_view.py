@@ -15,7 +15,7 @@ from notation.nodes import Assign, Call, Name, Number, Program
 from notation.read.latex import from_latex
 
 from . import golden_files
-from .tools import require_tool
+from .tools import examples, require_tool
 from .trees import expressions, programs
 
 # ---------------------------------------------------------------------------- SPEC §8 and §4
@@ -110,6 +110,7 @@ def test_repr_latex_for_jupyter():
         r"$$l_{2} = \operatorname{relu}\left(l_{0} W_{0}\right) W_{1}$$"
 
 
+@pytest.mark.slow
 def test_long_chains_print_without_recursion():
     n = 20000
     program = parse("y = " + "x " * n + "+ z" + "ᵀ" * n)
@@ -171,7 +172,7 @@ def test_a_formula_is_read_as_it_is():
         parse("l2 = relu(l0W0)W1")
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=list(HealthCheck))
 @given(programs)
 def test_latex_round_trip(program):
     text = program.latex()
@@ -179,7 +180,7 @@ def test_latex_round_trip(program):
     assert from_latex(program.latex(document=True)) == program
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(expressions)
 def test_latex_is_a_fixed_point(expr):
     text = latex(expr)
@@ -204,6 +205,7 @@ def pdflatex(text: str) -> None:
 CASES_GOLDEN = golden_files.cases()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES_GOLDEN)
 def test_golden_latex_compiles(case):
     program = golden_files.program(case)
@@ -213,11 +215,13 @@ def test_golden_latex_compiles(case):
     pdflatex(program.latex(document=True))
 
 
+@pytest.mark.slow
 def test_the_tricky_spellings_compile():
     pdflatex(parse("\n".join(algebra for algebra, _ in CASES)).latex(document=True))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=list(HealthCheck))
 @given(programs)
 def test_generated_programs_compile(program):
     pdflatex(program.latex(document=True))
@@ -237,6 +241,7 @@ def test_cli_latex():
         0, "l_{2} = \\operatorname{relu}\\left(l_{0} W_{0}\\right) W_{1}\n", "")
 
 
+@pytest.mark.slow
 def test_cli_latex_document_to_a_file_that_compiles(tmp_path):
     out = tmp_path / "net.tex"
     r = run_cli("latex", "--document", "-o", str(out), stdin="l1 = relu(l0W0)\nl2 = l1W1\n")

@@ -22,6 +22,7 @@ from notation.nodes import Assign, Call, MatMul, Name, Number, Program
 
 from . import golden_files
 from .strategies import square_programs
+from .tools import examples
 
 # ---------------------------------------------------------------------------- SPEC §8
 
@@ -249,6 +250,7 @@ def test_an_assignment_that_an_update_would_alias_copies():
                  _run_module(with_expression, inputs, "matmul", "plain"), 1e-12)
 
 
+@pytest.mark.slow
 def test_long_chains_print_in_linear_time():
     import time
     n = 20000
@@ -439,7 +441,7 @@ def test_the_golden_module_file_itself_runs():
     assert list(out) == ["l1", "l2", "δ2", "δ1", "W1", "W0"]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=list(HealthCheck))
 @given(square_programs)
 def test_emitted_code_equals_the_evaluator_on_generated_programs(program):
     rng = np.random.default_rng(0)

@@ -66,6 +66,7 @@ def test_tables_of_another_grammar_are_refused():
 l0, l1, l2, W0, W1 = Name("l", "0"), Name("l", "1"), Name("l", "2"), Name("W", "0"), Name("W", "1")
 
 
+@pytest.mark.slow
 def test_grammar_builds_in_strict_mode():
     # strict=True fails on any shift/reduce conflict or regex collision: a new conflict in
     # the grammar fails the suite the moment it is written.

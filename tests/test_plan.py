@@ -18,6 +18,7 @@ from notation.polynomial import Poly, maximum, mul
 
 sys.path.insert(0, str(Path(__file__).parent))
 import golden_files  # noqa: E402
+from .tools import examples
 
 BOOK = "l2 = relu(l0W0)W1"
 
@@ -263,6 +264,7 @@ def test_golden_plan_style_gives_the_books_bits(case):
 
 # ---------------------------------------------------------------------------- scale
 
+@pytest.mark.slow
 def test_a_100000_factor_product_plans_without_recursion():
     n = 100_000
     plan = parse("l1 = l0" + "W" * n).plan(l0=(1, 4), W=(4, 4))
@@ -298,7 +300,7 @@ import trees  # noqa: E402
 from notation import NotationError  # noqa: E402
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(strategies.square_programs)
 # Found by hypothesis: the book scales a parenthesized product at once,
 # (alpha * (δ1.dot(δ1))).dot(a), and the plan style used to scale after the last product.
@@ -323,7 +325,7 @@ def test_plan_style_computes_the_books_bits_for_generated_programs(program):
         assert a.shape == b.shape and a.tobytes() == b.tobytes(), key
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees.programs)
 def test_any_tree_is_planned_or_refused_with_a_notation_error(program):
     try:
@@ -399,7 +401,7 @@ products = st.recursive(trees.names | st.builds(Transpose, trees.names),
     .filter(lambda e: type(e) is MatMul)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(products)
 def test_the_factors_of_a_product_and_their_order_agree_with_recursion(expr):
     # the left side walked without a stack (l0W0W1…), else the general walk
@@ -408,7 +410,7 @@ def test_the_factors_of_a_product_and_their_order_agree_with_recursion(expr):
     assert in_order == _no_product_on_the_right(expr)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees.programs)
 def test_the_walk_finds_the_names_a_walk_of_their_own_finds(program):
     # Without the convention or options, inference records each name where its walk first
@@ -429,7 +431,7 @@ def test_the_walk_finds_the_names_a_walk_of_their_own_finds(program):
         [own.text(s) for s in own.names.values()]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(trees.programs)
 def test_declared_shapes_are_made_as_the_general_path_makes_them(program):
     # A declaration's shape is made directly; an option's goes through shape_of and _apply:
@@ -461,7 +463,7 @@ def test_declared_shapes_are_made_as_the_general_path_makes_them(program):
 chain_dims = st.lists(st.integers(1, 40), min_size=3, max_size=9)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(chain_dims, st.data())
 def test_chains_lowered_by_the_short_ways_cost_what_their_trees_cost(dims, data):
     """Two arrays, a chain written left to right, one with parentheses or scalars: the steps

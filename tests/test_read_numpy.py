@@ -10,6 +10,7 @@ from notation import NotationError, NotationSyntaxError, NotationTranslationErro
 
 from .strategies import contains_idiom
 from .trees import programs
+from .tools import examples
 
 
 def test_spec_from_numpy():
@@ -340,13 +341,13 @@ def _check(source):
     assert from_numpy(program.numpy()) == program
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(400), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(st.sampled_from(PYTHON_TOKENS), max_size=20))
 def test_python_token_soup_never_raises_anything_else(parts):
     _check("".join(parts))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(alphabet=string.printable + "αβδ⊙ᵀ\x00", max_size=40))
 def test_random_text_never_raises_anything_else(text):
     _check(text)
@@ -354,7 +355,7 @@ def test_random_text_never_raises_anything_else(text):
 
 # ---------------------------------------------------------------------------- round trips
 
-@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=list(HealthCheck))
 @given(programs)
 def test_numpy_round_trip(program):
     # 1 / (1 + exp(-x)) prints as the idiom that reads back as sigmoid(x) (SPEC §5)

@@ -5,16 +5,17 @@ from hypothesis import given, settings
 from notation import parse
 
 from .trees import expressions, programs
+from .tools import examples
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(programs)
 def test_algebra_round_trip(program):
     text = program.algebra()
     assert parse(text) == program, text
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(programs)
 def test_ascii_algebra_round_trip(program):
     text = program.algebra(ascii=True)
@@ -22,7 +23,7 @@ def test_ascii_algebra_round_trip(program):
     assert parse(text) == program, text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(expressions)
 def test_algebra_is_a_fixed_point(expr):
     # Printing the parse of printed text gives the same text: one canonical spelling.

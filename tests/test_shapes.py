@@ -251,6 +251,7 @@ def test_symbols_flow_through_inference():
 
 # ---------------------------------------------------------------------------- no recursion
 
+@pytest.mark.slow
 def test_a_100000_factor_product_is_checked_without_recursion():
     n = 100_000
     program = parse("l1 = l0" + "W" * n + "\nW : 4×4\nl0 : 1×4")

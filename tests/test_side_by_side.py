@@ -3,6 +3,8 @@
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from notation import parse
 from notation.emit.diagram import svg, text
 from notation.side_by_side import html_fragment, html_page, views
@@ -128,6 +130,7 @@ def _browser():
     return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
+@pytest.mark.slow
 def test_the_page_in_headless_chromium(tmp_path):
     page = tmp_path / "net.html"
     page.write_text(html_page(parse("l1 = relu(l0W0)\nl2 = l1W1\nδ1 = δ2W1ᵀ ⊙ relu'(l1)"),

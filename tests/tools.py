@@ -9,6 +9,9 @@ import shutil
 
 import pytest
 
+# Set by ``pytest --slow`` (tests/conftest.py): properties run at their full counts.
+FULL = os.environ.get("NOTATION_SLOW") == "1"
+
 
 def missing(message: str):
     """A tool the test needs is not here: skip, or fail under NOTATION_REQUIRE_TOOLS=1."""
@@ -23,3 +26,9 @@ def require_tool(name: str) -> str:
     if path is None:
         missing(f"{name} is not installed")
     return path
+
+
+def examples(n: int) -> int:
+    """Hypothesis' max_examples for a property: ``n`` under ``pytest --slow`` (.ci/run),
+    a tenth of it (at least 10) in the default run, which must stay quick."""
+    return n if FULL else max(10, n // 10)
