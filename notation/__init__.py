@@ -7,8 +7,7 @@
 
 from .errors import (NotationError, NotationNameError, NotationShapeError, NotationSyntaxError,
                      NotationTranslationError)
-from .nodes import Program
-from .parser import parse
+from .api import Program, parse
 
 __all__ = ["parse", "from_numpy", "compare", "Program", "NotationError", "NotationSyntaxError",
            "NotationNameError", "NotationShapeError", "NotationTranslationError"]

@@ -42,7 +42,7 @@ def notation_cell(line: str, cell: str):
     """The body of the ``%%notation`` magic: parse the cell, show every view of it."""
     from html import escape
 
-    from . import parse
+    from .api import parse
     from .errors import NotationError
     from .side_by_side import html_fragment
     try:

@@ -540,7 +540,7 @@ def _aliasing(program: Program) -> frozenset:
     compute the same (``a = c`` then ``c -= …`` must not change ``a``)."""
     if not any(type(s) is Update for s in program.statements):
         return frozenset()                   # only an update can make two names differ
-    from .emit.numpy import aliasing_assignments
+    from .aliasing import aliasing_assignments
     from .kinds import declared_scalars
     return frozenset(aliasing_assignments(program, declared_scalars(program)))
 

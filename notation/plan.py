@@ -20,6 +20,7 @@ import gc
 
 from .lowering import Lowering, _aliasing
 from .nodes import Declare, Name, Program
+from .plan_record import PlanRecord
 from .polynomial import maximum, mul, total, value_at
 from .shapes import Shapes, ShapeOptions, find, infer, symbol_text
 from .inference import Inference  # noqa: E402  (after .shapes, which it needs loaded first)
@@ -70,12 +71,13 @@ def _params(params) -> tuple:
 
 # --------------------------------------------------------------------------- the plan
 
-class Plan:
+class Plan(PlanRecord):
     """The checked plan of a program: steps, totals, shapes and their provenance, chains.
 
     ``str(plan)`` is the aligned table, ``plan.json()`` the same as JSON, and the plan is
     callable: ``plan(l0=x, W0=A, W1=B)`` runs the NumPy ``plan`` style code it describes and
-    returns the assigned values, ``{"l2": …}``.
+    returns the assigned values, ``{"l2": …}``. Those methods are notation/api.py's,
+    attached to the base class (notation/plan_record.py).
     """
 
     def __init__(self, program: Program, shapes: Shapes, lowering: Lowering, *, dtype: str,
@@ -126,34 +128,6 @@ class Plan:
         point = dict.fromkeys((s for p in self.peaks if type(p) is not int for s in p.symbols),
                               1000)
         return max(self.peaks, key=lambda p: value_at(p, point))
-
-    def text(self) -> str:
-        """The plan as an aligned table, then totals, shapes and chain advice."""
-        from .emit.plan import plan_text
-        return plan_text(self)
-
-    def summary(self) -> str:
-        """The table and totals, without the shapes and their provenance."""
-        from .emit.plan import plan_text
-        return plan_text(self, shapes=False)
-
-    def to_dict(self) -> dict:
-        from .emit.plan import plan_dict
-        return plan_dict(self)
-
-    def json(self, indent: int | None = 2) -> str:
-        import json
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
-
-    def __str__(self) -> str:
-        return self.text()
-
-    def __call__(self, **inputs):
-        """Run the plan: NumPy ``plan`` style code, compiled on the first call."""
-        if self._compiled is None:
-            from .compile import compile_plan
-            self._compiled = compile_plan(self)
-        return self._compiled(**inputs)
 
 
 def _elements(shapes: Shapes, shape):

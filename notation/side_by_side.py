@@ -71,20 +71,24 @@ def forward_part(program: Program) -> Program | None:
 
 def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True) -> Views:
     """Plan the program and its split forward pass with the shapes given."""
+    from .emit.plan import plan_dict
+    from .plan import build
+    from .shapes import shape_options
     plan, error, shapes = None, None, {}
     try:
-        plan = program.plan(sizes=sizes, dims=dims, batch=batch, convention=convention)
-        shapes.update({k: v["shape"] for k, v in plan.to_dict()["shapes"].items()})
+        opts = shape_options(sizes, dims, batch)
+        plan = build(program, opts, convention=convention)
+        shapes.update({k: v["shape"] for k, v in plan_dict(plan)["shapes"].items()})
     except NotationError as e:
-        error = e
+        error = e.with_source(program.source)
     try:
         from .layers import split_layers
         declarations, forward = split_layers(forward_part(program) or program)
         split = Program(tuple(declarations) + tuple(forward), source=program.source)
-        split_plan = split.plan(sizes=sizes, dims=dims, batch=batch, convention=convention)
-        for k, v in split_plan.to_dict()["shapes"].items():
+        split_plan = build(split, shape_options(sizes, dims, batch), convention=convention)
+        for k, v in plan_dict(split_plan)["shapes"].items():
             shapes.setdefault(k, v["shape"])
-        for step in split_plan.to_dict()["steps"]:
+        for step in plan_dict(split_plan)["steps"]:
             shapes.setdefault(str(step["value"]), step["shape"])
     except NotationError:
         pass
@@ -105,9 +109,10 @@ def html_fragment(program: Program, **options) -> str:
 
 def _html_views(v: Views) -> dict:
     from .emit.diagram import svg
+    from .emit.plan import plan_dict
     pic = v.picture()
     return {
-        "plan_dict": v.plan.to_dict() if v.plan is not None else None,
+        "plan_dict": plan_dict(v.plan) if v.plan is not None else None,
         "plan_error": str(v.plan_error) if v.plan_error is not None else None,
         "diagram_svg": svg(pic) if pic is not None else None,
     }

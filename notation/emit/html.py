@@ -12,6 +12,7 @@ import keyword
 import tokenize
 from html import escape
 
+from ..errors import NotationError
 from ..nodes import Program
 
 CSS = """
@@ -106,12 +107,18 @@ def plan_table(plan_dict: dict) -> str:
 def sections(program: Program, *, plan_dict: dict | None, diagram_svg: str | None,
              plan_error: str | None = None) -> list[tuple[str, str]]:
     """(title, HTML) of each view, in the order of the book's side-by-side page."""
+    from .algebra import algebra
+    from .latex import latex
     from .mathml import mathml
-    out = [
-        ("Algebra", f"<pre>{escape(program.algebra())}</pre>{mathml(program)}"),
-        ("NumPy", f"<pre>{highlight_python(program.numpy())}</pre>"),
-        ("LaTeX", f"<pre>{highlight_latex(program.latex())}</pre>"),
-    ]
+    from .numpy import numpy
+    try:
+        out = [
+            ("Algebra", f"<pre>{escape(algebra(program))}</pre>{mathml(program)}"),
+            ("NumPy", f"<pre>{highlight_python(numpy(program))}</pre>"),
+            ("LaTeX", f"<pre>{highlight_latex(latex(program))}</pre>"),
+        ]
+    except NotationError as e:
+        raise e.with_source(program.source) from None
     if plan_dict is not None:
         out.append(("Plan", plan_table(plan_dict)))
     elif plan_error:
@@ -141,7 +148,8 @@ def fragment(program: Program, **views) -> str:
 
 def page(program: Program, **views) -> str:
     """A complete, self-contained HTML document."""
-    title = escape(program.algebra().splitlines()[0])
+    from .algebra import algebra
+    title = escape(algebra(program).splitlines()[0])
     parts = _sections_html(program, views)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{title}</title><style>{CSS}</style></head>"

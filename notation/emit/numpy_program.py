@@ -12,8 +12,8 @@ import textwrap
 from typing import NamedTuple
 
 from .. import functions
+from ..aliasing import aliasing_assignments  # noqa: F401 (emit.numpy imports it from here)
 from ..errors import NotationTranslationError
-from ..kinds import is_scalar
 from ..naming import SCHEMES, Scheme, is_identifier
 from ..nodes import (BINARY, Assign, Call, Declare, Expr, ExprStatement, Name, Negate, Program,
                      Statement, Transpose, Update)
@@ -86,27 +86,6 @@ def helper_names(program: Program) -> set[str]:
                 if fn is not None:
                     out.add(fn.derivative_name if node.derivative else fn.name)
     return {n for n in out if n}
-
-
-def aliasing_assignments(program: Program, declared: dict[Name, bool] | None = None) -> set[int]:
-    """The assignments that must copy: ``a = c`` (or ``a = c.T``, a view) binds one array
-    to two names, and a later in-place update of either (``c -= …``) would change both,
-    where the notation changes one. Their ids; ``.copy()`` reads back as the name itself.
-    """
-    out = set()
-    statements = program.statements
-    for i, s in enumerate(statements):
-        if not isinstance(s, (Assign, ExprStatement)):
-            continue           # (a bare expression is bound to _ in a module: the same)
-        base = statement_value(s)
-        while isinstance(base, Transpose):
-            base = base.operand
-        if not isinstance(base, Name) or is_scalar(base, declared):
-            continue
-        updated = {u.target for u in statements[i + 1:] if isinstance(u, Update)}
-        if getattr(s, "target", None) in updated or base in updated:
-            out.add(id(s))
-    return out
 
 
 def check_names(program: Program, scheme: Scheme, reserved=RESERVED) -> None:

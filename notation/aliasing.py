@@ -1,0 +1,39 @@
+"""Which assignments must copy their value: one rule for the plan and the NumPy code.
+
+``a = c`` binds one array to two names in NumPy, and a later in-place update of either
+(``c -= …``) would change both, where the notation changes one. The book style copies
+there, and the plan style and the plan's memory figures follow the same rule, so both
+styles compute the same.
+"""
+
+from __future__ import annotations
+
+from .kinds import is_scalar
+from .nodes import Assign, ExprStatement, Name, Program, Transpose, Update
+
+
+def aliasing_assignments(program: Program, declared: dict[Name, bool] | None = None) -> set[int]:
+    """The assignments that must copy: ``a = c`` (or ``a = c.T``, a view) binds one array
+    to two names, and a later in-place update of either (``c -= …``) would change both,
+    where the notation changes one. Their ids; ``.copy()`` reads back as the name itself.
+
+    >>> from notation import parse
+    >>> program = parse("a = c; c -= x; d = c")
+    >>> [program.statements.index(s) for s in program.statements
+    ...  if id(s) in aliasing_assignments(program)]
+    [0]
+    """
+    out = set()
+    statements = program.statements
+    for i, s in enumerate(statements):
+        if not isinstance(s, (Assign, ExprStatement)):
+            continue           # (a bare expression is bound to _ in a module: the same)
+        base = s.value if type(s) is Assign else s.expr
+        while isinstance(base, Transpose):
+            base = base.operand
+        if not isinstance(base, Name) or is_scalar(base, declared):
+            continue
+        updated = {u.target for u in statements[i + 1:] if isinstance(u, Update)}
+        if getattr(s, "target", None) in updated or base in updated:
+            out.add(id(s))
+    return out

@@ -1,0 +1,229 @@
+"""The package imports downward only: core < syntax < shapes < plan < training < views < read
+< run < compare < api < cli, and no module imports itself through others (no cycle).
+
+The import graph is read from the source with ``ast``, imports inside functions included
+(a lazy import is an import: it closes a cycle as surely, only later). The layers are module
+lists here, not folders, so that nothing had to move while many people edit the package;
+docs/architecture.md draws the same picture. A module the lists do not name fails the
+test: put it in its layer.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "notation"
+
+# Lowest first. A module may import its own layer and the layers below it.
+LAYERS = [
+    ("core", ["_tables", "errors", "nodes", "walk", "functions", "operators", "greek", "kinds",
+              "naming", "polynomial", "tokens", "aliasing", "plan_record"]),
+    # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
+    # spelling, which every error message of every stage quotes.
+    ("syntax", ["tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
+    ("shapes", ["shapes", "inference", "shape_options", "declarations", "shape_errors"]),
+    ("plan", ["steps", "chain", "lowering", "plan"]),
+    ("training", ["layers", "backward"]),
+    ("views", ["emit", "emit.*", "side_by_side", "sympy_export"]),
+    ("read", ["read", "read.*"]),
+    ("run", ["random_inputs", "evaluate", "compile", "run"]),
+    ("compare", ["compare"]),
+    # ipython: the %%notation magic, which IPython finds through notation's own
+    # load_ipython_extension; it uses the API as a user does.
+    ("api", ["api", "__init__", "ipython"]),
+    ("cli", ["cli", "__main__"]),
+]
+
+# Upward imports not yet removed, each (importer, imported) with why it is still there.
+# This list only shrinks: remove an entry when its import goes.
+KNOWN_UPWARD: dict[tuple[str, str], str] = {}
+
+# Imports that close a cycle inside one layer, not yet removed (the list only shrinks). The
+# shapes stage is being made one class (issue 12, the `shapes` work): its four modules
+# import each other, lazily in one direction. Each entry is the edge from the lower module
+# back up; removing these four leaves the layer acyclic.
+KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
+    ("shapes", "shape_options"): "shapes re-exports ShapeOptions, options, shape_options, "
+                                 "which use its Origin and _text",
+    ("shapes", "inference"): "shapes.infer() runs inference.Inference",
+    ("shapes", "shape_errors"): "Shapes.describe() uses shape_errors.describe",
+    ("shape_errors", "inference"): "shape_errors uses inference._compatible (a private name)",
+}
+
+# Outside packages that no module may import: the parser's tables are built at development
+# time (tools/build_tables.py), so no user run needs Lark.
+FORBIDDEN = {"lark"}
+
+
+def module_name(path: Path) -> str:
+    """``notation/emit/latex.py`` -> ``emit.latex``; ``notation/__init__.py`` -> ``__init__``."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _package_of(name: str, path: Path) -> list[str]:
+    """The package a module's relative imports start from, as name parts."""
+    parts = name.split(".") if name != "__init__" else []
+    return parts if path.name == "__init__.py" else parts[:-1]
+
+
+def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], set[str]]:
+    """The package's modules that a module imports anywhere in it, and the outside
+    top-level packages it imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    inside, outside = set(), set()
+    base = _package_of(name, path)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "notation" or alias.name.startswith("notation."):
+                    inside.add(alias.name[len("notation."):] or "__init__")
+                else:
+                    outside.add(alias.name.split(".")[0])
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                if node.module != "notation" and not node.module.startswith("notation."):
+                    outside.add(node.module.split(".")[0])
+                    continue
+                target = node.module.split(".")[1:]
+            else:
+                up = base[:len(base) - (node.level - 1)]
+                target = up + (node.module.split(".") if node.module else [])
+            for alias in node.names:
+                sub = ".".join(target + [alias.name])
+                if sub in known:                # from . import functions: a module
+                    inside.add(sub)
+                else:
+                    inside.add(".".join(target) or "__init__")
+    inside.discard(name)
+    return inside, outside
+
+
+def graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    found = modules()
+    known = set(found)
+    edges, outside = {}, {}
+    for name, path in found.items():
+        edges[name], outside[name] = imports(name, path, known)
+    return edges, outside
+
+
+def layer_of(name: str) -> int | None:
+    for index, (_, members) in enumerate(LAYERS):
+        for member in members:
+            if member == name or (member.endswith(".*") and name.startswith(member[:-1])):
+                return index
+    return None
+
+
+def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iteratively)."""
+    index, low, on_stack, stack, out = {}, {}, set(), [], []
+    counter = 0
+    for root in sorted(edges):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in edges:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(edges[child]))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        out.append(sorted(component))
+    return out
+
+
+def upward(edges: dict[str, set[str]]) -> dict[tuple[str, str], str]:
+    found = {}
+    for name, targets in edges.items():
+        for target in targets:
+            if layer_of(target) is not None and layer_of(name) is not None and \
+                    layer_of(target) > layer_of(name):
+                found[(name, target)] = (f"{name} ({LAYERS[layer_of(name)][0]}) imports "
+                                         f"{target} ({LAYERS[layer_of(target)][0]})")
+    return found
+
+
+def test_every_module_has_a_layer():
+    missing = sorted(name for name in modules() if layer_of(name) is None)
+    assert not missing, f"put these modules in a layer of tests/test_layers.py: {missing}"
+
+
+def test_no_module_imports_upward():
+    edges, _ = graph()
+    found = upward(edges)
+    new = {k: v for k, v in found.items() if k not in KNOWN_UPWARD}
+    assert not new, "upward imports (move the shared code down, or the caller up):\n" + \
+        "\n".join(sorted(new.values()))
+
+
+def test_the_known_exceptions_are_still_needed():
+    # the lists only shrink: an exception whose import has gone must leave its list
+    edges, _ = graph()
+    gone = sorted(k for k in KNOWN_UPWARD if k not in upward(edges))
+    assert not gone, f"remove from KNOWN_UPWARD, these imports are gone: {gone}"
+    gone = sorted(k for k in KNOWN_CYCLE_EDGES if k[1] not in edges.get(k[0], ()))
+    assert not gone, f"remove from KNOWN_CYCLE_EDGES, these imports are gone: {gone}"
+    for edge in KNOWN_CYCLE_EDGES:        # each must still close a cycle on its own
+        trimmed = {m: set(t) for m, t in edges.items()}
+        for importer, imported in KNOWN_CYCLE_EDGES:
+            if (importer, imported) != edge:
+                trimmed[importer].discard(imported)
+        assert any(set(edge) <= set(c) for c in cycles(trimmed)), \
+            f"remove {edge} from KNOWN_CYCLE_EDGES: it no longer closes a cycle"
+
+
+def test_the_import_graph_has_no_cycle():
+    edges, _ = graph()
+    for importer, imported in {**KNOWN_UPWARD, **KNOWN_CYCLE_EDGES}:
+        edges[importer].discard(imported)
+    found = cycles(edges)
+    assert not found, f"import cycles (move the shared code down): {found}"
+
+
+def test_no_module_imports_lark():
+    _, outside = graph()
+    found = sorted(name for name, packages in outside.items() if packages & FORBIDDEN)
+    assert not found, f"{found} import {sorted(FORBIDDEN)}, which no run may need"
+
+
+def test_the_graph_reader_sees_lazy_and_relative_imports():
+    edges, _ = graph()
+    assert "api" in edges["__init__"] and "parser" in edges["api"]   # from .x import y
+    assert "functions" in edges["syntax_errors"]          # from . import functions
+    assert "syntax_errors" in edges["parser"]             # inside a function
+    assert {"nodes", "emit.base"} <= edges["emit.algebra"]   # from ..nodes, from .base
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
