@@ -8,7 +8,7 @@ styles compute the same.
 
 from __future__ import annotations
 
-from .kinds import is_scalar
+from .kinds import declared_scalars, is_scalar
 from .nodes import Assign, ExprStatement, Name, Program, Transpose, Update
 
 
@@ -37,3 +37,16 @@ def aliasing_assignments(program: Program, declared: dict[Name, bool] | None = N
         if getattr(s, "target", None) in updated or base in updated:
             out.add(id(s))
     return out
+
+
+def copied_statements(program: Program) -> frozenset:
+    """The statements whose value the plan must copy: the book style's rule, so both styles
+    compute the same (``a = c`` then ``c -= …`` must not change ``a``).
+
+    >>> from notation import parse
+    >>> copied_statements(parse("a = c; b = a"))
+    frozenset()
+    """
+    if not any(type(s) is Update for s in program.statements):
+        return frozenset()                   # only an update can make two names differ
+    return frozenset(aliasing_assignments(program, declared_scalars(program)))

@@ -191,6 +191,9 @@ PLAN_METHODS = {"text": text, "summary": summary, "to_dict": to_dict, "json": js
 
 def _attach(cls, methods: dict) -> None:
     for name, function in methods.items():
+        if name in cls.__dict__:      # a method written in the record too: one would be lost
+            raise RuntimeError(f"{cls.__name__}.{name} is defined both in its class and in "
+                               f"notation/api.py: keep one (api.py's)")
         function.__qualname__ = f"{cls.__name__}.{name}"
         setattr(cls, name, function)
 

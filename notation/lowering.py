@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from . import chain as chains
 from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
-                    Negate, Number, Program, Subtract, Transpose, Update)
+                    Negate, Number, Subtract, Transpose, Update)
 from .polynomial import add, mul
 from .shapes import Shapes, find
 from .steps import F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp
@@ -51,7 +51,7 @@ class Lowering:
 
     def __init__(self, shapes: Shapes, itemsize: int, optimize: bool, copies=frozenset()):
         self.shapes = shapes
-        self.copies = copies        # ids of the statements that copy (see _aliasing)
+        self.copies = copies        # ids of the statements that copy (aliasing.py)
         self.itemsize = itemsize
         self.optimize = optimize
         self.steps: list[Step] = []
@@ -533,16 +533,6 @@ def _factors(node) -> tuple[list, bool]:
         else:
             out.append(n)
     return out, in_order
-
-
-def _aliasing(program: Program) -> frozenset:
-    """The statements whose value must be copied: the book style's rule, so both styles
-    compute the same (``a = c`` then ``c -= …`` must not change ``a``)."""
-    if not any(type(s) is Update for s in program.statements):
-        return frozenset()                   # only an update can make two names differ
-    from .aliasing import aliasing_assignments
-    from .kinds import declared_scalars
-    return frozenset(aliasing_assignments(program, declared_scalars(program)))
 
 
 def _written_tree(node, is_array: list[bool]):

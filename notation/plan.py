@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import gc
 
-from .lowering import Lowering, _aliasing
+from .aliasing import copied_statements
+from .lowering import Lowering
 from .nodes import Declare, Name, Program
 from .plan_record import PlanRecord
 from .polynomial import maximum, mul, total, value_at
@@ -50,7 +51,7 @@ def build(program: Program, opts: ShapeOptions | None = None, *, convention: boo
     gc.disable()
     try:
         shapes = Inference(program, opts or ShapeOptions(), convention).run()   # infer()
-        lowering = Lowering(shapes, ITEMSIZE[dtype], optimize, _aliasing(program))
+        lowering = Lowering(shapes, ITEMSIZE[dtype], optimize, copied_statements(program))
         for s in program.statements:
             if type(s) is not Declare:          # a declaration has no step
                 lowering.statement(s)
