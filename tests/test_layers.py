@@ -11,6 +11,7 @@ test: put it in its layer.
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "notation"
@@ -106,13 +107,21 @@ def imports(name: str, path: Path, known: set[str]) -> tuple[set[str], set[str]]
     return inside, outside
 
 
-def graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+@lru_cache(maxsize=1)
+def _graph() -> tuple[dict, dict]:
     found = modules()
     known = set(found)
     edges, outside = {}, {}
     for name, path in found.items():
         edges[name], outside[name] = imports(name, path, known)
     return edges, outside
+
+
+def graph() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Module -> the package's modules it imports, and -> the outside packages it imports
+    (fresh sets: the tests edit them)."""
+    edges, outside = _graph()
+    return {m: set(t) for m, t in edges.items()}, {m: set(t) for m, t in outside.items()}
 
 
 def layer_of(name: str) -> int | None:
