@@ -16,7 +16,7 @@ NAMES = ["l0", "l_1", "l_{2}", "l_{ 12 }", "W0", "W_{1}", "W_out", "W_{out}", "x
 NUMBERS = ["2", "0.5", "1e-3", "2.50e+3", "007", "1E-3", "3"]
 FUNCS = ["relu", "sigmoid", "tanh", "softmax", "exp", "log", "σ", "\\sigma", "\\tanh",
          "\\exp", "ReLU", "\\operatorname{relu}", "\\mathrm{tanh}", "\\text{sigmoid}",
-         "\\operatorname*{softmax}"]
+         "\\operatorname*{softmax}", "leaky_relu", "softplus", "gelu", "no_such_fn"]
 PRIMES = ["'", "′", "^\\prime", "^{\\prime}"]
 OPENS = [("(", ")"), ("\\left(", "\\right)"), ("\\bigl(", "\\bigr)"), ("\\Bigl (", "\\Bigr )")]
 TRANSPOSES = ["ᵀ", ".T", "^T", "^⊤", "^\\top", "^{T}", "^{\\top}", "^\\intercal",
