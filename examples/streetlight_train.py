@@ -1,18 +1,23 @@
 """Train the book's streetlight network (chapter 6), with the training step derived by notation.
 
 The forward pass is the algebra `l2 = relu(l0W0)W1`; `notation` derives the deltas and the
-weight updates from it and compiles them. The data, seed, hidden size, learning rate and
-loop are the book's, and the error is printed every 10 iterations as the book prints it.
+weight updates from it and compiles them, with the sign chapter 6 writes (`δ2 = y - l2`,
+updates `+=`; `--delta y-l` on the command line). The data, seed, hidden size, learning
+rate and loop are the book's, and the error is printed every 10 iterations as the book
+prints it.
 
-    python examples/streetlight_train.py
+    python examples/streetlight_train.py            # the book's sign
+    python examples/streetlight_train.py l-y        # the gradient's sign: the same errors
 """
+
+import sys
 
 import numpy as np
 
 import notation
 
 forward = notation.parse("l2 = relu(l0W0)W1")
-training_step = forward.backward(loss="mse")
+training_step = forward.backward(loss="mse", delta=(sys.argv[1:] or ["y-l"])[0])
 print("the training step, derived from", forward.algebra())
 print("\n".join("    " + line for line in training_step.algebra().splitlines()))
 print()

@@ -18,21 +18,32 @@ with the mean-squared error this derives
 
 A layer's delta δ is the gradient with respect to its pre-activation: the value the
 activation was applied to (for a layer with no activation, the layer itself). Every rule
-below is the reverse-mode derivative of one node; the tests check them against central
-finite differences.
+below is the reverse-mode derivative of one node.
+
+The guarantee (docs/backward.md): every update changes its parameter by exactly −α·∂L/∂P,
+computed from the forward values, or the derivation refuses with a located error. Three
+things make it so: every assignment is its own value (a reassigned name is renamed), every
+value an update would read from a parameter is given a name first (so no update reads a
+parameter an earlier update changed), and the sums over broadcast dimensions come from the
+inferred shapes. tests/test_backward_autodiff.py checks it against autograd.
 """
 
 from __future__ import annotations
 
 from . import functions
 from .errors import NotationTranslationError
-from .kinds import Kind, declared_scalars, is_scalar, kind_by_letter
-from .layers import Layer, all_names, layers_of, names_in, split_layers
-from .nodes import (Add, Assign, Call, Divide, Expr, Hadamard, MatMul, Name, Negate, Number,
-                    Program, Statement, Subtract, Transpose, Update)
+from .kinds import declared_scalars, is_scalar
+from .layers import (Fresh, Layer, _map_names, all_names, layers_of, name_products, names_in,
+                     rename_reassigned, split_layers)
+from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Negate,
+                    Number, Program, Statement, Subtract, Transpose, Update)
 from .walk import children, printed_size
 
 LOSSES = ("mse", "cross_entropy")
+
+# The sign of the output delta: the gradient (l - y, updates -=), or the book's chapters 6
+# and 8, y - l with updates +=: the same step.
+DELTAS = ("l-y", "y-l")
 
 # Activations whose delta at the output is simply output - y for the loss named.
 # (softmax with cross-entropy, and sigmoid with binary cross-entropy, cancel the derivative.)
@@ -42,8 +53,12 @@ CANCELLING = {"cross_entropy": ("softmax", "sigmoid")}
 # 10,000-layer network derives about 150,000), few enough to print and read back in seconds.
 MAX_DERIVED_NODES = 1_000_000
 
-# Functions that only batch-sum: the gradient of a bias broadcast over the batch.
+# The function that sums over the batch: the gradient of a parameter broadcast over the
+# rows of a batch (a bias).
 BATCH_SUM = "sum"
+
+# The scalar the mean over the batch divides by (--mean): the batch size, given as an input.
+BATCH_SIZE = Name("n")
 
 
 # ---------------------------------------------------------------------------- gradients
@@ -78,9 +93,9 @@ def _sum(terms: list[Expr]) -> Expr:
 class _Gradients:
     """Reverse-mode rules, one per node: carry an incoming gradient G to the names below."""
 
-    def __init__(self, wanted: set[Name], declared: dict[Name, bool]):
+    def __init__(self, wanted: set[Name], shapes):
         self.wanted = wanted          # layers and parameters: the names a gradient is for
-        self.declared = declared
+        self.shapes = shapes          # the inferred shapes of the forward pass
 
     def needing(self, root: Expr) -> set[int]:
         """The ids of the nodes under ``root`` that hold a wanted name: only those carry."""
@@ -100,12 +115,7 @@ class _Gradients:
         return out
 
     def scalar(self, expr: Expr) -> bool:
-        return is_scalar(expr, self.declared)
-
-    def broadcast_row(self, expr: Expr) -> bool:
-        """A bias row (1 × n) added to a batch: its gradient sums over the batch."""
-        return isinstance(expr, Name) and kind_by_letter(expr) is Kind.BIAS \
-            and self.declared.get(expr) is not True
+        return self.shapes.of(expr) is None
 
     def carry(self, root: Expr, grad: Expr, out: dict[Name, list[Expr]]) -> None:
         """Carry ``grad`` from ``root`` down to the wanted names, collecting it in ``out``.
@@ -125,7 +135,8 @@ class _Gradients:
                 raise NotationTranslationError(
                     f"backward cannot carry a gradient through {type(expr).__name__}",
                     expr.span)
-            stack.extend(reversed(method(expr, g, out)))
+            stack.extend(reversed([(side, g) for side, g in method(expr, g, out)
+                                   if id(side) in needed]))
 
     def carry_Name(self, node: Name, grad: Expr, out) -> list:
         out.setdefault(node, []).append(grad)
@@ -138,32 +149,54 @@ class _Gradients:
                 "backward does not train scalars", node.span,
                 hint="scalars such as α are hyperparameters; train matrices and biases")
         if self.scalar(a):
+            self._no_scalar_gradient(a)
             return [(b, _scale(a, grad))]
         if self.scalar(b):
+            self._no_scalar_gradient(b)
             return [(a, _scale(b, grad))]
         return [(a, MatMul(grad, _t(b))),               # dL/dA = G Bᵀ
                 (b, MatMul(_t(a), grad))]               # dL/dB = Aᵀ G
 
-    def _sum_if_broadcast(self, side: Expr, grad: Expr) -> Expr:
-        return Call(BATCH_SUM, grad) if self.broadcast_row(side) else grad
+    def _no_scalar_gradient(self, side: Expr) -> None:
+        if any(isinstance(n, Name) and n in self.wanted for n in names_in(side)):
+            raise NotationTranslationError(
+                "backward does not train scalars, nor carry a gradient through one",
+                side.span, hint="scalars such as α are hyperparameters; train matrices and biases")
+
+    def _reduce(self, side: Expr, node: Expr, grad: Expr) -> Expr:
+        """The gradient of an operand broadcast to the shape of ``node``: summed over the rows
+        it was broadcast over. Decided by the inferred shapes, whatever the letter."""
+        shapes = self.shapes
+        mine, whole = shapes.of(side), shapes.of(node)
+        if mine is None:
+            if whole is not None:
+                self._no_scalar_gradient(side)
+            return grad
+        if not shapes.same(mine[1], whole[1]):
+            raise NotationTranslationError(
+                "backward cannot carry a gradient to a column broadcast over the units",
+                side.span, hint="write the product with a row of ones, or give it all columns")
+        if not shapes.same(mine[0], whole[0]):
+            return Call(BATCH_SUM, grad)
+        return grad
 
     def carry_Add(self, node: Add, grad: Expr, out) -> list:
-        return [(node.left, self._sum_if_broadcast(node.left, grad)),
-                (node.right, self._sum_if_broadcast(node.right, grad))]
+        return [(node.left, self._reduce(node.left, node, grad)),
+                (node.right, self._reduce(node.right, node, grad))]
 
     def carry_Subtract(self, node: Subtract, grad: Expr, out) -> list:
-        return [(node.left, self._sum_if_broadcast(node.left, grad)),
-                (node.right, self._sum_if_broadcast(node.right, _neg(grad)))]
+        return [(node.left, self._reduce(node.left, node, grad)),
+                (node.right, self._reduce(node.right, node, _neg(grad)))]
 
     def carry_Hadamard(self, node: Hadamard, grad: Expr, out) -> list:
         # The mask of a dropout layer multiplies the delta too (M ⊙ …).
-        return [(node.left, self._sum_if_broadcast(node.left, Hadamard(grad, node.right))),
-                (node.right, self._sum_if_broadcast(node.right, Hadamard(grad, node.left)))]
+        return [(node.left, self._reduce(node.left, node, Hadamard(grad, node.right))),
+                (node.right, self._reduce(node.right, node, Hadamard(grad, node.left)))]
 
     def carry_Divide(self, node: Divide, grad: Expr, out) -> list:
         a, b = node.left, node.right
-        return [(a, self._sum_if_broadcast(a, Divide(grad, b))),
-                (b, self._sum_if_broadcast(b, _neg(Divide(Hadamard(grad, a), Hadamard(b, b)))))]
+        return [(a, self._reduce(a, node, Divide(grad, b))),
+                (b, self._reduce(b, node, _neg(Divide(Hadamard(grad, a), Hadamard(b, b)))))]
 
     def carry_Negate(self, node: Negate, grad: Expr, out) -> list:
         return [(node.operand, _neg(grad))]
@@ -174,25 +207,41 @@ class _Gradients:
     def carry_Number(self, node: Number, grad: Expr, out) -> list:
         return []
 
+    def carry_Call(self, node: Call, grad: Expr, out) -> list:
+        raise NotationTranslationError(
+            f"backward cannot carry a gradient through {node.func} inside an expression",
+            node.span)
+
+
+_TEMPLATES: dict[str, Expr] = {}
+
+
+def _chain_rule(f: str) -> Expr | None:
+    """The function record's chain rule as a tree in G, x and y (see Function.backward)."""
+    fn = functions.FUNCTIONS[f]
+    at = "x" if getattr(fn, "derivative_of", "output") == "input" else "y"
+    text = fn.backward or (f"G ⊙ {f}'({at})" if fn.derivative is not None else None)
+    if text is None:
+        return None
+    if text not in _TEMPLATES:
+        from .parser import parse
+        _TEMPLATES[text] = _one_expression(parse(text), f"the chain rule of {f}")
+    return _TEMPLATES[text]
+
 
 def _through_activation(layer: Layer, grad: Expr) -> Expr:
     """dL/d(pre-activation) from dL/d(output): the book's ``delta * f2deriv(output)``."""
     f = layer.activation
     if f is None:
         return grad
-    fn = functions.FUNCTIONS[f]
-    if fn.derivative is not None:          # f' of the output, or of the input (gelu)
-        at = layer.pre if fn.derivative_of == "input" else layer.name
-        return Hadamard(grad, Call(f, at, True))
-    if f == "exp":
-        return Hadamard(grad, layer.name)       # exp' = exp: the output itself
-    if f == "log":
-        return Divide(grad, layer.pre)          # log'(x) = 1/x, on the input
-    raise NotationTranslationError(
-        f"backward cannot carry a delta through {f} here", layer.statement.value.span,
-        hint=("softmax is differentiated only at the output, with the cross-entropy loss "
-              "(--loss cross_entropy)") if f == "softmax" else
-             f"register {f} with a derivative (notation.functions.register(..., derivative=...))")
+    rule = _chain_rule(f)
+    if rule is None:
+        raise NotationTranslationError(
+            f"backward cannot carry a delta through {f} here", layer.statement.value.span,
+            hint=("softmax is differentiated only at the output, with the cross-entropy loss "
+                  "(--loss cross_entropy)") if f == "softmax" else
+                 f"register {f} with a derivative (notation.functions.register(..., derivative=...))")
+    return _map_names(rule, {Name("G"): grad, Name("x"): layer.pre, Name("y"): layer.name})
 
 
 def _delta_name(layer: Name, taken: set[Name]) -> Name:
@@ -207,6 +256,16 @@ def _delta_name(layer: Name, taken: set[Name]) -> Name:
 
 # ---------------------------------------------------------------------------- backward
 
+def _simple_name(text: str) -> Name | None:
+    """``W1``, ``α``, ``y``: a letter and digits, read without the parser (it is asked often)."""
+    text = text.strip()
+    if text[:1].isalpha() and text[1:].isdigit() and text[:1] not in "Tx":
+        from .greek import is_greek
+        if text[0].isascii() or is_greek(text[0]):
+            return Name(text[0], text[1:])
+    return None
+
+
 def _parse_params(params) -> tuple[set[str], set[Name]]:
     """--params E,W1: letters (every E…) and whole names (W1)."""
     letters: set[str] = set()
@@ -216,8 +275,10 @@ def _parse_params(params) -> tuple[set[str], set[Name]]:
             names.add(item)
             continue
         from .parser import parse
-        expr = parse(item).statements[0]
-        target = getattr(expr, "expr", None)
+        target = _simple_name(item)
+        if target is None:
+            expr = parse(item).statements[0]
+            target = getattr(expr, "expr", None)
         if not isinstance(target, Name):
             raise NotationTranslationError(f"--params: {item!r} is not a name such as E or W1")
         (letters.add(target.letter) if not target.sub else names.add(target))
@@ -240,9 +301,23 @@ def _option_text(value, what: str):
                                  else ", a name such as y"))
 
 
+def _statement_reading(statements, name: Name):
+    """The first statement that reads ``name``, for a caret."""
+    for s in statements:
+        value = getattr(s, "value", None)
+        if value is not None and name in names_in(value):
+            return s
+    return None
+
+
 def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target: str = "y",
-             params=None) -> Program:
+             params=None, *, delta: str = "l-y", mean: bool = False, opts=None) -> Program:
     """The training step of a forward program: forward, deltas, then updates.
+
+    ``delta="y-l"`` writes the book's chapters 6 and 8 sign (``δ = y - l``, updates ``+=``);
+    ``mean=True`` takes the loss as a mean over the batch, dividing the output delta by the
+    batch size ``n`` (an input). ``opts`` are shape options (the CLI's --sizes, --dims,
+    --batch) that the shapes of the step are checked with.
 
     >>> from notation import parse
     >>> print(backward(parse("l2 = relu(l0W0)W1")).algebra())
@@ -257,52 +332,91 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
     if not isinstance(loss, str) or loss not in LOSSES:
         raise NotationTranslationError(f"unknown loss {loss!r}",
                                        hint=f"the losses are {', '.join(LOSSES)}")
+    if delta not in DELTAS:
+        raise NotationTranslationError(f"unknown delta convention {delta!r}",
+                                       hint=f"the conventions are {', '.join(DELTAS)}")
     from .parser import parse
-    lr_expr = lr if isinstance(lr, Expr) else _one_expression(parse(lr), "the learning rate")
-    target_expr = _one_expression(parse(target), "the target")
+    from .shapes import infer
+    lr_expr = lr if isinstance(lr, Expr) else \
+        _simple_name(lr) or _one_expression(parse(lr), "the learning rate")
+    target_expr = _simple_name(target) or _one_expression(parse(target), "the target")
     if not isinstance(target_expr, Name):
         raise NotationTranslationError(f"the target must be a name, not {target!r}")
 
     declarations, forward = split_layers(program)
-    declared = declared_scalars(program)
-    assigned = {s.target for s in forward}
-    if target_expr in assigned:
-        raise NotationTranslationError(
-            f"the target {target} is assigned by the forward pass", forward[0].span,
-            hint="the target is an input: name another with --target")
-    layers = layers_of(forward)
+    # The forward pass's own shapes first: a mismatch is reported in the program as written.
+    infer(program, opts)
+    taken = all_names(program) | {s.target for s in forward}
+    for s in forward:
+        if s.target == target_expr:
+            raise NotationTranslationError(
+                f"the target {target} is assigned by the forward pass", s.span,
+                hint="the target is an input the output is compared with: name another "
+                     "with --target")
 
     letters, extra = _parse_params(params)
     letters |= {"W", "b"} if params is None else set()
-    read = [n for layer in layers for n in names_in(layer.pre)]
-    trained = [n for n in dict.fromkeys(read) if n not in assigned and n != target_expr
-               and (n.letter in letters or n in extra)]
+    assigned = {s.target for s in forward}
+    read_first: list[Name] = []      # names read before any assignment: the inputs
+    seen: set[Name] = set()
+    for s in forward:
+        read_first += [n for n in names_in(s.value) if n not in seen]
+        seen.add(s.target)
+    trained = [n for n in dict.fromkeys(read_first)
+               if n != target_expr and (n.letter in letters or n in extra)]
+    for s in forward:
+        if s.target in trained:
+            raise NotationTranslationError(
+                f"the forward pass assigns {s.target.letter}{s.target.sub}, which it also "
+                "reads as a parameter to train", s.span,
+                hint="give the new value a name of its own")
+    if target_expr in read_first and (target_expr.letter in letters or target_expr in extra):
+        s = _statement_reading(forward, target_expr)
+        raise NotationTranslationError(
+            f"the target {target} is a parameter the step trains", s.span if s else None,
+            hint="the target is the data the output is compared with: name another with "
+                 "--target, or leave it out of --params")
     if not trained:
         raise NotationTranslationError(
             "the forward pass has nothing to train", forward[-1].span,
             hint="weights are W…, biases b…; name others with --params")
-
     trained_set = set(trained)
-    gradients = _Gradients(trained_set | assigned, declared)
-    taken = all_names(program) | assigned
+
+    fresh = Fresh(taken)
+    forward = rename_reassigned(forward, fresh)
+    declared = declared_scalars(program)
+    forward = name_products(forward, trained_set, fresh, lambda e: is_scalar(e, declared))
+    shapes = infer(Program((*declarations, *forward)), opts)
+
+    layers = layers_of(forward)
+    assigned = {s.target for s in forward}
+    gradients = _Gradients(trained_set | assigned, shapes)
+    taken = taken | fresh.taken | assigned
     out_grads: dict[Name, list[Expr]] = {}
     param_grads: dict[Name, list[Expr]] = {}
     deltas: list[Assign] = []
 
     output = layers[-1]
-    seed = Subtract(output.name, target_expr)
+    error = Subtract(output.name, target_expr) if delta == "l-y" else \
+        Subtract(target_expr, output.name)
+    if mean:
+        if BATCH_SIZE in taken:
+            raise NotationTranslationError(
+                "the program already uses n, the batch size a mean divides by",
+                hint="rename it, or train without --mean")
+        error = Divide(error, BATCH_SIZE)
     if loss == "cross_entropy":
         if output.activation not in CANCELLING["cross_entropy"]:
             raise NotationTranslationError(
                 "cross-entropy needs a softmax or sigmoid output layer",
                 output.statement.span, hint="use --loss mse, or end the network in softmax(…)")
-        delta_expr = seed
+        delta_expr = error
     else:
         if output.activation == "softmax":
             raise NotationTranslationError(
                 "a softmax output is trained with the cross-entropy loss", output.statement.span,
                 hint="use --loss cross_entropy")
-        delta_expr = _through_activation(output, seed)
+        delta_expr = _through_activation(output, error)
 
     for layer in reversed(layers):
         if layer is not output:
@@ -310,24 +424,40 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
             if not grads:
                 continue    # this layer does not reach the loss: it needs no delta
             delta_expr = _through_activation(layer, _sum(grads))
-        delta = _delta_name(layer.name, taken)
-        deltas.append(Assign(delta, delta_expr))
+        name = _delta_name(layer.name, taken)
+        deltas.append(Assign(name, delta_expr))
         collected: dict[Name, list[Expr]] = {}
-        gradients.carry(layer.pre, delta, collected)
-        for name, grads in collected.items():
-            (param_grads if name in trained_set else out_grads).setdefault(name, []).extend(grads)
+        gradients.carry(layer.pre, name, collected)
+        for n, grads in collected.items():
+            (param_grads if n in trained_set else out_grads).setdefault(n, []).extend(grads)
 
+    op = "-=" if delta == "l-y" else "+="
+    stashed: list[Assign] = []
     updates: list[Statement] = []
-    for name in param_grads:
-        updates.append(Update(name, "-=", _scale(lr_expr, _sum(param_grads[name]))
-                              if len(param_grads[name]) == 1 else
-                              MatMul(lr_expr, _sum(param_grads[name]))))
-    statements = (*declarations, *forward, *deltas, *updates)
+    done: set[Name] = set()
+    for name, grads in param_grads.items():
+        grad = _sum(grads)
+        if done & set(names_in(grad)):
+            # It would read a parameter an earlier update changed: its gradient is computed
+            # with the deltas, before any update (W0W1 has no value of its own to name).
+            stash = _delta_name(name, taken)
+            stashed.append(Assign(stash, grad))
+            grad, grads = stash, [stash]
+        updates.append(Update(name, op, _scale(lr_expr, grad) if len(grads) == 1 else
+                              MatMul(lr_expr, grad)))
+        done.add(name)
+    decls = list(declarations)
+    if mean:
+        decls.append(Declare(BATCH_SIZE, ()))
+    statements = (*decls, *forward, *deltas, *stashed, *updates)
     _check_size(statements)
     from .emit.algebra import algebra
     from .parser import parse_derived
     # Read the derived program back from its own text, so that its spans point into it.
-    return parse_derived(algebra(Program(tuple(statements))))
+    derived = parse_derived(algebra(Program(tuple(statements))))
+    # Every view prints what the plan accepts: the step's own shapes are checked here.
+    infer(derived, opts)
+    return derived
 
 
 def _check_size(statements) -> None:

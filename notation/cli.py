@@ -261,7 +261,9 @@ def cmd_backward(args) -> str:
     program = _parse(args)
     _shape_options(args)        # bad shape options are bad usage (2), whichever view --to names
     params = [p for p in args.params.split(",") if p.strip()] if args.params else None
-    derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params)
+    derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params,
+                               delta=args.delta, mean=args.mean, sizes=args.sizes,
+                               dims=args.dims, batch=args.batch)
     view = BACKWARD_VIEWS[args.to]
     return view(derived, args)
 
@@ -381,6 +383,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr", default="α", help="the learning rate, a name or a number (default α)")
     p.add_argument("--target", default="y", help="the target the output is compared with (y)")
     p.add_argument("--params", help="what is trained besides W… and b…, e.g. E,W")
+    p.add_argument("--delta", choices=["l-y", "y-l"], default="l-y",
+                   help="the output delta: l-y with -= updates (default), or the book's "
+                        "chapters 6 and 8, y-l with +=")
+    p.add_argument("--mean", action="store_true",
+                   help="the loss is a mean over the batch: the output delta is divided by n")
     _add_shapes(p)
     p.set_defaults(run=cmd_backward)
     return parser

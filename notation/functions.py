@@ -91,6 +91,11 @@ class Function:
     derivative_recipe: Recipe | None = None
     idioms: tuple[str, ...] = ()
     derivative_idioms: tuple[str, ...] = ()
+    # The chain rule backward writes for a layer y = f(x) with no derivative helper: the
+    # gradient with respect to x, in the notation, from G (the gradient with respect to y),
+    # x (the input) and y (the output). Without it, backward writes "G ⊙ f'(y)" (or
+    # "G ⊙ f'(x)" when derivative_of is "input"), and refuses a function with neither.
+    backward: str | None = None
 
     @property
     def derivative_parameter(self) -> str:
@@ -198,10 +203,12 @@ def _register_builtin() -> tuple[Function, ...]:
         Function(
             "exp", "np.exp(x)", r"\exp", numpy_call="np.exp", latex_operator=False,
             spellings=("\\exp",), reference=lambda x: np.exp(x), sympy="exp(x)",
+            backward="G ⊙ y",                     # exp' = exp: the output itself
             recipe=r(("{t} = np.exp({a})",), ("np.exp({t}, out={t})",)), idioms=("np.exp(x)",)),
         Function(
             "log", "np.log(x)", r"\log", numpy_call="np.log", latex_operator=False,
             spellings=("\\log",), reference=lambda x: np.log(x), sympy="log(x)",
+            backward="G / x",                     # log'(x) = 1/x, on the input
             recipe=r(("{t} = np.log({a})",), ("np.log({t}, out={t})",)), idioms=("np.log(x)",)),
         # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
         # broadcast over the batch. Backward writes it; users may too.

@@ -212,3 +212,45 @@ def networks(draw):
 def test_generated_networks_match_central_differences(network):
     forward, loss, shapes = network
     test_gradients_match_central_differences(forward, loss, shapes, None)
+
+
+@pytest.mark.parametrize("forward, target, line, message", [
+    ("l1 = relu(l0W0)\nl2 = l1W1", "W1", 2, "the target W1 is a parameter the step trains"),
+    ("l1 = relu(l0W0)\ny = l1W1", "y", 2, "the target y is assigned by the forward pass"),
+    ("l1 = relu(l0W0)\nl2 = l1W1", "l1", 1, "the target l1 is assigned by the forward pass"),
+])
+def test_a_target_that_is_a_parameter_or_assigned_is_refused_at_its_statement(
+        forward, target, line, message):
+    with pytest.raises(NotationError) as caught:
+        parse(forward).backward(target=target)
+    text = str(caught.value)
+    assert message in text and f"--> line {line}, column 1" in text
+
+
+def test_a_parameter_the_forward_pass_reassigns_is_refused():
+    with pytest.raises(NotationError, match="assigns W0, which it also reads"):
+        parse("l1 = l0W0\nW0 = 2W0\nl2 = l1W0").backward()
+
+
+@pytest.mark.parametrize("forward, update", [
+    # sums over the batch decided by the shapes, whatever the letter
+    ("l0 : 8×3\nl1 = relu(l0W0 + 2b0)", "b0 -= α 2sum(δ1)"),
+    ("l0 : 8×3\ng0 : 1×4\nl1 = relu(l0W0 + g0)", "g0 -= αsum(δ1)"),
+    ("l0 : 8×3\nb0 : 8×4\nl1 = relu(l0W0 + b0)", "b0 -= αδ1"),
+])
+def test_batch_sums_follow_the_shapes(forward, update):
+    step = parse(forward).backward(params=["W", "b", "g"])
+    assert step.algebra().splitlines()[-1] == update
+
+
+def test_a_reassigned_name_is_derived_per_assignment_and_prints_readably():
+    step = parse("l1 = σ(l0W0)\nl1 = l1 ⊙ M1 2\nl2 = l1W1").backward()
+    assert step.algebra().splitlines()[:3] == ["h1 = sigmoid(l0W0)", "l1 = h1 ⊙ M1 2",
+                                               "l2 = l1W1"]
+    assert "δ_{h1} = δ1 ⊙ M1 2 ⊙ sigmoid'(h1)" in step.algebra()
+
+
+def test_mean_divides_the_output_delta_by_the_batch_size():
+    step = parse("l2 = relu(l0W0)W1").backward(mean=True, delta="y-l")
+    assert step.algebra().splitlines()[:4] == ["n : scalar", "l1 = relu(l0W0)", "l2 = l1W1",
+                                               "δ2 = (y - l2) / n"]
