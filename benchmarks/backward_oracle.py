@@ -1,0 +1,54 @@
+"""The derived training step against autograd on many generated programs (issue 13).
+
+    PYTHONPATH=. python benchmarks/backward_oracle.py [COUNT] [SEED]
+
+Runs tests/test_backward_autodiff.py's generator and check on COUNT programs (default
+50,000, seed 0) and prints how many were checked, skipped (values overflow) and failed,
+with the first failures' programs. Exit 1 if any failed.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from hypothesis import HealthCheck, Phase, given, settings, seed  # noqa: E402
+
+from tests import test_backward_autodiff as oracle  # noqa: E402
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    start_seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+    tally = {"checked": 0, "overflow": 0, "failed": 0}
+    failures: list[str] = []
+
+    @seed(start_seed)
+    @settings(max_examples=count, deadline=None, database=None,
+              phases=(Phase.generate,), suppress_health_check=list(HealthCheck))
+    @given(oracle.cases())
+    def run(case):
+        try:
+            oracle.check(case)
+            tally["checked"] += 1
+        except oracle.Overflow:
+            tally["overflow"] += 1
+        except Exception as e:          # every failure is counted, not just the first
+            tally["failed"] += 1
+            if len(failures) < 5:
+                failures.append(f"{case.text()}\n  loss={case.loss} delta={case.delta} "
+                                f"mean={case.mean}\n  {type(e).__name__}: {str(e)[:400]}")
+
+    began = time.perf_counter()
+    run()
+    took = time.perf_counter() - began
+    print(f"{tally['checked']:,} programs checked against autograd, {tally['overflow']:,} "
+          f"skipped (values overflow), {tally['failed']:,} failed, in {took:.0f} s")
+    for f in failures:
+        print("---\n" + f)
+    return 1 if tally["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
