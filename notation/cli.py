@@ -103,7 +103,7 @@ def _shape_options(args):
     from .declarations import OptionError
     from .shapes import options
     try:
-        return options(args.sizes, args.dims, args.batch)
+        return options(args.sizes, args.dims, args.batch, columns=getattr(args, "columns", False))
     except OptionError as e:
         raise UsageError(e.message)
 
@@ -143,7 +143,8 @@ def cmd_run(args) -> str:
     program = _parse(args)
     _shape_options(args)        # bad shape options are bad usage (2), not a traceback
     f = program.compile(style=args.style, sizes=args.sizes, dims=args.dims, batch=args.batch,
-                        convention=not args.no_convention, optimize=args.optimize)
+                        convention=not args.no_convention, optimize=args.optimize,
+                        columns=args.columns)
     inputs = load_inputs(args.inputs, f.plan.inputs, UsageError)
     return show_values(f(**inputs))
 
@@ -175,7 +176,7 @@ def cmd_show(args) -> str:
     program = _parse(args)
     _shape_options(args)        # bad shape options are bad usage (2), not a traceback
     options = dict(sizes=args.sizes, dims=args.dims, batch=args.batch,
-                   convention=not args.no_convention)
+                   convention=not args.no_convention, columns=args.columns)
     if args.html:
         v = views(program, **options)
         if v.plan_error is not None:
@@ -209,7 +210,7 @@ def cmd_diagram(args) -> str:
     program = _parse(args)
     _shape_options(args)        # bad shape options are bad usage (2), not a traceback
     v = views(program, sizes=args.sizes, dims=args.dims, batch=args.batch,
-              convention=not args.no_convention)
+              convention=not args.no_convention, columns=args.columns)
     if v.plan_error is not None:
         raise v.plan_error          # as in show: a picture of shapes that disagree is an error
     pic = v.picture()
@@ -273,7 +274,7 @@ BACKWARD_VIEWS = {
     "numpy": lambda program, args: program.numpy(),
     "latex": lambda program, args: program.latex(),
     "plan": lambda program, args: program.plan(sizes=args.sizes, dims=args.dims,
-                                               batch=args.batch).text(),
+                                               batch=args.batch, columns=args.columns).text(),
 }
 
 
@@ -287,11 +288,15 @@ def _add_input(p: argparse.ArgumentParser, output: bool = True) -> None:
 
 
 def _add_shapes(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sizes", help="units of l0, l1, l2, … in order, e.g. 3,4,1")
+    p.add_argument("--sizes", help="units of the input layer, then of each assigned layer, "
+                                   "in order (l0, l1, l2, … in the book's letters), e.g. 3,4,1")
     p.add_argument("--dims", help="units of named layers, e.g. l0=3,l1=4 (or W0=3x4)")
     p.add_argument("--batch", help="the batch dimension, a number or a symbol such as b")
     p.add_argument("--no-convention", action="store_true",
                    help="do not assume the book's W_k : n_k × n_{k+1} (W_k joins l_k to l_k+1)")
+    p.add_argument("--columns", action="store_true",
+                   help="column vectors, as most papers write h = σ(Wx + b): a layer is "
+                        "units × batch, W is outputs × inputs, a bias is a column")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -264,9 +264,7 @@ class _SlowPath:
         signature, declarations = self._declarations(given)
         run = self.cache.get(signature)
         if run is None:
-            base = self.opts.declarations if self.opts else ()
-            opts = ShapeOptions(base + tuple(declarations),
-                                self.opts.batch if self.opts else 1)
+            opts = self.opts.adding(declarations) if self.opts else ShapeOptions(declarations)
             infer(self.program, opts, convention=self.convention)    # raises the shape error
             run = compile_program(self.program, opts, style=self.style,
                                   convention=self.convention, optimize=self.optimize, check=False,

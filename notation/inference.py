@@ -12,10 +12,10 @@ from .errors import Label, NotationShapeError
 from .kinds import Kind, kind_by_letter
 from .nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                     Name, Negate, Number, Program, Subtract, Transpose, Update)
-from .shape_options import ShapeOptions
 from .shapes import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE, OPTION,
                      PRODUCT, REDUCED, SHAPE_RULES, UPDATE, Conflict, DimValue, Origin, Shape, Shapes,
                      Var, _text, find, symbol_text)
+from .shape_options import ShapeOptions  # (after .shapes, which imports it at its end)
 
 def _check_dims(decl: Declare) -> None:
     """A declaration's dimensions are numbers or names. The parser makes no other, but a tree
@@ -32,21 +32,37 @@ def _check_dims(decl: Declare) -> None:
 class Inference:
     """One run of inference over a program (``shapes.infer`` makes and runs it)."""
 
-    def __init__(self, program: Program, opts: ShapeOptions, convention: bool):
-        self.shapes = Shapes(program, convention)
+    def __init__(self, program: Program, opts: ShapeOptions, convention: bool, *,
+                 other: bool = True):
+        # as given, for trying the other convention when a shape error is found
+        self.given = (opts, convention) if other else None
+        columns = opts.columns
+        self.shapes = Shapes(program, convention, columns)
         self.program = program
-        self.opts = opts
-        self.convention = convention
-        # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
-        # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
-        # scalar_decl: whether each name an option declares is a scalar (read only)
-        self.scalar_decl: dict[tuple, bool] = opts.scalars
+        self.columns = columns
+        # The axis of a layer that holds its units, and the one that holds the batch: a
+        # layer is batch × units (the book's rows), or units × batch (--columns).
+        self.units_axis = 0 if columns else 1
+        self.batch_axis = 1 - self.units_axis
         # (letter, subscript) -> the name where first written. The walk over the statements
         # records each name as it meets it; the convention and the options need them all
         # before that walk, and then a walk of their own finds them (in the same order).
         self.mentioned: dict[tuple, Name] = {}
-        if convention or opts.declarations:
+        if convention or opts.declarations or opts.sizes:
             self.mentioned = _mentioned_names(program)
+        if convention and not _book_layers(self.mentioned):
+            # W_k joins l_k to l_k+1 only where the layers are the book's l_k (or δ_k): else
+            # an index says nothing about layers (h = relu(xW1) + relu(xW2) has parallel
+            # weights). The plan still says the convention was asked for (docs/shapes.md).
+            convention = False
+        self.convention = convention
+        self.opts = opts
+        # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
+        # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
+        # scalar_decl: whether each name an option declares is a scalar (read only)
+        self.scalar_decl: dict[tuple, bool] = opts.scalars
+        # --batch is the batch of every layer the program does not declare
+        self.batch = (opts.batch, Origin(OPTION, detail="--batch")) if opts.batch_option else None
         self.cache: dict[tuple, Shape] = self.shapes._cache
         self.hidden: set[tuple] = set()
         self.declared = self.shapes._declared        # (letter, subscript) -> (name, origin, dims)
@@ -58,8 +74,13 @@ class Inference:
                 self._convention()
             for s in self.program.statements:
                 self._statement(s)
+            if self.batch is not None:
+                self._batch()
         except NotationShapeError as e:
-            raise e.with_source(self.program.source) from None
+            e = e.with_source(self.program.source)
+            if self.given is not None:
+                _other_convention(self.program, *self.given, e)
+            raise e from None
         shapes = self.shapes
         listed = shapes._listed
         # every name the statements mention is listed (the walk gave each its shape); then
@@ -93,7 +114,8 @@ class Inference:
         else:
             shape = (Var(name, 0), Var(name, 1))
             if kind is Kind.BIAS and key not in self.scalar_decl:
-                self.shapes.fix(shape[0], 1, Origin(BIAS))
+                self.shapes.fix(shape[self.batch_axis], 1,
+                                Origin(BIAS, detail="column" if self.columns else ""))
         cache[key] = shape
         if listed:
             self.shapes._listed.append(name)
@@ -134,6 +156,11 @@ class Inference:
                 if dims else None
             self.cache[key] = shape
             shapes._listed.append(target)
+        if self.opts.sizes or self.opts.declarations:
+            # --sizes follows the program's own chain; a name the program lacks is an error
+            self.opts = self.opts.resolve(self.program, self.mentioned, declared,
+                                          self.convention)
+            self.scalar_decl = scalar_decl = self.opts.scalars
         if not self.opts.declarations:
             return
         # the batch the program's declarations give, for the layers that take it
@@ -142,8 +169,12 @@ class Inference:
         for decl, origins in self.opts.declarations:
             key = (decl.target.letter, decl.target.sub)
             if program_batch is not None and key in self.opts.from_batch:
-                decl = Declare(decl.target, (program_batch[0], decl.dims[1]))
-                origins = (program_batch[1], origins[1])
+                if self.columns:
+                    decl = Declare(decl.target, (decl.dims[0], program_batch[0]))
+                    origins = (origins[0], program_batch[1])
+                else:
+                    decl = Declare(decl.target, (program_batch[0], decl.dims[1]))
+                    origins = (program_batch[1], origins[1])
             dims = decl.dims if len(decl.dims) != 1 else self._dims(decl, batch)
             if key in declared:
                 _, first_origin, first_dims = declared[key]
@@ -177,10 +208,11 @@ class Inference:
         found = None
         for name, (origin, dims) in self.shapes.declared.items():
             if len(dims) == 2 and kind_by_letter(name) in (Kind.LAYER, Kind.DELTA):
-                if found is not None and found[0] != dims[0]:
+                batch = dims[self.batch_axis]
+                if found is not None and found[0] != batch:
                     return None
                 if found is None:
-                    found = (dims[0], origin)
+                    found = (batch, origin)
         return found
 
     def _disagree(self, name: Name, first: Origin, first_dims, second: Origin, dims):
@@ -209,8 +241,9 @@ class Inference:
                 hint=f"write {_text(decl.target)} : m×{_dim_text(dims[0])}, or use a lowercase "
                      f"letter for a row vector")
         # A vector of n units: one row for a bias, else the batch (a single example unless
-        # --batch says otherwise), as --dims l0=3 would say.
-        return (1 if kind is Kind.BIAS else batch, dims[0])
+        # --batch says otherwise), as --dims l0=3 would say; under --columns, a column.
+        rows = 1 if kind is Kind.BIAS else batch
+        return (dims[0], rows) if self.columns else (rows, dims[0])
 
     def _apply(self, name: Name, dims: tuple, origins: tuple, listed: bool) -> None:
         shape = self.shape_of(name, listed)
@@ -221,6 +254,17 @@ class Inference:
             r.value, r.origin = d, origin
             v.own = origin
         self.shapes._symbols = None
+
+    def _batch(self) -> None:
+        """--batch is the batch of every layer (and delta) whose batch nothing else gave: after
+        the operations, so that it never contradicts a declaration (x : 1×3 stays one row)."""
+        shapes, axis = self.shapes, self.batch_axis
+        for (letter, sub), shape in self.cache.items():
+            if shape is None or find(shape[axis]).value is not None:
+                continue
+            if _KINDS.get(letter) in (Kind.LAYER, Kind.DELTA) or \
+                    kind_by_letter(Name(letter, sub)) in (Kind.LAYER, Kind.DELTA):
+                shapes.fix(shape[axis], *self.batch)
 
     # -- 3. the book's convention
     def _convention(self) -> None:
@@ -240,10 +284,12 @@ class Inference:
                 here = cache[("l", sub)] if ("l", sub) in cache else self._layer(sub)
                 there = cache[("l", nxt)] if ("l", nxt) in cache else self._layer(nxt)
                 reason = (CONVENTION, None, name)
+                # W_k : n_k × n_{k+1} (rows), n_{k+1} × n_k (columns: W is outputs × inputs)
+                u, inputs, outputs = self.units_axis, 1 - self.units_axis, self.units_axis
                 if here is not None:
-                    shapes.unify(shape[0], here[1], reason)
+                    shapes.unify(shape[inputs], here[u], reason)
                 if there is not None:
-                    shapes.unify(shape[1], there[1], reason)
+                    shapes.unify(shape[outputs], there[u], reason)
             elif name.letter == "δ":
                 layer = self._layer(name.sub)
                 if layer is not None:
@@ -274,13 +320,13 @@ class Inference:
         if t is Assign:
             _assign_rule(self.shapes, s, shape, value)
         else:
-            _update_rule(self.shapes, s, shape, value)
+            _update_rule(self.shapes, s, shape, value, self.batch_axis)
 
     def expr(self, root: Expr) -> Shape:
         shapes = self.shapes
         nodes = shapes.nodes
         cache, hidden, mentioned = self.cache, self.hidden, self.mentioned
-        convention = self.convention
+        convention, columns = self.convention, self.columns
         out: list = []
         # Operands are pushed bare, an operator whose operands are done as a 1-tuple: the
         # leaves, most of the nodes, make no tuple.
@@ -314,9 +360,12 @@ class Inference:
                 if t is MatMul:
                     right = out.pop()
                     left = out.pop()
-                    if convention and type(node.right) is Name and node.right.letter == "W" \
-                            and node.right.sub.isdigit():
-                        shapes.layers[id(node.left)] = int(node.right.sub)
+                    if convention:
+                        # the value W_k multiplies is layer k: l0W0 (rows), W0l0 (columns)
+                        weight, layer = (node.left, node.right) if columns else \
+                            (node.right, node.left)
+                        if type(weight) is Name and weight.letter == "W" and weight.sub.isdigit():
+                            shapes.layers[id(layer)] = int(weight.sub)
                     shape = _product_rule(shapes, node, left, right)
                 elif t is Transpose:
                     operand = out.pop()
@@ -325,19 +374,72 @@ class Inference:
                     shape = out.pop()
                     if shape is not None:
                         one = Var(None, 0)
-                        shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over the batch"))
+                        over = "the rows" if columns else "the batch"
+                        shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over {over}"))
                         shape = (one, shape[1])
+                elif t is Call and columns and node.func in ROW_WISE and not node.derivative \
+                        and type(node.arg) is not Transpose:
+                    raise _row_wise_error(node)
                 elif t is Call or t is Negate:
                     shape = out.pop()
                 elif t is Hadamard or t is Divide or t is Add or t is Subtract:
                     right = out.pop()
                     left = out.pop()
-                    shape = _elementwise_rule(shapes, node, left, right)
+                    shape = _elementwise_rule(shapes, node, left, right, self.batch_axis)
                 else:
                     raise TypeError(f"shapes cannot check {t.__name__}")
             nodes[id(node)] = shape
             out.append(shape)
         return out[-1]
+
+
+def _other_convention(program: Program, opts: ShapeOptions, convention: bool,
+                      error: NotationShapeError) -> None:
+    """When a program that fails in one convention reads in the other (rows and columns),
+    the error says so and names the flag: the mismatch is the convention, not the user's."""
+    if getattr(error, "node", None) is None:
+        return                 # not an operation's mismatch (a declaration, an option)
+    flipped = opts.flipped()
+    if flipped is None:
+        return
+    try:
+        Inference(program, flipped, convention, other=False).run()
+    except NotationShapeError:
+        return
+    if opts.columns:
+        extra = ("this program reads in the book's rows (a layer is batch × units and W is "
+                 "inputs × outputs, as in xW + b): drop --columns (columns=False)")
+    else:
+        left = _matrix_before_layer(program)
+        how = f": {left[0]} is applied from the left of {left[1]}" if left else ""
+        extra = (f"this program reads as column vectors{how} (h = σ(Wx + b): a layer is "
+                 f"units × batch, W is outputs × inputs): pass --columns (columns=True)")
+    error.hint = f"{extra}; read as it is, {error.hint}" if error.hint else extra
+
+
+def _matrix_before_layer(program: Program):
+    """(matrix, layer) as text for the first product of a matrix name and a layer name
+    after it (``Wx``): a matrix applied from the left of a layer. None if there is none."""
+    for s in program.statements:
+        if type(s) is Declare:
+            continue
+        stack = [s.expr if type(s) is ExprStatement else s.value]
+        while stack:
+            node = stack.pop()
+            t = type(node)
+            if t is MatMul:
+                if type(node.left) is Name and type(node.right) is Name \
+                        and kind_by_letter(node.left) is Kind.MATRIX \
+                        and kind_by_letter(node.right) is Kind.LAYER:
+                    return _text(node.left), _text(node.right)
+                stack += [node.right, node.left]
+            elif t is Call:
+                stack.append(node.arg)
+            elif t is Transpose or t is Negate:
+                stack.append(node.operand)
+            elif t is not Name and t is not Number:
+                stack += [node.right, node.left]
+    return None
 
 
 def _first_mention(program: Program, name: Name):
@@ -367,6 +469,11 @@ def _first_mention(program: Program, name: Name):
         if found is not None:
             return found
     return None
+
+
+def _book_layers(mentioned: dict) -> bool:
+    """Does the program name its layers (or their deltas) as the book does, l0, δ1…?"""
+    return any((letter == "l" or letter == "δ") and sub.isdigit() for letter, sub in mentioned)
 
 
 _KINDS: dict[str, Kind] = {}     # letter -> kind, filled as letters are met
@@ -418,35 +525,52 @@ def _product_rule(shapes: Shapes, node: MatMul, left: Shape, right: Shape) -> Sh
     return (left[0], right[1])
 
 
+# Functions applied row by row (over the units of a row layer): under --columns, where the
+# units of a layer are its rows, the call would mix the examples of a batch.
+ROW_WISE = {"softmax"}
+
+
+def _row_wise_error(node: Call) -> NotationShapeError:
+    return NotationShapeError(
+        f"{node.func} is row-wise (each row of its argument is one example), but under "
+        f"--columns a layer is units × batch, so it would mix the examples of a batch",
+        node.span, label=f"{node.func} of a column layer",
+        hint=f"write {node.func}(eᵀ)ᵀ to apply it to each column, or read the program in the "
+             f"book's rows (without --columns)")
+
+
 def _is_one(v: Var) -> bool:
     return find(v).value == 1
 
 
-def _elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape) -> Shape:
-    """Equal shapes, except that a 1 × n row broadcasts over b × n and a scalar over anything."""
+def _elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape, axis: int = 0) -> Shape:
+    """Equal shapes, except that a 1 × n row broadcasts over b × n and a scalar over anything.
+    ``axis`` is the batch axis: 0 for the book's rows; 1 under --columns, where an n × 1
+    column broadcasts over n × b."""
     if left is None:
         return right
     if right is None:
         return left
     reason = (ELEMENTWISE, node, None)
+    other = 1 - axis
     rows = None
-    if _is_one(left[0]):
-        rows = right[0]
-    elif _is_one(right[0]):
-        rows = left[0]
+    if _is_one(left[axis]):
+        rows = right[axis]
+    elif _is_one(right[axis]):
+        rows = left[axis]
     try:
-        if not _compatible(left[1], right[1]) or \
-                (rows is None and not _compatible(left[0], right[0])):
+        if not _compatible(left[other], right[other]) or \
+                (rows is None and not _compatible(left[axis], right[axis])):
             raise Conflict(left, right)
-        shapes.unify(left[1], right[1], reason)
+        shapes.unify(left[other], right[other], reason)
         if rows is None:
             # (a square operand ties rows to columns: the second unification can still fail)
-            shapes.unify(left[0], right[0], reason)
-            rows = left[0]
+            shapes.unify(left[axis], right[axis], reason)
+            rows = left[axis]
     except Conflict:
         from .shape_errors import elementwise_error
         raise elementwise_error(shapes, node, left, right) from None
-    return (rows, left[1])
+    return (rows, left[1]) if axis == 0 else (left[0], rows)
 
 
 def _compatible(a: Var, b: Var) -> bool:
@@ -472,22 +596,24 @@ def _assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None
         raise assignment_error(shapes, s, target, value) from None
 
 
-def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape) -> None:
-    """``W -= v``: v must broadcast to W's shape, which does not change."""
+def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape, axis: int = 0) -> None:
+    """``W -= v``: v must broadcast to W's shape, which does not change (a row broadcasts;
+    under --columns, ``axis`` 1, a column)."""
     if value is None:
         return
     if target is None:
         from .shape_errors import kind_error
         raise kind_error(shapes, s, target, value)
-    row = _is_one(value[0])
+    other = 1 - axis
+    row = _is_one(value[axis])
     reason = (UPDATE, s, None)
     try:
-        if not _compatible(target[1], value[1]) or \
-                (not row and not _compatible(target[0], value[0])):
+        if not _compatible(target[other], value[other]) or \
+                (not row and not _compatible(target[axis], value[axis])):
             raise Conflict(target, value)
-        shapes.unify(target[1], value[1], reason)
+        shapes.unify(target[other], value[other], reason)
         if not row:
-            shapes.unify(target[0], value[0], reason)
+            shapes.unify(target[axis], value[axis], reason)
     except Conflict:
         from .shape_errors import assignment_error
         raise assignment_error(shapes, s, target, value) from None

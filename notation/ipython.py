@@ -35,6 +35,7 @@ def _options(line: str) -> argparse.Namespace:
     p.add_argument("--dims")
     p.add_argument("--batch")
     p.add_argument("--no-convention", action="store_true")
+    p.add_argument("--columns", action="store_true")
     return p.parse_args(shlex.split(line))
 
 
@@ -55,7 +56,7 @@ def notation_cell(line: str, cell: str):
     try:
         program = parse(cell)
         html = html_fragment(program, sizes=opts.sizes, dims=opts.dims, batch=opts.batch,
-                             convention=not opts.no_convention)
+                             convention=not opts.no_convention, columns=opts.columns)
         return _Shown(html, program.algebra())
     except NotationError as e:
         return _Shown(f"<pre class='notation-error'>{escape(str(e))}</pre>", str(e))

@@ -129,7 +129,15 @@ def product_error(shapes: Shapes, node: MatMul, left, right) -> NotationShapeErr
 
 def elementwise_error(shapes: Shapes, node, left, right) -> NotationShapeError:
     from .inference import _compatible
-    if not _compatible(left[1], right[1]):
+    if shapes.columns:       # (a layer is units × batch: a column broadcasts, as a bias)
+        if not _compatible(left[0], right[0]):
+            hint = (f"the rows of both sides must be equal ({shapes.dim(left[0])} and "
+                    f"{shapes.dim(right[0])}); only an n×1 column or a scalar broadcasts")
+        else:
+            hint = (f"the columns of both sides must be equal ({shapes.dim(left[1])} and "
+                    f"{shapes.dim(right[1])}), or one side must be a single column (n×1) "
+                    f"that broadcasts over the other")
+    elif not _compatible(left[1], right[1]):
         hint = (f"the columns of both sides must be equal ({shapes.dim(left[1])} and "
                 f"{shapes.dim(right[1])}); only a 1×n row or a scalar broadcasts")
     else:

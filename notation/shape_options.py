@@ -1,31 +1,47 @@
 """Shapes given outside the program, as declarations that remember where they came from:
-the CLI's ``--sizes``, ``--dims``, ``--batch``, and the keywords of ``Program.plan(**dims)``.
+the CLI's ``--sizes``, ``--dims``, ``--batch``, ``--columns``, and the keywords of
+``Program.plan(**dims)``.
 
 They are read by ``notation/declarations.py`` (the same parser for both); this module adds
 what inference needs: which option gave each dimension, a bias given by its units alone
-being one row, a matrix needing both dimensions, and the layers whose rows are the batch.
+being one row (one column under ``--columns``), a matrix needing both dimensions, the
+layers whose batch axis is the batch, and the program's own chain of layers, which
+``--sizes`` follows (SPEC §2, docs/shapes.md "Sizes follow the program's own chain").
 """
 
 from __future__ import annotations
 
+from .errors import NotationShapeError
 from .kinds import Kind, kind_by_letter
-from .nodes import Declare, Name
+from .nodes import (Assign, Declare, ExprStatement, MatMul, Name, Program, Update)
 from .shapes import OPTION, DimValue, Origin, _text
 
-class ShapeOptions:
-    """Shapes given outside the program: the CLI's ``--sizes``, ``--dims``, ``--batch``."""
 
-    __slots__ = ("declarations", "batch", "batch_given", "from_batch", "_scalars")
+class ShapeOptions:
+    """Shapes given outside the program: the CLI's ``--sizes``, ``--dims``, ``--batch``.
+
+    ``declarations`` are the names the options give (``--dims``, keywords); ``sizes`` the
+    units of ``--sizes``, which :meth:`resolve` gives to the program's own layers.
+    ``columns`` is the column-vector convention (a layer is units × batch)."""
+
+    __slots__ = ("declarations", "batch", "batch_given", "from_batch", "_scalars", "sizes",
+                 "columns", "batch_option", "given")
 
     def __init__(self, declarations=(), batch: DimValue = 1, *, batch_given: bool = True,
-                 from_batch: frozenset = frozenset()):
+                 from_batch: frozenset = frozenset(), sizes: tuple = (), columns: bool = False,
+                 batch_option: bool = False):
         self.declarations = tuple(declarations)   # (Declare, (Origin of rows, Origin of columns))
         self.batch = batch
         # Without --batch, layers given by their units alone take the batch the program
         # declares for its layers, if it declares one, else 1 (one example, as in the book).
         self.batch_given = batch_given
-        self.from_batch = from_batch              # (letter, sub) of names whose rows are the batch
+        self.from_batch = from_batch              # (letter, sub) of names whose batch is the batch
         self._scalars: dict[tuple, bool] | None = None
+        self.sizes = tuple(sizes)                 # the units --sizes gives, in order
+        self.columns = columns
+        # --batch was given: it is the batch of every layer, not only of the sized ones
+        self.batch_option = batch_option
+        self.given: tuple | None = None           # (sizes, dims, batch) as options() had them
 
     @property
     def scalars(self) -> dict[tuple, bool]:
@@ -39,19 +55,172 @@ class ShapeOptions:
             self._scalars = scalars
         return self._scalars
 
+    def flipped(self) -> "ShapeOptions | None":
+        """The same options in the other convention (rows or columns), or None when they
+        hold shapes that are no option's (the arrays a compiled program was called with)."""
+        if self.given is not None:
+            return options(*self.given, columns=not self.columns)
+        if not self.declarations and not self.sizes:
+            return ShapeOptions(batch_given=False, columns=not self.columns)
+        return None
+
+    def adding(self, declarations) -> "ShapeOptions":
+        """These options with more declarations after their own (the shapes of the arrays a
+        compiled program is called with)."""
+        return ShapeOptions(self.declarations + tuple(declarations), self.batch,
+                            batch_given=self.batch_given, from_batch=self.from_batch,
+                            sizes=self.sizes, columns=self.columns,
+                            batch_option=self.batch_option)
+
+    def resolve(self, program: Program, mentioned: dict, declared: dict,
+                convention: bool) -> "ShapeOptions":
+        """The options with ``--sizes`` given to the program's own layers (its chain), and
+        every name they give checked against the program: a size or a name that matches
+        nothing is an error that lists the program's layers.
+
+        ``mentioned`` and ``declared`` are keyed by (letter, subscript): the names the
+        statements mention and the names the program declares.
+        """
+        if not self.sizes and not self.declarations:
+            return self
+        chain, how = layer_chain(program, mentioned, declared, convention)
+        known = {(n.letter, n.sub) for n in chain} | set(mentioned) | set(declared)
+        for decl, origins in self.declarations:
+            key = (decl.target.letter, decl.target.sub)
+            if key not in known:
+                option = origins[-1].detail or "the options"
+                raise NotationShapeError(
+                    f"{option} names {_text(decl.target)}, which the program does not have; "
+                    f"{_layers_text(chain, how)}",
+                    hint=f"name one of the program's own names ({_names_text(mentioned, declared)})")
+        if len(self.sizes) > len(chain):
+            raise NotationShapeError(
+                f"--sizes gives {len(self.sizes)} sizes, but the program has "
+                f"{len(chain)} layer{'s' if len(chain) != 1 else ''}; {_layers_text(chain, how)}",
+                hint=f"give at most {len(chain)} size{'s' if len(chain) != 1 else ''}, "
+                     f"or name a layer with --dims")
+        if not self.sizes:
+            return self
+        rows = Origin(OPTION, detail="--batch") if self.batch_option else None
+        size_origin = Origin(OPTION, detail="--sizes")
+        # --dims overrides --sizes; the arrays a compiled program is called with do not
+        given = {(d.target.letter, d.target.sub) for d, o in self.declarations
+                 if o[-1].kind == OPTION}
+        out, from_batch = [], set(self.from_batch)
+        for name, units in zip(chain, self.sizes):
+            key = (name.letter, name.sub)
+            if key in given:
+                continue                              # --dims overrides --sizes
+            batch_origin = rows or size_origin
+            if self.columns:
+                out.append((Declare(name, (units, self.batch)), (size_origin, batch_origin)))
+            else:
+                out.append((Declare(name, (self.batch, units)), (batch_origin, size_origin)))
+            from_batch.add(key)
+        return ShapeOptions(tuple(out) + self.declarations, self.batch,
+                            batch_given=self.batch_given, from_batch=frozenset(from_batch),
+                            columns=self.columns, batch_option=self.batch_option)
+
+
+# --------------------------------------------------------------------------- the chain
+
+def layer_chain(program: Program, mentioned: dict, declared: dict,
+                convention: bool) -> tuple[list[Name], str]:
+    """The program's layers in order, and how they were found ("book" or "chain").
+
+    A program that names its layers as the book does (``l0``, ``l1``…, or their deltas
+    ``δ1``…) has the layers ``l0 … lK``, K the largest index it mentions (with the
+    convention, also the layer ``W_k`` leads to), in index order, whether or not each is
+    written. Any other program: the input (the layer read but never assigned; of several,
+    the first one multiplied by a matrix, else the first) and then each assigned layer, in
+    the order of the assignments.
+
+    >>> from notation import parse
+    >>> from notation.inference import _mentioned_names
+    >>> p = parse("h1 = relu(xW1 + b1); h2 = relu(h1W2 + b2); p = softmax(h2W3 + b3)")
+    >>> [str(n) for n in layer_chain(p, _mentioned_names(p), {}, True)[0]]
+    ['x', 'h1', 'h2', 'p']
+    """
+    book = [int(n.sub) for n in mentioned.values() if n.letter in ("l", "δ") and n.sub.isdigit()]
+    if book:
+        top = max(book)
+        if convention:
+            for n in mentioned.values():
+                if n.sub.isdigit() and n.letter == "W":
+                    top = max(top, int(n.sub) + 1)
+        return [Name("l", str(k)) for k in range(top + 1)], "book"
+    scalar = {key for key, (_, _, dims) in declared.items() if not dims}
+
+    def layer(name: Name) -> bool:
+        return kind_by_letter(name) is Kind.LAYER and (name.letter, name.sub) not in scalar
+
+    assigned: dict[tuple, Name] = {}
+    for s in program.statements:
+        if type(s) is Assign and layer(s.target):
+            assigned.setdefault((s.target.letter, s.target.sub), s.target)
+    inputs = [n for key, n in mentioned.items() if key not in assigned and layer(n)]
+    if len(inputs) > 1:
+        multiplied = _multiplied(program, {(n.letter, n.sub) for n in inputs})
+        inputs.sort(key=lambda n: (n.letter, n.sub) not in multiplied)   # (stable)
+    return inputs[:1] + list(assigned.values()), "chain"
+
+
+def _multiplied(program: Program, keys: set) -> set:
+    """The keys among ``keys`` of names that are an operand of a product with a matrix."""
+    from .walk import children
+    found = set()
+    for s in program.statements:
+        if type(s) is Declare:
+            continue
+        stack = [s.expr if type(s) is ExprStatement else s.value]
+        while stack:
+            node = stack.pop()
+            if type(node) is MatMul:
+                for a, b in ((node.left, node.right), (node.right, node.left)):
+                    if type(a) is Name and (a.letter, a.sub) in keys and type(b) is Name \
+                            and kind_by_letter(b) is Kind.MATRIX:
+                        found.add((a.letter, a.sub))
+            stack.extend(children(node))
+    return found
+
+
+def _layers_text(chain: list[Name], how: str) -> str:
+    if not chain:
+        return "it has no layers (a lowercase name read or assigned, such as x or h1)"
+    names = ", ".join(_text(n) for n in chain)
+    if how == "book":
+        return f"its layers are {names} (the book's l0, l1, … in order)"
+    if len(chain) == 1:
+        return f"its layers are {names}"
+    return (f"its layers are {names} (the input {_text(chain[0])}, read but never assigned, "
+            f"then each assigned layer in order)")
+
+
+def _names_text(mentioned: dict, declared: dict, most: int = 12) -> str:
+    names = list(mentioned.values()) + [n for key, (n, _, _) in declared.items()
+                                        if key not in mentioned]
+    text = ", ".join(_text(n) for n in names[:most])
+    return text + (", …" if len(names) > most else "")
+
+
+# --------------------------------------------------------------------------- building
 
 def options(sizes: str | None = None, dims: str | None = None,
-            batch: str | None = None) -> ShapeOptions:
+            batch: str | None = None, columns: bool = False) -> ShapeOptions:
     """The CLI's shape options as declarations that remember which option gave them.
 
     ``--dims`` overrides ``--sizes`` for the same name; a bias given by its units alone
-    (``b1=4``) is one row; a matrix needs both dimensions (``W0=3x4``).
+    (``b1=4``) is one row (one column under ``columns``); a matrix needs both dimensions
+    (``W0=3x4``). The sizes are given to the program's layers by inference
+    (:meth:`ShapeOptions.resolve`).
 
-    >>> [d.dims for d, _ in options(sizes="3,4").declarations]
-    [(1, 3), (1, 4)]
+    >>> options(sizes="3,4").sizes
+    (3, 4)
+    >>> [d.dims for d, _ in options(dims="l0=3,b1=4", columns=True).declarations]
+    [(3, 1), (4, 1)]
     """
     if not (sizes or dims or batch):
-        return ShapeOptions(batch_given=False)      # (what the rest gives for no options)
+        return ShapeOptions(batch_given=False, columns=columns)   # (what the rest gives for no options)
     from .declarations import OptionError, from_options
     out: dict[Name, tuple] = {}
     rows = Origin(OPTION, detail="--batch") if batch else None
@@ -60,11 +229,10 @@ def options(sizes: str | None = None, dims: str | None = None,
 
     def origins(option: str, single: bool = True):
         o = Origin(OPTION, detail=option)
-        return (rows if rows and single else o, o)
+        batch_origin = rows if rows and single else o
+        return (o, batch_origin) if columns else (batch_origin, o)
 
-    for decl in from_options(sizes=sizes, batch=batch) if sizes else ():
-        out[decl.target] = (decl, origins("--sizes"))
-        from_batch.add((decl.target.letter, decl.target.sub))
+    units = tuple(decl.dims[1] for decl in from_options(sizes=sizes, batch=batch)) if sizes else ()
     given: dict[Name, tuple] = {}      # name -> (dims, as written) from --dims, so far
     for part in (dims.split(",") if dims else ()):
         (decl,) = from_options(dims=part, batch=batch)
@@ -74,8 +242,10 @@ def options(sizes: str | None = None, dims: str | None = None,
             raise OptionError(f"--dims: {part.strip()!r}: {_text(decl.target)} is a matrix; "
                               f"give both dimensions, such as {part.partition('=')[0].strip()}=3x4")
         if single and kind is Kind.BIAS:
-            decl = Declare(decl.target, (1, decl.dims[1]))
+            decl = Declare(decl.target, (decl.dims[1], 1) if columns else (1, decl.dims[1]))
             single = False
+        elif single and columns:
+            decl = Declare(decl.target, (decl.dims[1], decl.dims[0]))
         if decl.target in given and given[decl.target][0] != decl.dims:
             # Otherwise the last would silently win; which one was meant is the user's call.
             raise OptionError(f"--dims gives {_text(decl.target)} twice, as "
@@ -86,22 +256,31 @@ def options(sizes: str | None = None, dims: str | None = None,
     batch_dim: DimValue = 1
     if batch:
         batch_dim = from_options(sizes="1", batch=batch)[0].dims[0]
-    return ShapeOptions(out.values(), batch_dim, batch_given=bool(batch),
-                        from_batch=frozenset(from_batch))
+    made = ShapeOptions(out.values(), batch_dim, batch_given=bool(batch),
+                        from_batch=frozenset(from_batch), sizes=units, columns=columns,
+                        batch_option=bool(batch))
+    made.given = (sizes, dims, batch)
+    return made
 
 
-def shape_options(sizes=None, dims=None, batch=None, **names) -> ShapeOptions:
+def shape_options(sizes=None, dims=None, batch=None, columns: bool = False,
+                  **names) -> ShapeOptions:
     """Shape options from Python values, as ``Program.plan(**dims)`` takes them.
 
     ``sizes`` is ``"3,4,1"`` or ``(3, 4, 1)``; ``dims`` is ``"l0=3,W0=3x4"`` or a dict; each
     further keyword names one: ``l0=3`` (units), ``l0=("b", 3)``, ``W0=(3, 4)``; ``batch`` is
-    a number or a symbol. Symbols are strings: ``"b"``, ``"n_in"``.
+    a number or a symbol. Symbols are strings: ``"b"``, ``"n_in"``. ``columns=True`` reads
+    the column-vector convention (a layer is units × batch, ``W`` outputs × inputs).
 
-    >>> [d.dims for d, _ in shape_options(sizes=(3, 4), W1=(4, 2)).declarations]
-    [(1, 3), (1, 4), (4, 2)]
+    >>> o = shape_options(sizes=(3, 4), W1=(4, 2))
+    >>> o.sizes, [d.dims for d, _ in o.declarations]
+    ((3, 4), [(4, 2)])
     """
+    if not isinstance(columns, bool):
+        from .declarations import OptionError
+        raise OptionError(f"columns must be True or False, not {columns!r}")
     if sizes is None and dims is None and batch is None and not names:
-        return ShapeOptions(batch_given=False)      # (what options() gives for no options)
+        return ShapeOptions(batch_given=False, columns=columns)   # (what options() gives for no options)
     if sizes is not None and not isinstance(sizes, str):
         sizes = ",".join(str(s) for s in sizes)
     entries = []
@@ -114,4 +293,4 @@ def shape_options(sizes=None, dims=None, batch=None, **names) -> ShapeOptions:
             value = "x".join(str(v) for v in value)
         entries.append(f"{key}={value}")
     return options(sizes or None, ",".join(entries) or None,
-                   None if batch is None else str(batch))
+                   None if batch is None else str(batch), columns=columns)

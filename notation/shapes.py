@@ -61,7 +61,7 @@ class Origin:
             return f"passed as {self.detail}"
         if self.kind == REDUCED:
             return f"a {self.detail} is one row"
-        return "a bias is one row"
+        return f"a bias is one {self.detail or 'row'}"
 
 
 PRODUCT, ELEMENTWISE, ASSIGNMENT, UPDATE, CONVENTION, DELTA = (
@@ -118,10 +118,13 @@ class Shapes:
     ('3×4', '4×1')
     """
 
-    def __init__(self, program: Program, convention: bool):
+    def __init__(self, program: Program, convention: bool, columns: bool = False):
         self.program = program
         self.source = program.source
         self.convention = convention
+        # the column-vector convention: a layer is units × batch, W is outputs × inputs
+        self.columns = columns
+        self.units_axis = 0 if columns else 1
         # Names and shapes are kept by (letter, subscript) while inference runs (hashing a
         # tuple is cheaper than the dataclass's __hash__); ``names`` is built when asked.
         self._cache: dict[tuple, Shape] = {}
@@ -224,7 +227,7 @@ class Shapes:
     def known(self, shape: Shape) -> bool:
         return shape is None or all(isinstance(find(v).value, int) for v in shape)
 
-    def symbols(self) -> dict[Var, tuple[str, str]]:
+    def symbols(self) -> dict:
         """A name for every dimension that nothing determined: ``n1`` for the units of
         ``l1``, ``b`` for the batch of a layer, ``d1``, ``d2``… for the rest."""
         if self._symbols is None:
@@ -234,7 +237,7 @@ class Shapes:
     def unknowns(self) -> list[tuple[str, str]]:
         """(symbol, what it is) for every dimension that nothing determined."""
         listed = {find(v) for shape in self.names.values() if shape is not None for v in shape}
-        return [entry for r, entry in self.symbols().items() if r in listed]
+        return [tuple(entry) for r, entry in self.symbols().items() if r in listed]
 
     def is_declared(self, name: Name) -> bool:
         return name in self.declared
@@ -304,9 +307,9 @@ class Shapes:
 
     def describe_var(self, v: Var) -> str:
         if v.name is None:
-            return "a sum over the batch"
+            return "a sum over the rows" if self.columns else "a sum over the batch"
         name = _text(v.name)
-        if v.axis == 1 and kind_by_letter(v.name) in (Kind.LAYER, Kind.DELTA, Kind.BIAS):
+        if v.axis == self.units_axis and kind_by_letter(v.name) in (Kind.LAYER, Kind.DELTA, Kind.BIAS):
             return f"the units of {name}"
         return f"the {('rows', 'columns')[v.axis]} of {name}"
 
@@ -314,6 +317,8 @@ class Shapes:
         kind, node, name = reason
         if kind == CONVENTION:
             k = name.sub
+            if self.columns:
+                return f"the book's convention {_text(name)} : n{int(k) + 1}×n{k} (columns)"
             return f"the book's convention {_text(name)} : n{k}×n{int(k) + 1}"
         if kind == DELTA:
             return f"the book's convention that {_text(name)} has the shape of l{name.sub}"
@@ -343,14 +348,16 @@ def _text(name: Name) -> str:
     return algebra(name)
 
 
-def _name_unknowns(shapes: Shapes) -> dict[Var, tuple[str, str]]:
-    """Var (a root) -> (symbol, what it is) for every undetermined dimension."""
+def _name_unknowns(shapes: Shapes) -> dict[Var, "_Unknown"]:
+    """Var (a root) -> (symbol, what it is) for every undetermined dimension. What it is is
+    worked out when it is read: an error names a few dimensions of thousands (R1)."""
     taken = set()
     for _, dims in shapes.declared.values():
         taken.update(symbol_text(d) for d in dims if isinstance(d, Name))
     taken.update(text for _, _, text in _declared_symbols(shapes))
-    proposals: dict[Var, tuple[str, str]] = {}
+    proposals: dict[Var, tuple] = {}
     counter = 0
+    units = shapes.units_axis
     for name, shape in [*shapes.names.items(), *shapes.hidden.items()]:
         if shape is None:
             continue
@@ -358,12 +365,11 @@ def _name_unknowns(shapes: Shapes) -> dict[Var, tuple[str, str]]:
             r = find(v)
             if r.value is not None:
                 continue
-            kind = kind_by_letter(name)
-            what = shapes.describe_var(v)
-            if axis == 1 and name.letter == "l" and name.sub.isdigit():
+            batch = False
+            if axis == units and name.letter == "l" and name.sub.isdigit():
                 want = f"n{name.sub}"
-            elif axis == 0 and kind in (Kind.LAYER, Kind.DELTA):
-                want, what = "b", f"the batch (the rows of {_text(name)})"
+            elif axis != units and kind_by_letter(name) in (Kind.LAYER, Kind.DELTA):
+                want, batch = "b", True
             else:
                 want = None
             current = proposals.get(r)
@@ -372,15 +378,51 @@ def _name_unknowns(shapes: Shapes) -> dict[Var, tuple[str, str]]:
                 if want is None:
                     counter += 1
                     want = f"d{counter}"
-                proposals[r] = (want, what)
-    out: dict[Var, tuple[str, str]] = {}
-    for r, (want, what) in proposals.items():
+                proposals[r] = (want, v, batch)
+    out: dict[Var, _Unknown] = {}
+    repeats: dict[str, int] = {}     # base -> how many primed names it has had (R1: linear)
+    for r, (want, v, batch) in proposals.items():
         name = want
-        while name in taken:
-            name += "′"
+        if name in taken:
+            k = repeats.get(want, 0)
+            while True:
+                k += 1
+                name = _primed(want, k)
+                if name not in taken:
+                    break
+            repeats[want] = k
         taken.add(name)
-        out[r] = (name, what)
+        out[r] = _Unknown(name, shapes, v, batch)
     return out
+
+
+class _Unknown:
+    """(symbol, what it is) of an undetermined dimension; the description made when read."""
+
+    __slots__ = ("symbol", "shapes", "var", "batch")
+
+    def __init__(self, symbol: str, shapes: Shapes, var: Var, batch: bool):
+        self.symbol, self.shapes, self.var, self.batch = symbol, shapes, var, batch
+
+    def __getitem__(self, i: int) -> str:
+        if i == 0:
+            return self.symbol
+        if i != 1:
+            raise IndexError(i)
+        if self.batch:
+            axis_text = "columns" if self.shapes.columns else "rows"
+            return f"the batch (the {axis_text} of {_text(self.var.name)})"
+        return self.shapes.describe_var(self.var)
+
+    def __iter__(self):
+        yield self[0]
+        yield self[1]
+
+
+def _primed(base: str, k: int) -> str:
+    """The k-th other dimension named ``base``: ``b′``, ``b′′``, ``b′′′``, then ``b′4``, ``b′5``…
+    (a name of k primes would make naming n dimensions cubic, and unreadable)."""
+    return base + "′" * k if k <= 3 else f"{base}′{k}"
 
 
 def _declared_symbols(shapes: Shapes):

@@ -20,6 +20,7 @@ class Views:
     plan: object | None          # notation.plan.Plan
     plan_error: NotationError | None
     shapes: dict[str, list]      # algebra name -> shape, for the diagram
+    columns: bool = False        # a layer is units × batch (its units are its rows)
 
     def shape_lookup(self, name: Name):
         from .emit.algebra import algebra
@@ -28,7 +29,8 @@ class Views:
             return None
         if not shape:
             return "scalar", None
-        units = shape[-1] if isinstance(shape[-1], int) else None
+        units = shape[0 if self.columns else -1]
+        units = units if isinstance(units, int) else None
         return "×".join(str(d) for d in shape), units
 
     def picture(self):
@@ -69,14 +71,15 @@ def forward_part(program: Program) -> Program | None:
     return Program(tuple(kept), source=program.source)
 
 
-def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True) -> Views:
+def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True,
+          columns: bool = False) -> Views:
     """Plan the program and its split forward pass with the shapes given."""
     from .emit.plan import plan_dict
     from .plan import build
     from .shapes import shape_options
     plan, error, shapes = None, None, {}
     try:
-        opts = shape_options(sizes, dims, batch)
+        opts = shape_options(sizes, dims, batch, columns=columns)
         plan = build(program, opts, convention=convention)
         shapes.update({k: v["shape"] for k, v in plan_dict(plan)["shapes"].items()})
     except NotationError as e:
@@ -85,14 +88,15 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
         from .layers import split_layers
         declarations, forward = split_layers(forward_part(program) or program)
         split = Program(tuple(declarations) + tuple(forward), source=program.source)
-        split_plan = build(split, shape_options(sizes, dims, batch), convention=convention)
+        split_plan = build(split, shape_options(sizes, dims, batch, columns=columns),
+                           convention=convention)
         for k, v in plan_dict(split_plan)["shapes"].items():
             shapes.setdefault(k, v["shape"])
         for step in plan_dict(split_plan)["steps"]:
             shapes.setdefault(str(step["value"]), step["shape"])
     except NotationError:
         pass
-    return Views(program, plan, error, shapes)
+    return Views(program, plan, error, shapes, columns)
 
 
 def html_page(program: Program, **options) -> str:

@@ -84,10 +84,15 @@ class _Builder:
         return self.sp.OneMatrix(rows, cols)
 
     def broadcast(self, value, shape, to):
-        """A 1 × n row (or a scalar) spread over the rows of ``to``."""
+        """A 1 × n row (or a scalar) spread over the rows of ``to``; under --columns, an
+        n × 1 column spread over its columns."""
         if to is None or shape is None:
             if shape is None and to is not None:
                 return value * self.ones(self.dim(to[0]), self.dim(to[1]))
+            return value
+        if self.shapes.columns:
+            if not self.shapes.same(shape[1], to[1]):
+                return value * self.ones(self.sp.Integer(1), self.dim(to[1]))
             return value
         if not self.shapes.same(shape[0], to[0]):
             return self.ones(self.dim(to[0]), self.sp.Integer(1)) * value

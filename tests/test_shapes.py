@@ -6,6 +6,7 @@ import pytest
 from notation import NotationShapeError, parse
 from notation.declarations import OptionError
 from notation.nodes import Name
+from notation.inference import _mentioned_names
 from notation.shapes import infer, options, shape_options
 
 
@@ -144,8 +145,14 @@ def test_a_declaration_that_disagrees_with_an_option():
 
 
 def test_shape_options_from_python_values():
+    # The sizes are given to the program's layers when inference meets the program.
     opts = shape_options(sizes=(3, 4), W1=(4, 2), l2=("b", 2))
+    assert opts.sizes == (3, 4)
     assert [(d.target, d.dims) for d, _ in opts.declarations] == [
+        (Name("W", "1"), (4, 2)), (Name("l", "2"), (Name("b"), 2))]
+    program = parse("l2 = relu(l0W0)W1")
+    resolved = opts.resolve(program, _mentioned_names(program), {}, True)
+    assert [(d.target, d.dims) for d, _ in resolved.declarations] == [
         (Name("l", "0"), (1, 3)), (Name("l", "1"), (1, 4)), (Name("W", "1"), (4, 2)),
         (Name("l", "2"), (Name("b"), 2))]
 

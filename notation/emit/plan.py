@@ -130,6 +130,8 @@ def plan_text(plan, shapes: bool = True) -> str:
     if len(head) > 72:
         head = head[:71] + "…"
     convention = "the book's convention" if plan.convention else "no convention"
+    if plan.shapes.columns:
+        convention += "; columns"
     out = [f"plan of {head}  ({plan.dtype}; {convention}{'; optimized' if plan.optimize else ''})", ""]
     if plan.steps:
         rows = [["step", "value", "operation", "shape", "FLOPs", "multiply-adds", "allocates", ""]]
@@ -234,6 +236,7 @@ def plan_dict(plan) -> dict:
         "program": algebra(plan.program),
         "dtype": plan.dtype,
         "convention": plan.convention,
+        "columns": plan.shapes.columns,
         "optimized": plan.optimize,
         "steps": steps,
         "totals": {

@@ -1,0 +1,144 @@
+"""The column-vector convention, --columns (SPEC §2, docs/shapes.md "Column vectors"): a layer
+is units × batch, W is outputs × inputs, a bias is a column; inference, the plan, compile,
+to_sympy and the diagram follow. NumPy (``W @ x``) is the oracle for the values."""
+
+import numpy as np
+import pytest
+
+from notation import NotationShapeError, parse
+from tests.test_cli import run
+
+COLUMN_MLP = "h1 = σ(W1 x + b1); h2 = σ(W2 h1 + b2); y = W3 h2 + b3"
+ROW_MLP = "l1 = σ(l0W0 + b0); l2 = σ(l1W1 + b1); l3 = l2W2 + b2"
+SIZES = "784,128,64,10"
+
+
+def shapes(plan) -> dict[str, str]:
+    from notation.emit.algebra import algebra
+    return {algebra(n): plan.shapes.text(s) for n, s in plan.shapes.names.items()}
+
+
+def test_a_declared_column_vector_gives_a_column_bias():
+    plan = parse("y = Wx + b; W : 4×3; x : 3×1").plan(columns=True)
+    assert shapes(plan)["b"] == "4×1" and shapes(plan)["y"] == "4×1"
+    assert plan.parameters == 16
+    assert "a bias is one column" in plan.text()
+
+
+def test_the_column_mnist_mlp_plans_with_the_mnist_figures():
+    plan = parse(COLUMN_MLP).plan(sizes=SIZES, columns=True)
+    assert plan.parameters == 109_386
+    table = shapes(plan)
+    assert (table["x"], table["h1"], table["h2"], table["y"]) == ("784×1", "128×1", "64×1", "10×1")
+    assert (table["W1"], table["W2"], table["W3"]) == ("128×784", "64×128", "10×64")
+    assert (table["b1"], table["b2"], table["b3"]) == ("128×1", "64×1", "10×1")
+    rows = parse(ROW_MLP).plan(sizes=SIZES)
+    assert (plan.flops, plan.multiply_adds) == (rows.flops, rows.multiply_adds)
+
+
+def test_batch_is_the_columns_of_every_layer():
+    plan = parse(COLUMN_MLP).plan(sizes=SIZES, batch=32, columns=True)
+    table = shapes(plan)
+    assert (table["x"], table["h1"], table["y"]) == ("784×32", "128×32", "10×32")
+    assert table["b1"] == "128×1"
+    assert parse(COLUMN_MLP).plan(sizes=SIZES, batch=32, columns=True).parameters == 109_386
+
+
+def test_the_book_letters_under_columns_have_w_k_outputs_by_inputs():
+    plan = parse("l2 = relu(W1 relu(W0 l0))").plan(sizes="3,4,1", columns=True)
+    assert shapes(plan)["W0"] == "4×3" and shapes(plan)["W1"] == "1×4"
+    assert "the book's convention W0 : n1×n0 (columns)" in plan.text()
+    assert shapes(parse("l1 = W0 l0").plan(columns=True))["W0"] == "n1×n0"
+    assert shapes(parse("l1 = W0 l0 + b1").plan(columns=True, dims="l0=3,b1=2"))["W0"] == "2×3"
+
+
+def test_compile_under_columns_computes_what_numpy_does():
+    f = parse(COLUMN_MLP).compile(sizes="5,4,3,2", batch=6, columns=True)
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((5, 6))
+    W1, W2, W3 = (rng.standard_normal(s) for s in ((4, 5), (3, 4), (2, 3)))
+    b1, b2, b3 = (rng.standard_normal((n, 1)) for n in (4, 3, 2))
+    out = f(x=x, W1=W1, b1=b1, W2=W2, b2=b2, W3=W3, b3=b3)
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))
+    h1 = sigmoid(W1 @ x + b1)
+    h2 = sigmoid(W2 @ h1 + b2)
+    np.testing.assert_allclose(out["y"], W3 @ h2 + b3, rtol=1e-12)
+    for style in ("book", "matmul"):
+        g = parse(COLUMN_MLP).compile(style=style, columns=True)
+        np.testing.assert_allclose(g(x=x, W1=W1, b1=b1, W2=W2, b2=b2, W3=W3, b3=b3)["y"],
+                                   W3 @ h2 + b3, rtol=1e-12)
+    with pytest.raises(NotationShapeError):
+        f(x=x.T, W1=W1, b1=b1, W2=W2, b2=b2, W3=W3, b3=b3)
+
+
+def test_the_views_print_the_tree_in_the_order_written():
+    program = parse("h = σ(W x + b)")
+    assert program.numpy(naming="plain", style="matmul") == "h = sigmoid(W @ x + b)"
+    assert "W.dot(x)" in program.numpy(naming="plain")
+
+
+def test_a_column_bias_broadcasts_and_a_row_does_not():
+    assert shapes(parse("y = h + c; h : 4×9; c : 4×1").plan(columns=True))["y"] == "4×9"
+    with pytest.raises(NotationShapeError) as e:
+        parse("y = h + c; h : 4×9; c : 1×9").plan(columns=True)
+    assert "n×1" in e.value.hint
+
+
+def test_softmax_is_refused_on_a_column_layer_and_taken_on_a_transposed_one():
+    with pytest.raises(NotationShapeError) as e:
+        parse("p = softmax(W x)").plan(columns=True)
+    assert "softmax(eᵀ)ᵀ" in e.value.hint and e.value.span is not None
+    f = parse("p = softmax((W x)ᵀ)ᵀ").compile(columns=True)
+    rng = np.random.default_rng(2)
+    W, x = rng.standard_normal((3, 4)), rng.standard_normal((4, 5))
+    z = W @ x
+    expected = np.exp(z) / np.exp(z).sum(axis=0, keepdims=True)
+    np.testing.assert_allclose(f(W=W, x=x)["p"], expected, rtol=1e-12)
+
+
+def test_a_column_program_read_as_rows_names_the_flag():
+    with pytest.raises(NotationShapeError) as e:
+        parse("h = σ(W x + b)").plan(sizes="3,4")
+    assert e.value.hint.startswith("this program reads as column vectors: W is applied from "
+                                   "the left of x")
+    assert "pass --columns" in e.value.hint
+    with pytest.raises(NotationShapeError) as e:
+        parse(COLUMN_MLP).plan(sizes=SIZES)
+    assert "pass --columns" in e.value.hint
+    # and the other way round
+    with pytest.raises(NotationShapeError) as e:
+        parse("h = relu(xW + b)").plan(sizes="3,4", columns=True)
+    assert "drop --columns" in e.value.hint
+    # a mismatch in both conventions names neither
+    with pytest.raises(NotationShapeError) as e:
+        parse("y = A B; A : 2×3; B : 4×5").plan()
+    assert "--columns" not in e.value.hint
+
+
+def test_to_sympy_under_columns():
+    sympy = pytest.importorskip("sympy")
+    (y,) = [v for k, v in parse("y = W x + b").to_sympy(columns=True, W=(4, 3), x=(3, 2)).items()]
+    assert y.shape == (4, 2)
+    assert sympy.srepr(y).count("MatrixSymbol") >= 3
+
+
+def test_the_cli_takes_columns():
+    r = run("plan", COLUMN_MLP, "--columns", "--sizes", SIZES)
+    assert r.returncode == 0, r.stderr
+    assert "parameters     109,386" in r.stdout and "; columns)" in r.stdout
+    r = run("check", "y = Wx + b; W : 4×3; x : 3×1", "--columns")
+    assert r.returncode == 0 and "  b : 4×1  (inferred)" in r.stdout
+    r = run("plan", "h = σ(W x + b)", "--sizes", "3,4")
+    assert r.returncode == 1 and "pass --columns" in r.stderr and "Traceback" not in r.stderr
+    r = run("plan", COLUMN_MLP, "--columns", "--sizes", SIZES, "--json")
+    assert r.returncode == 0 and '"columns": true' in r.stdout
+    r = run("diagram", COLUMN_MLP, "--columns", "--sizes", "4,3,2,1")
+    assert r.returncode == 0 and " ○ ○ ○ ○    x · x · 4×1" in r.stdout
+    r = run("show", COLUMN_MLP, "--columns", "--sizes", SIZES)
+    assert r.returncode == 0 and "109,386" in r.stdout
+
+
+def test_the_option_is_checked():
+    with pytest.raises(Exception) as e:
+        parse("y = Wx").plan(columns="yes")
+    assert "columns must be True or False" in str(e.value)
