@@ -399,6 +399,10 @@ def _other_convention(program: Program, opts: ShapeOptions, convention: bool,
     the error says so and names the flag: the mismatch is the convention, not the user's."""
     if getattr(error, "node", None) is None:
         return                 # not an operation's mismatch (a declaration, an option)
+    # only a program that multiplies as the other convention does: Wx (columns), xW (rows)
+    pair = _matrix_and_layer(program, matrix_first=not opts.columns)
+    if pair is None:
+        return
     flipped = opts.flipped()
     if flipped is None:
         return
@@ -406,20 +410,21 @@ def _other_convention(program: Program, opts: ShapeOptions, convention: bool,
         Inference(program, flipped, convention, other=False).run()
     except NotationShapeError:
         return
+    matrix, layer = pair
     if opts.columns:
-        extra = ("this program reads in the book's rows (a layer is batch × units and W is "
-                 "inputs × outputs, as in xW + b): drop --columns (columns=False)")
+        extra = (f"this program reads in the book's rows: {matrix} is applied from the right "
+                 f"of {layer} (xW + b: a layer is batch × units, W is inputs × outputs): drop "
+                 f"--columns (columns=False)")
     else:
-        left = _matrix_before_layer(program)
-        how = f": {left[0]} is applied from the left of {left[1]}" if left else ""
-        extra = (f"this program reads as column vectors{how} (h = σ(Wx + b): a layer is "
-                 f"units × batch, W is outputs × inputs): pass --columns (columns=True)")
+        extra = (f"this program reads as column vectors: {matrix} is applied from the left "
+                 f"of {layer} (h = σ(Wx + b): a layer is units × batch, W is outputs × "
+                 f"inputs): pass --columns (columns=True)")
     error.hint = f"{extra}; read as it is, {error.hint}" if error.hint else extra
 
 
-def _matrix_before_layer(program: Program):
-    """(matrix, layer) as text for the first product of a matrix name and a layer name
-    after it (``Wx``): a matrix applied from the left of a layer. None if there is none."""
+def _matrix_and_layer(program: Program, matrix_first: bool):
+    """(matrix, layer) as text for the first product of a matrix name and a layer name, the
+    matrix first (``Wx``, a matrix applied from the left of a layer) or last (``xW``)."""
     for s in program.statements:
         if type(s) is Declare:
             continue
@@ -428,10 +433,12 @@ def _matrix_before_layer(program: Program):
             node = stack.pop()
             t = type(node)
             if t is MatMul:
-                if type(node.left) is Name and type(node.right) is Name \
-                        and kind_by_letter(node.left) is Kind.MATRIX \
-                        and kind_by_letter(node.right) is Kind.LAYER:
-                    return _text(node.left), _text(node.right)
+                matrix, layer = (node.left, node.right) if matrix_first else \
+                    (node.right, node.left)
+                if type(matrix) is Name and type(layer) is Name \
+                        and kind_by_letter(matrix) is Kind.MATRIX \
+                        and kind_by_letter(layer) is Kind.LAYER:
+                    return _text(matrix), _text(layer)
                 stack += [node.right, node.left]
             elif t is Call:
                 stack.append(node.arg)
