@@ -11,7 +11,7 @@ layers whose batch axis is the batch, and the program's own chain of layers, whi
 
 from __future__ import annotations
 
-from .errors import NotationShapeError
+from .errors import NotationOptionError
 from .kinds import Kind, kind_by_letter
 from .nodes import (Assign, Declare, ExprStatement, MatMul, Name, Program, Update)
 from .shapes import OPTION, DimValue, Origin, _text
@@ -89,12 +89,12 @@ class ShapeOptions:
             key = (decl.target.letter, decl.target.sub)
             if key not in known:
                 option = origins[-1].detail or "the options"
-                raise NotationShapeError(
+                raise NotationOptionError(
                     f"{option} names {_text(decl.target)}, which the program does not have; "
                     f"{_layers_text(chain, how)}",
                     hint=f"name one of the program's own names ({_names_text(mentioned, declared)})")
         if len(self.sizes) > len(chain):
-            raise NotationShapeError(
+            raise NotationOptionError(
                 f"--sizes gives {len(self.sizes)} sizes, but the program has "
                 f"{len(chain)} layer{'s' if len(chain) != 1 else ''}; {_layers_text(chain, how)}",
                 hint=f"give at most {len(chain)} size{'s' if len(chain) != 1 else ''}, "

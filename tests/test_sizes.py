@@ -5,6 +5,7 @@ docs/shapes.md "Sizes follow the program's own chain")."""
 import pytest
 
 from notation import NotationError, NotationShapeError, parse
+from notation.errors import NotationOptionError
 from notation.nodes import Name
 from tests.test_cli import run
 
@@ -78,24 +79,24 @@ def test_batch_is_the_batch_of_every_layer():
 
 
 def test_a_size_too_many_is_an_error_that_lists_the_layers():
-    with pytest.raises(NotationShapeError) as e:
+    with pytest.raises(NotationOptionError) as e:
         parse(MLP).plan(sizes="784,128,64,10,5")
     assert e.value.message == (
         "--sizes gives 5 sizes, but the program has 4 layers; its layers are x, h1, h2, p "
         "(the input x, read but never assigned, then each assigned layer in order)")
     assert "give at most 4 sizes" in e.value.hint
-    with pytest.raises(NotationShapeError) as e:
+    with pytest.raises(NotationOptionError) as e:
         parse("l2 = relu(l0W0)W1").plan(sizes="3,4,1,5")
     assert "its layers are l0, l1, l2 (the book's l0, l1, … in order)" in e.value.message
 
 
 def test_a_dims_name_the_program_lacks_is_an_error_that_lists_the_layers():
-    with pytest.raises(NotationShapeError) as e:
+    with pytest.raises(NotationOptionError) as e:
         parse(MLP).plan(dims="z=3")
     assert e.value.message.startswith("--dims names z, which the program does not have; "
                                       "its layers are x, h1, h2, p")
     assert "x, W1, b1" in e.value.hint
-    with pytest.raises(NotationError):
+    with pytest.raises(NotationOptionError):
         parse("l2 = relu(l0W0)W1").plan(W5=(3, 4))       # keywords are --dims too
     # a name only declared is the program's
     assert shapes(parse("z : 1×3\nh = xW").plan(dims="z=3"))["z"] == "1×3"
@@ -103,10 +104,10 @@ def test_a_dims_name_the_program_lacks_is_an_error_that_lists_the_layers():
 
 def test_the_cli_reports_a_size_that_matches_nothing_without_a_traceback():
     r = run("plan", MLP, "--sizes", "784,128,64,10,5")
-    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "Traceback" not in r.stderr      # bad usage
     assert "its layers are x, h1, h2, p" in r.stderr
     r = run("check", MLP, "--dims", "l0=3")
-    assert r.returncode == 1 and "--dims names l0, which the program does not have" in r.stderr
+    assert r.returncode == 2 and "--dims names l0, which the program does not have" in r.stderr
     r = run("plan", MLP, "--sizes", "784,128,64,10", "--batch", "32")
     assert r.returncode == 0 and "parameters     109,386" in r.stdout
     assert "  x   32×784   from --sizes" in r.stdout
