@@ -15,7 +15,7 @@ from .nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Had
 from .shapes import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE, OPTION,
                      PRODUCT, REDUCED, SHAPE_RULES, UPDATE, Conflict, DimValue, Origin, Shape, Shapes,
                      Var, _text, find, symbol_text)
-from .shape_options import ShapeOptions  # (after .shapes, which imports it at its end)
+from .shape_options import ShapeOptions
 
 def _check_dims(decl: Declare) -> None:
     """A declaration's dimensions are numbers or names. The parser makes no other, but a tree

@@ -138,7 +138,7 @@ def layer_chain(program: Program, mentioned: dict, declared: dict,
     >>> from notation import parse
     >>> from notation.inference import _mentioned_names
     >>> p = parse("h1 = relu(xW1 + b1); h2 = relu(h1W2 + b2); p = softmax(h2W3 + b3)")
-    >>> [str(n) for n in layer_chain(p, _mentioned_names(p), {}, True)[0]]
+    >>> [_text(n) for n in layer_chain(p, _mentioned_names(p), {}, True)[0]]
     ['x', 'h1', 'h2', 'p']
     """
     book = [int(n.sub) for n in mentioned.values() if n.letter in ("l", "δ") and n.sub.isdigit()]

@@ -113,6 +113,7 @@ class Shapes:
     """The checked shapes of a program: of every name and of every expression node.
 
     >>> from notation import parse
+    >>> from notation.shape_options import options
     >>> s = infer(parse("l2 = relu(l0W0)W1"), options(sizes="3,4,1"))
     >>> s.text(s.names[Name("W", "0")]), s.text(s.names[Name("W", "1")])
     ('3×4', '4×1')
@@ -437,7 +438,14 @@ def _declared_symbols(shapes: Shapes):
 
 # --------------------------------------------------------------------------- entry points
 
-from .shape_options import ShapeOptions, options, shape_options  # noqa: E402  (they use Origin)
+def __getattr__(name: str):
+    """``ShapeOptions``, ``options`` and ``shape_options`` are kept in ``shape_options.py``,
+    which needs this module first (it uses Origin): looked up when asked, so that either
+    module may be imported first."""
+    if name in ("ShapeOptions", "options", "shape_options"):
+        from . import shape_options
+        return getattr(shape_options, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def infer(program: Program, opts: ShapeOptions | None = None, *,
@@ -451,6 +459,7 @@ def infer(program: Program, opts: ShapeOptions | None = None, *,
     '784×n1'
     """
     from .inference import Inference
+    from .shape_options import ShapeOptions
     return Inference(program, opts or ShapeOptions(), convention).run()
 
 
