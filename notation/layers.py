@@ -148,7 +148,7 @@ def split_layers(program: Program) -> tuple[list[Declare], list[Assign]]:
         end = len(program.source.rstrip())
         raise NotationTranslationError(
             "backward needs a forward pass, and the program assigns nothing",
-            Span(end, end + 1), label="a forward assignment belongs here",
+            Span(end, end), label="a forward assignment belongs here",
             hint="write the forward pass, such as l2 = relu(l0W0)W1")
     return declarations, splitter.statements
 
