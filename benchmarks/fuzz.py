@@ -287,9 +287,12 @@ def entry_point(rng: random.Random, text: str):
             return f
         wrong = rng.random() < 0.3
         inputs = arrays_for(rng, f, wrong)
+        # Each run gets its own copies: an update (W0 -= …) changes its input in place.
+        import copy
+        kept = copy.deepcopy(inputs)
         out = f(**inputs)
         if not wrong and style != "book":
-            reference = program.compile(style="book", **opts)(**inputs)
+            reference = program.compile(style="book", **opts)(**kept)
             import numpy as np
             for key, value in out.items():
                 assert np.allclose(value, reference[key], equal_nan=True), \

@@ -244,8 +244,14 @@ def _through_activation(layer: Layer, grad: Expr) -> Expr:
     return _map_names(rule, {Name("G"): grad, Name("x"): layer.pre, Name("y"): layer.name})
 
 
-def _delta_name(layer: Name, taken: set[Name]) -> Name:
+def _delta_name(layer: Name, taken: set[Name], span=None) -> Name:
     """δ2 for l2, as the book names layer_2_delta; δ_{h1} for other layers."""
+    if not layer.letter.isascii():
+        # δ_{δ2} would be no name of the notation (a subscript is Latin letters and digits).
+        raise NotationTranslationError(
+            f"backward cannot name the delta of {layer.letter}{layer.sub}: a delta is δ with "
+            f"the layer's name as subscript, and {layer.letter} is no Latin letter", span,
+            label="this layer", hint="name the layers with Latin letters, such as l1 or h1")
     name = Name("δ", layer.sub if layer.letter == "l" and layer.sub else layer.letter + layer.sub)
     if name in taken:
         raise NotationTranslationError(
@@ -424,7 +430,7 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
             if not grads:
                 continue    # this layer does not reach the loss: it needs no delta
             delta_expr = _through_activation(layer, _sum(grads))
-        name = _delta_name(layer.name, taken)
+        name = _delta_name(layer.name, taken, getattr(layer.statement, "span", None))
         deltas.append(Assign(name, delta_expr))
         collected: dict[Name, list[Expr]] = {}
         gradients.carry(layer.pre, name, collected)

@@ -36,8 +36,11 @@ def _dim(text: str, what: str):
 def _layer_name(text: str, what: str) -> Name:
     from .parser import name_parts
     text = text.strip()
-    if not re.fullmatch(r"(?:[A-Za-z]|[^\x00-\x7f])(?:_\{?[A-Za-z0-9]+\}?|[0-9]+)?", text):
-        raise OptionError(f"{what}: {text!r} is not a name such as l0 or W1")
+    from .greek import GREEK
+    greek = "".join(g for g, _, _ in GREEK)
+    # A letter is Latin or one of the notation's Greek letters (δ2, α), as in a program.
+    if not re.fullmatch(rf"(?:[A-Za-z]|[{greek}])(?:_\{{?[A-Za-z0-9]+\}}?|[0-9]+)?", text):
+        raise OptionError(f"{what}: {text!r} is not a name such as l0, W1 or δ2")
     letter, sub = name_parts(text)
     return Name(letter, sub)
 

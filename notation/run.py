@@ -28,44 +28,84 @@ def load_inputs(path: str, names, usage_error) -> dict:
     import numpy as np
     from .compile import keyword
     try:
-        loaded = np.load(path, allow_pickle=False)
-        stored = None
-        if isinstance(loaded, np.lib.npyio.NpzFile):
-            with loaded as data:
-                stored = {k: data[k] for k in data.files}
+        with open(path, "rb") as f:
+            magic = f.read(6)
+        if magic == b"\x93NUMPY":
+            # An .npy file is one array, with no names to match the inputs by.
+            raise usage_error(f"{path} is one array (an .npy file); give an .npz file of named "
+                              f"arrays, as np.savez(path, l0=x, W0=w) writes")
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise usage_error(f"cannot read {path} as an .npz file of arrays")
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
         raise usage_error(f"cannot read {path} as an .npz file of arrays: {e}") from None
-    if stored is None:
-        # An .npy file loads as one array, with no names to match the inputs by.
-        raise usage_error(f"{path} is one array (an .npy file); give an .npz file of named "
-                          f"arrays, as np.savez(path, l0=x, W0=w) writes")
     out, missing = {}, []
-    for name in names:
-        k = keyword(name)
-        found = next((a for a in aliases(name) if a in stored), None)
-        if found is None:
-            missing.append(" or ".join(aliases(name)))
-            continue
-        value = stored[found]
-        if value.dtype.kind not in "biufc":
-            # Text, dates or records would reach NumPy's arithmetic and fail there.
-            raise usage_error(f"the array {found} in {path} holds {value.dtype} values, "
-                              f"not numbers")
-        if value.dtype.kind == "c":
-            # The notation's values are real: the plan style refuses complex arrays, and the
-            # book style's update of a float array by a complex value fails in NumPy.
-            raise usage_error(f"the array {found} in {path} holds {value.dtype} values, "
-                              f"not real numbers")
-        if value.dtype.kind in "biu":
-            # Computed in float64, whatever the style: the book's code turns integers into
-            # floats as soon as it mixes them with one, and an update such as W1 -= αl1ᵀδ2
-            # cannot write floats into an integer array.
-            value = value.astype(np.float64)
-        out[k] = value.item() if value.ndim == 0 else value
+    with data:
+        stored = set(data.files)
+        for name in names:
+            k = keyword(name)
+            found = next((a for a in aliases(name) if a in stored), None)
+            if found is None:
+                missing.append(" or ".join(aliases(name)))
+                continue
+            # Only the arrays the program reads are decompressed, each once its header has
+            # been checked against the bytes the file holds for it.
+            value = _read_array(data, found, path, usage_error)
+            out[k] = _input_value(value, found, path, usage_error)
     if missing:
         raise usage_error(f"{path} has no array for {', '.join(missing)}"
                           f" (it has {', '.join(sorted(stored)) or 'nothing'})")
     return out
+
+
+def _read_array(data, key: str, path: str, usage_error):
+    """One array of an .npz file, refused when its header claims more bytes than the file
+    holds for it (a 2.6 MB file whose header says 728 TiB) or when memory runs out."""
+    import zipfile
+
+    import numpy as np
+    fmt = np.lib.format
+    try:
+        info = data.zip.getinfo(key + ".npy")
+        with data.zip.open(info) as f:
+            version = fmt.read_magic(f)
+            read_header = fmt.read_array_header_1_0 if version == (1, 0) \
+                else fmt.read_array_header_2_0
+            shape, _, dtype = read_header(f)
+        count = 1
+        for d in shape:
+            count *= d
+        claimed = count * dtype.itemsize
+        if claimed > info.file_size:
+            raise usage_error(f"the array {key} in {path} claims {claimed:,} bytes "
+                              f"({'×'.join(map(str, shape))} of {dtype}), but the file holds "
+                              f"{info.file_size:,} for it")
+        return data[key]
+    except KeyError:
+        return data[key]                       # not stored as key.npy: NumPy finds it
+    except MemoryError:
+        raise usage_error(f"the array {key} in {path} does not fit in memory") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise usage_error(f"cannot read the array {key} in {path}: {e}") from None
+
+
+def _input_value(value, found: str, path: str, usage_error):
+    import numpy as np
+    if value.dtype.kind not in "biufc":
+        # Text, dates or records would reach NumPy's arithmetic and fail there.
+        raise usage_error(f"the array {found} in {path} holds {value.dtype} values, "
+                          f"not numbers")
+    if value.dtype.kind == "c":
+        # The notation's values are real: the plan style refuses complex arrays, and the
+        # book style's update of a float array by a complex value fails in NumPy.
+        raise usage_error(f"the array {found} in {path} holds {value.dtype} values, "
+                          f"not real numbers")
+    if value.dtype.kind in "biu":
+        # Computed in float64, whatever the style: the book's code turns integers into
+        # floats as soon as it mixes them with one, and an update such as W1 -= αl1ᵀδ2
+        # cannot write floats into an integer array.
+        value = value.astype(np.float64)
+    return value.item() if value.ndim == 0 else value
 
 
 def show_values(values: dict) -> str:

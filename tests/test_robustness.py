@@ -35,7 +35,8 @@ def quick(seconds: float = 2.0):
 
 def cli(*args, stdin: str | bytes | None = None, **kw):
     env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    r = subprocess.run([sys.executable, "-m", "notation", *args], capture_output=True,
+    kw.setdefault("stdout", subprocess.PIPE)
+    r = subprocess.run([sys.executable, "-m", "notation", *args], stderr=subprocess.PIPE,
                        input=stdin.encode() if isinstance(stdin, str) else stdin, env=env,
                        timeout=60, **kw)
     assert "Traceback" not in r.stderr.decode(errors="replace"), r.stderr
@@ -243,3 +244,170 @@ def test_backward_without_a_forward_pass_is_located():
     with pytest.raises(notation.NotationTranslationError) as info:
         parse("W0 : 3×4").backward()
     assert info.value.span is not None and " --> line 1, column 9" in str(info.value)
+
+
+# ---------------------------------------------------------------------------- H6, M7, L2: -o
+
+def temporaries(folder) -> list:
+    return [p for p in os.listdir(folder) if p.startswith(".notation-")]
+
+
+def test_o_writes_through_a_fifo_and_never_replaces_it(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    r = cli("algebra", "y = x", "-o", str(fifo))
+    assert r.returncode == 0 and reader.communicate(timeout=30)[0] == b"y = x\n"
+    assert os.path.exists(fifo) and not os.path.isfile(fifo) and not temporaries(tmp_path)
+
+
+def test_o_dev_stdout_writes_to_standard_output():
+    r = cli("algebra", "y = x", "-o", "/dev/stdout")
+    assert (r.returncode, r.stdout) == (0, b"y = x\n")
+
+
+def test_o_dev_null_stays_a_device():
+    r = cli("algebra", "y = x", "-o", "/dev/null")
+    assert r.returncode == 0 and not os.path.isfile("/dev/null")
+
+
+def test_o_through_a_symbolic_link_writes_its_target(tmp_path):
+    (tmp_path / "real.txt").write_text("old\n")
+    os.symlink("real.txt", tmp_path / "link.txt")
+    r = cli("algebra", "y = x", "-o", str(tmp_path / "link.txt"))
+    assert r.returncode == 0 and os.path.islink(tmp_path / "link.txt")
+    assert (tmp_path / "real.txt").read_text() == "y = x\n" and not temporaries(tmp_path)
+
+
+def test_o_refuses_a_read_only_file_even_for_root(tmp_path):
+    path = tmp_path / "ro.txt"
+    path.write_text("keep\n")
+    path.chmod(0o444)
+    r = cli("algebra", "y = x", "-o", str(path))
+    assert r.returncode == 2 and b"read-only" in r.stderr and path.read_text() == "keep\n"
+
+
+@pytest.mark.parametrize("target, message", [(".", b"it is a folder"), ("", b"needs a file name")])
+def test_o_refuses_a_folder_and_an_empty_name(tmp_path, target, message):
+    r = cli("algebra", "y = x", "-o", target, cwd=tmp_path)
+    assert r.returncode == 2 and message in r.stderr and not temporaries(tmp_path)
+
+
+def test_a_failed_write_is_an_error_and_leaves_no_temporary(tmp_path):
+    import resource
+    big = "y = " + "x + " * 3000 + "x"
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+    r = cli("algebra", big, "-o", str(tmp_path / "out.txt"), preexec_fn=limit)
+    assert r.returncode == 1 and b"File too large" in r.stderr
+    assert not os.path.exists(tmp_path / "out.txt") and not temporaries(tmp_path)
+
+
+def test_standard_output_on_a_full_device():
+    with open("/dev/full", "wb") as full:
+        r = cli("algebra", "y = x", stdout=full)
+    assert r.returncode == 1 and b"No space left on device" in r.stderr
+    assert b"Exception ignored" not in r.stderr
+
+
+def test_sigterm_at_the_rename_leaves_no_temporary(tmp_path):
+    # os.replace sends the process SIGTERM, as a signal arriving at that moment would.
+    code = ("import os, signal, sys; from notation import cli\n"
+            "real = os.replace\n"
+            "def replace(a, b):\n"
+            "    os.kill(os.getpid(), signal.SIGTERM)\n"
+            "    real(a, b)\n"
+            "os.replace = replace\n"
+            f"sys.exit(cli.main(['algebra', 'y = x', '-o', {str(tmp_path / 'out.txt')!r}]))\n")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=60)
+    assert r.returncode == 128 + 15 and b"Traceback" not in r.stderr
+    assert temporaries(tmp_path) == [] and not os.path.exists(tmp_path / "out.txt")
+
+
+# ---------------------------------------------------------------------------- M10, L4: input
+
+def test_an_endless_file_is_read_only_up_to_the_limit():
+    with quick(10):
+        r = cli("algebra", "-f", "/dev/zero")
+    assert r.returncode == 1 and b"notation reads at most 1,000,000" in r.stderr
+
+
+def test_a_large_standard_input_is_not_held_whole():
+    code = ("import resource, subprocess, sys, os\n"
+            "p = subprocess.Popen([sys.executable, '-m', 'notation', 'algebra'],"
+            " stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+            "chunk = b'x' * (1 << 20)\n"
+            "try:\n"
+            "    for _ in range(200):\n"
+            "        p.stdin.write(chunk)\n"
+            "    p.stdin.close()\n"
+            "except BrokenPipeError:\n"
+            "    pass\n"
+            "p.wait()\n"
+            "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=120)
+    status, rss_kib = map(int, r.stdout.split())
+    assert status == 1 and rss_kib < 150_000, (status, rss_kib)
+
+
+def test_non_utf8_bytes_are_bad_usage_from_stdin_and_from_a_file(tmp_path):
+    (tmp_path / "bad.nn").write_bytes(b"y = \xff")
+    from_file = cli("algebra", "-f", str(tmp_path / "bad.nn"))
+    from_stdin = cli("algebra", stdin=b"y = \xff")
+    assert from_file.returncode == from_stdin.returncode == 2
+    assert b"not UTF-8" in from_file.stderr and b"not UTF-8" in from_stdin.stderr
+
+
+def test_a_byte_order_mark_on_stdin_is_dropped():
+    assert cli("algebra", stdin="\ufeffy = x").stdout == b"y = x\n"
+
+
+@pytest.mark.parametrize("dims, ok", [("δ2=3", True), ("α=1", True), ("€=3", False),
+                                      ("ŵ=3", False), ("l_{in}=3", True)])
+def test_dims_names_are_the_notation_s_letters(dims, ok):
+    r = cli("check", "--dims", dims, "y = x")
+    assert r.returncode == (0 if ok else 2)
+
+
+# ---------------------------------------------------------------------------- M8: .npz
+
+def test_an_npz_header_claiming_a_huge_array_is_refused(tmp_path):
+    import io
+    import zipfile
+    fmt = np.lib.format
+    honest = io.BytesIO()
+    fmt.write_array(honest, np.ones((1, 3)))
+    header = fmt.header_data_from_array_1_0(np.ones((1, 3)))
+    header["shape"] = (10_000_000, 10_000_000)         # 728 TiB of float64
+    forged = io.BytesIO()
+    fmt.write_array_header_1_0(forged, header)
+    with zipfile.ZipFile(tmp_path / "f.npz", "w") as z:
+        z.writestr("l0.npy", forged.getvalue() + b"\0" * 24)
+        z.writestr("W0.npy", honest.getvalue())
+    with quick(20):           # a process that imports NumPy: seconds on a loaded machine
+        r = cli("run", "l1 = l0W0", "--inputs", str(tmp_path / "f.npz"))
+    assert r.returncode == 2 and b"claims 800,000,000,000,000 bytes" in r.stderr
+
+
+def test_arrays_the_program_does_not_read_are_not_decompressed(tmp_path):
+    from notation.run import load_inputs
+    np.savez_compressed(tmp_path / "f.npz", l0=np.ones((1, 3)), W0=np.ones((3, 4)),
+                        unused=np.zeros((3000, 3000)))
+    program = parse("l1 = l0W0")
+    f = program.compile()
+    import tracemalloc
+    tracemalloc.start()
+    inputs = load_inputs(str(tmp_path / "f.npz"), f.plan.inputs, ValueError)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert sorted(inputs) == ["W0", "l0"] and peak < 10_000_000      # the unused 72 MB: never
+
+
+def test_backward_refuses_a_layer_it_cannot_name_a_delta_for():
+    # Found by the grammar fuzzer: the delta of δ2 was named δ_{δ2}, which no parser reads.
+    with pytest.raises(notation.NotationTranslationError) as info:
+        parse("δ2 = W2").backward()
+    assert info.value.span is not None and info.value.source == "δ2 = W2"
