@@ -217,6 +217,20 @@ def _register_builtin() -> tuple[Function, ...]:
             reference=lambda x: np.add.reduce(x, axis=0, keepdims=True), sympy="x",
             recipe=r(("{t} = {x}.sum(axis=0, keepdims=True)",)),
             idioms=("np.sum(x, axis=0, keepdims=True)",)),
+        # log(1 + exp(x)) without overflow; its derivative, σ(x), is 1 - exp(-output). The
+        # written-out np.log(1 + np.exp(x)) is no idiom of it: it reads back as written.
+        Function(
+            "softplus", "np.logaddexp(0, x)", r"\operatorname{softplus}",
+            derivative="1 - np.exp(-output)", derivative_name="softplus2deriv",
+            reference=_softplus, reference_derivative=lambda y: -np.expm1(-y),
+            sympy="log(1 + exp(x))", sympy_derivative="1 - exp(-x)",
+            recipe=r(("{t} = np.logaddexp(0, {a})",), ("np.logaddexp(0, {t}, out={t})",)),
+            derivative_recipe=r(("{t} = np.negative({a})", "np.exp({t}, out={t})",
+                                 "np.subtract(1, {t}, out={t})"),
+                                ("np.negative({t}, out={t})", "np.exp({t}, out={t})",
+                                 "np.subtract(1, {t}, out={t})")),
+            idioms=("np.logaddexp(0, x)", "np.log1p(np.exp(x))"),
+            derivative_idioms=("1 - np.exp(-output)",)),
     )
 
 
