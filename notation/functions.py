@@ -231,6 +231,19 @@ def _register_builtin() -> tuple[Function, ...]:
                                  "np.subtract(1, {t}, out={t})")),
             idioms=("np.logaddexp(0, x)", "np.log1p(np.exp(x))"),
             derivative_idioms=("1 - np.exp(-output)",)),
+        # Slope 0.01 for x ≤ 0; its derivative, 1 or 0.01, follows from the output's sign.
+        Function(
+            "leaky_relu", "np.where(x > 0, x, 0.01 * x)", r"\operatorname{LeakyReLU}",
+            derivative="np.where(output > 0, 1.0, 0.01)", derivative_name="leaky_relu2deriv",
+            spellings=("LeakyReLU",), reference=lambda x: np.maximum(x, 0.01 * x),
+            reference_derivative=lambda y: 0.01 + 0.99 * (y > 0),
+            sympy="Piecewise((x, x > 0), (0.01*x, True))",
+            sympy_derivative="Piecewise((1, x > 0), (0.01, True))",
+            recipe=r(("{t} = np.where({x} > 0, {x}, 0.01 * {x})",), (), ("mask", "array")),
+            derivative_recipe=r(("{t} = np.where({x} > 0, 1.0, 0.01)",), (), ("mask",),
+                                float64=True),
+            idioms=("np.where(x > 0, x, 0.01 * x)", "np.maximum(x, 0.01 * x)"),
+            derivative_idioms=("np.where(output > 0, 1.0, 0.01)",)),
     )
 
 
