@@ -144,7 +144,11 @@ class PlanStyle(BookStyle):
             return [f"{t} = {self.use_function(step.func, derivative, step.node)}({a.text})"]
         lines = recipe.in_place if step.in_place is not None else recipe.fresh
         x = wrap(a, ATOM)
-        out = [line.format(t=t, a=a.text, x=x) for line in lines]
+        scratch = [n for n in ("s", "u") if any("{" + n + "}" in line for line in lines)]
+        names = {n: f"_{n}{step.index}" for n in scratch}     # no name of the notation
+        out = [line.format(t=t, a=a.text, x=x, **names) for line in lines]
+        if scratch:
+            out.append("del " + ", ".join(names.values()))
         if any("np." in line for line in lines):
             self.uses_numpy = True
         return out
