@@ -36,7 +36,9 @@ class Recipe:
     same bits as the helper's body. ``scratch`` names what the lines allocate besides the
     result, for the plan's memory count (``lowering.py``): ``"mask"`` a byte an element,
     ``"cast"`` NumPy's cast buffer, ``"rows"`` one value a row, ``"array"`` one more array.
-    ``float64``: the result is float64 whatever the data (the mask times ``1.0``).
+    ``float64``: the result is float64 whatever the data (the mask times ``1.0``). ``{s}``
+    and ``{u}`` are scratch arrays the lines may use (each an ``"array"`` of ``scratch``),
+    deleted after the last line.
     """
 
     fresh: tuple[str, ...]
@@ -244,6 +246,29 @@ def _register_builtin() -> tuple[Function, ...]:
                                 float64=True),
             idioms=("np.where(x > 0, x, 0.01 * x)", "np.maximum(x, 0.01 * x)"),
             derivative_idioms=("np.where(output > 0, 1.0, 0.01)",)),
+        # The tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). The output does not
+        # determine the derivative, so gelu' takes the input. The constants are Python
+        # floats (√(2/π), and 3·0.044715·√(2/π)), so float32 data stays float32.
+        Function(
+            "gelu", "0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))",
+            r"\operatorname{GELU}", spellings=("GELU",), derivative_of="input",
+            derivative_setup="t = np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3))",
+            derivative="0.5 * (1 + t + x * (1 - t * t) * (0.7978845608028654 "
+                       "+ 0.10703222440890038 * x * x))", derivative_name="gelu2deriv",
+            reference=_gelu, reference_derivative=_gelu_derivative,
+            sympy="x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2",
+            sympy_derivative="diff(x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2, x)",
+            recipe=r(("{t} = {x} ** 3", "{t} *= 0.044715", "{t} += {x}",
+                      "{t} *= 0.7978845608028654", "np.tanh({t}, out={t})", "{t} += 1",
+                      "{t} *= 0.5 * {x}"), (), ("array",)),
+            derivative_recipe=r(("{s} = {x} ** 3", "{s} *= 0.044715", "{s} += {x}",
+                                 "{s} *= 0.7978845608028654", "np.tanh({s}, out={s})",
+                                 "{t} = {s} * {s}", "np.subtract(1, {t}, out={t})", "{t} *= {x}",
+                                 "{u} = 0.10703222440890038 * {x}", "{u} *= {x}",
+                                 "{u} += 0.7978845608028654", "{t} *= {u}", "{s} += 1",
+                                 "{t} += {s}", "{t} *= 0.5"), (), ("array", "array")),
+            idioms=("0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))",
+                    "0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))")),
     )
 
 
