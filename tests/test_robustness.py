@@ -365,11 +365,12 @@ def test_a_byte_order_mark_on_stdin_is_dropped():
     assert cli("algebra", stdin="\ufeffy = x").stdout == b"y = x\n"
 
 
-@pytest.mark.parametrize("dims, ok", [("δ2=3", True), ("α=1", True), ("€=3", False),
-                                      ("ŵ=3", False), ("l_{in}=3", True)])
+@pytest.mark.parametrize("dims, ok", [("δ2=3", True), ("l_{in}=3", True), ("€=3", False),
+                                      ("ŵ=3", False)])
 def test_dims_names_are_the_notation_s_letters(dims, ok):
-    r = cli("check", "--dims", dims, "y = x")
+    r = cli("check", "--dims", dims, "y = δ2 + l_{in}")
     assert r.returncode == (0 if ok else 2)
+    assert ok or b"is not a name such as l0, W1 or" in r.stderr
 
 
 # ---------------------------------------------------------------------------- M8: .npz
