@@ -84,19 +84,21 @@ def _repr_html_(self: Program) -> str:
 
 def backward(self: Program, loss: str = "mse", lr: str = "α", target: str = "y",
              params=None, *, delta: str = "l-y", mean: bool = False, sizes=None, dims=None,
-             batch=None) -> Program:
+             batch=None, columns: bool = False) -> Program:
     """The training step, as the book's loops: forward, deltas, then updates (SPEC §5).
 
     ``parse("l2 = relu(l0W0)W1").backward()`` gives ``δ2 = l2 - y``,
     ``δ1 = δ2W1ᵀ ⊙ relu'(l1)``, ``W1 -= αl1ᵀδ2``, ``W0 -= αl0ᵀδ1`` after the forward lines.
     ``delta="y-l"`` writes the book's ``δ = y - l`` with ``+=``; ``mean=True`` divides the
     output delta by the batch size ``n``; ``sizes``, ``dims``, ``batch`` are shapes the step
-    is checked with, as ``plan`` takes them (docs/backward.md).
+    is checked with, as ``plan`` takes them (docs/backward.md); ``columns=True`` reads the
+    column-vector convention (docs/shapes.md), so a bias column sums over the batch columns.
     """
     from .backward import backward as derive
     _, shape_options = _stages()
     return _sourced(self, derive, self, loss=loss, lr=lr, target=target, params=params,
-                    delta=delta, mean=mean, opts=shape_options(sizes, dims, batch))
+                    delta=delta, mean=mean,
+                    opts=shape_options(sizes, dims, batch, columns=columns))
 
 
 def plan(self: Program, *, sizes=None, dims=None, batch=None, convention: bool = True,

@@ -173,10 +173,19 @@ class _Gradients:
                 self._no_scalar_gradient(side)
             return grad
         if not shapes.same(mine[1], whole[1]):
-            raise NotationTranslationError(
-                "backward cannot carry a gradient to a column broadcast over the units",
-                side.span, hint="write the product with a row of ones, or give it all columns")
+            if not shapes.columns:
+                raise NotationTranslationError(
+                    "backward cannot carry a gradient to a column broadcast over the units",
+                    side.span, hint="write the product with a row of ones, or give it all columns")
+            # --columns: a bias column (n × 1) broadcast over the batch (the columns) takes
+            # the sum over the columns, sum(Gᵀ)ᵀ (sum is the sum over the rows, 1 × n)
+            grad = Transpose(Call(BATCH_SUM, _t(grad)))
         if not shapes.same(mine[0], whole[0]):
+            if shapes.columns:
+                raise NotationTranslationError(
+                    "backward cannot carry a gradient to a row broadcast over the units "
+                    "under --columns", side.span,
+                    hint="under --columns a bias is a column (n × 1), broadcast over the batch")
             return Call(BATCH_SUM, grad)
         return grad
 

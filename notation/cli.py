@@ -374,7 +374,7 @@ def cmd_backward(args) -> str:
     params = [p for p in args.params.split(",") if p.strip()] if args.params else None
     derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params,
                                delta=args.delta, mean=args.mean, sizes=args.sizes,
-                               dims=args.dims, batch=args.batch)
+                               dims=args.dims, batch=args.batch, columns=args.columns)
     view = BACKWARD_VIEWS[args.to]
     return view(derived, args)
 

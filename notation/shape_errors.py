@@ -154,8 +154,9 @@ def assignment_error(shapes: Shapes, s, target, value) -> NotationShapeError:
         hint = (f"{name} has one shape in the whole program, so the value must be "
                 f"{shapes.text(target)} or {name} must be {shapes.text(value)}")
     else:
-        hint = (f"the value must have the shape of {name}, {shapes.text(target)}, or be a "
-                f"1×n row or a scalar that broadcasts to it")
+        one = "an n×1 column" if shapes.columns else "a 1×n row"
+        hint = (f"the value must have the shape of {name}, {shapes.text(target)}, or be "
+                f"{one} or a scalar that broadcasts to it")
     return _error(shapes, s, f"shape mismatch in {describe(s, shapes)}",
                   s.target, target, s.value, value, hint)
 

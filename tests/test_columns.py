@@ -142,3 +142,51 @@ def test_the_option_is_checked():
     with pytest.raises(Exception) as e:
         parse("y = Wx").plan(columns="yes")
     assert "columns must be True or False" in str(e.value)
+
+
+# ---------------------------------------------------------------------------- backward
+
+def _column_mlp_oracle(values, trained):
+    """The column MLP's loss, written here with autograd.numpy: ½·Σ(y − t)²."""
+    import autograd.numpy as anp
+
+    def loss(*params):
+        p = dict(values, **dict(zip(trained, params)))
+        sig = lambda z: 1 / (1 + anp.exp(-z))
+        h1 = sig(anp.dot(p["W1"], p["x"]) + p["b1"])
+        h2 = sig(anp.dot(p["W2"], h1) + p["b2"])
+        y = anp.dot(p["W3"], h2) + p["b3"]
+        return 0.5 * anp.sum((y - p["t"]) ** 2)
+    return loss
+
+
+@pytest.mark.parametrize("batch", [1, 5])
+def test_backward_under_columns_is_exactly_gradient_descent(batch):
+    autograd = pytest.importorskip("autograd")
+    derived = parse(COLUMN_MLP).backward(target="t", columns=True, sizes="4,3,2,2", batch=batch)
+    text = derived.algebra()
+    assert "W1 -= αδ_{h1}xᵀ" in text
+    # the sum over the batch columns, decided by the shapes: none for one example
+    assert ("b1 -= αsum(δ_{h1}ᵀ)ᵀ" if batch > 1 else "b1 -= αδ_{h1}\n") in text + "\n"
+    rng = np.random.default_rng(batch)
+    shapes = {"x": (4, batch), "t": (2, batch), "W1": (3, 4), "b1": (3, 1), "W2": (2, 3),
+              "b2": (2, 1), "W3": (2, 2), "b3": (2, 1)}
+    values = {k: rng.uniform(-1, 1, size=s) for k, s in shapes.items()}
+    trained = ["W1", "b1", "W2", "b2", "W3", "b3"]
+    grads = autograd.grad(lambda ps: _column_mlp_oracle(values, trained)(*ps))(
+        [values[k] for k in trained])
+    scope: dict = {}
+    exec(derived.numpy(module=True, naming="plain"), scope)     # noqa: S102 (our own output)
+    alpha = 0.1
+    after = scope["run"](**{k: v.copy() for k, v in values.items()}, alpha=alpha)
+    for name, g in zip(trained, grads):
+        np.testing.assert_allclose(after[name] - values[name], -alpha * g, rtol=1e-9, atol=1e-12)
+    # the derived step plans under the same options, with the MNIST figures
+    plan = derived.plan(sizes=SIZES, batch=batch, columns=True)
+    assert plan.shapes.text(plan.shapes.names[__import__("notation").nodes.Name("b", "1")]) == "128×1"
+
+
+def test_backward_on_the_command_line_under_columns():
+    r = run("backward", COLUMN_MLP, "--columns", "--target", "t", "--sizes", SIZES, "--to", "plan")
+    assert r.returncode == 0, r.stderr
+    assert "parameters     109,386" in r.stdout
