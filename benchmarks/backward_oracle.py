@@ -29,6 +29,9 @@ def main() -> int:
               phases=(Phase.generate,), suppress_health_check=list(HealthCheck))
     @given(oracle.cases())
     def run(case):
+        done = sum(tally.values())
+        if done and done % 500 == 0:
+            print(f"  {done:,} so far: {tally}", flush=True)
         try:
             oracle.check(case)
             tally["checked"] += 1

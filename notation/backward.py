@@ -438,6 +438,8 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
             grads = out_grads.pop(layer.name, None)
             if not grads:
                 continue    # this layer does not reach the loss: it needs no delta
+            if id(layer.pre) not in gradients.needing(layer.pre):
+                continue    # nothing below it is trained (dropout on the input): no delta
             delta_expr = _through_activation(layer, _sum(grads))
         name = _delta_name(layer.name, taken, getattr(layer.statement, "span", None))
         deltas.append(Assign(name, delta_expr))

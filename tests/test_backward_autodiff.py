@@ -347,6 +347,9 @@ ISSUE_PROGRAMS = [
     "l1 = l0(W0W1)",
     "l1 = l0W0 ⊙ W1",
     "l1 = l0W0ᵀ\nl2 = l1W0",
+    # and two more: an input reassigned (dropout on the input), a product of two parameters
+    "l0 = l0 ⊙ M0\nl1 = relu(l0W0)",
+    "l1 = l0 ⊙ (W0 ⊙ W1)",
 ]
 
 
@@ -356,7 +359,14 @@ def _case_of(text: str, batch: int = 8) -> Case:
     from notation.shapes import infer, options
     shapes = infer(program, options(batch=str(batch)))
     c = Case(lines=[line for line in text.splitlines() if ":" not in line], batch=batch)
-    assigned = {s.target for s in program.statements if hasattr(s, "value")}
+    from notation.layers import names_in
+    assigned: set = set()
+    read_first: set = set()
+    for s in program.statements:
+        if hasattr(s, "value"):
+            read_first |= {n for n in names_in(s.value) if n not in assigned}
+            assigned.add(s.target)
+    assigned -= read_first
     for name, shape in shapes.names.items():
         if name in assigned or name == Name("y") or shape is None:
             continue
