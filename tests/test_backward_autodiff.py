@@ -282,6 +282,8 @@ def check(case: Case, seed: int = 0) -> str:
                       and n.letter != "M"}, key=lambda n: (n.letter, n.sub))
     L = oracle_loss(program, case.loss, case.mean, values, trained)
     grads = autograd.grad(lambda ps: L(*ps))([values[p] for p in trained])
+    if not all(np.all(np.isfinite(g)) for g in grads):
+        raise Overflow          # a saturated sigmoid under cross-entropy: log(1 - 1)
 
     scope: dict = {}
     exec(derived.numpy(module=True, naming="plain"), scope)   # noqa: S102 (our own output)
