@@ -60,7 +60,8 @@ def test_plan_as_json():
     assert [s["flops"] for s in data["steps"]] == [24, 4, 8]
     assert [s["in_place"] for s in data["steps"]] == [False, True, False]
     assert data["totals"] == {"parameters": 16, "flops": 36, "multiply_adds": 16,
-                              "bytes_allocated": 76, "input_bytes": 152, "peak_bytes": 68}
+                              "bytes_allocated": 76, "input_bytes": 152, "peak_bytes": 68,
+                              "peak_bytes_with_inputs": 220}
     assert data["shapes"]["W0"]["inferred"][0].startswith("the units of l0 (from --sizes)")
     assert data["shapes"]["l0"] == {"shape": [1, 3], "declared": "from --sizes"}
     assert data["inputs"] == ["l0", "W0", "W1"] and data["outputs"] == ["l2"]

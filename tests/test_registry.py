@@ -270,3 +270,37 @@ def test_a_registered_function_without_a_reference_runs_its_own_code():
         assert "cube(" in parse("y = cube(xW)").numpy(style="plan")
     finally:
         del functions.FUNCTIONS["cube"]
+
+
+# ---------------------------------------------------------------------------- one figure, every view
+
+MNIST = "l1 = relu(l0W0 + b0); l2 = relu(l1W1 + b1); l3 = softmax(l2W2 + b2)"
+
+
+@pytest.mark.parametrize("dims", [dict(sizes="784,128,64,10", batch=32), {}],
+                         ids=["concrete", "symbolic"])
+def test_every_view_prints_the_plans_figures_under_one_label(dims):
+    """Issue 12: the text plan said 1.1 MiB (inputs included) where the HTML page said
+    69632 B; a symbolic HTML page printed a Python list."""
+    from notation.emit.html import plan_table
+    from notation.emit.plan import figures
+    plan = parse(MNIST).plan(**dims)
+    shown = figures(plan)
+    text, summary, data = plan.text(), plan.summary(), plan.to_dict()
+    html = plan_table(data)
+    assert data["figures"] == [list(f) for f in shown]
+    for label, value in shown:
+        assert any(line.startswith(label) and line.endswith(value)
+                   for line in text.splitlines()), (label, value)
+        assert any(line.startswith(label) and line.endswith(value)
+                   for line in summary.splitlines()), (label, value)
+        assert f"{label} {value}" in html.replace("&lt;", "<").replace("&gt;", ">")
+    totals = html.split("<div class='totals'>")[1]
+    assert "[" not in totals and "'" not in totals, totals
+    peak = dict(shown)["peak memory"]
+    if dims:
+        assert data["totals"]["peak_bytes"] == 69632 == plan.peaks[0]
+        assert data["totals"]["peak_bytes_with_inputs"] == plan.input_bytes + 69632
+        assert peak == "1.1 MiB (inputs 1.0 MiB + at most 68.0 KiB made by the run)"
+    else:
+        assert str(data["totals"]["peak_bytes"]).startswith("max(9·b·n1 + 65536, ")

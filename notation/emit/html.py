@@ -97,9 +97,8 @@ def plan_table(plan_dict: dict) -> str:
         rows.append(f"<tr><td>{s['step']}</td><td>{escape(str(s['value']))}</td>"
                     f"<td class='op'>{escape(s['operation'])}</td><td>{escape(shape)}</td>"
                     f"<td>{escape(str(s['flops']))}</td><td>{escape(str(s['allocates']))}</td></tr>")
-    t = plan_dict["totals"]
-    totals = (f"parameters {escape(str(t['parameters']))} · FLOPs {escape(str(t['flops']))} · "
-              f"peak memory {escape(str(t['peak_bytes']))} B")
+    # the figures under the labels the text plan gives them (emit/plan.figures)
+    totals = " · ".join(f"{escape(label)} {escape(text)}" for label, text in plan_dict["figures"])
     return (f"<table class='plan'>{head}{''.join(rows)}</table>"
             f"<div class='totals'>{totals}</div>")
 

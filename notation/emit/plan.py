@@ -123,6 +123,39 @@ def peak_line(plan) -> str:
     return f"inputs {size(plan.input_bytes)} + at most {run} made by the run"
 
 
+def figures(plan) -> list[tuple[str, str]]:
+    """The plan's totals, each under its one label: the text plan, the JSON (``figures``),
+    the HTML page, Jupyter and ``show`` all print these. "peak memory" is the inputs and
+    the run together, and says what each holds.
+
+    >>> from notation import parse
+    >>> dict(figures(parse("l1 = l0W0").plan(sizes="3,4")))["peak memory"]
+    '152 B (inputs 120 B + at most 32 B made by the run)'
+    """
+    s = plan.shapes
+    trained = ", ".join(f"{algebra(n)} {s.text(s.names[n])}" for n, _ in plan.trained)
+    return [
+        ("parameters", number(plan.parameters) + (f" ({trained})" if trained else "")),
+        ("FLOPs", flops_line(plan)),
+        ("multiply-adds", number(plan.multiply_adds)),
+        ("allocated", size(plan.bytes_allocated)),
+        ("peak memory", peak_line(plan)),
+    ]
+
+
+def _peaks_value(plan):
+    """The run's peak for JSON: a number, a polynomial's text, or max(…) of several."""
+    if len(plan.peaks) == 1:
+        return _value(plan.peaks[0])
+    return "max(" + ", ".join(str(p) for p in plan.peaks) + ")"
+
+
+def _with_inputs_value(plan):
+    if len(plan.peaks) == 1:
+        return _value(add(plan.input_bytes, plan.peaks[0]))
+    return f"{plan.input_bytes} + {_peaks_value(plan)}"
+
+
 def plan_text(plan, shapes: bool = True) -> str:
     from ..emit.algebra import algebra as _algebra
     s = plan.shapes
@@ -143,15 +176,7 @@ def plan_text(plan, shapes: bool = True) -> str:
         out += _table(rows, {0, 4, 5, 6})
     else:
         out.append("no steps: the program computes nothing")
-    trained = ", ".join(f"{algebra(n)} {s.text(s.names[n])}" for n, _ in plan.trained)
-    totals = [
-        ["parameters", number(plan.parameters) + (f" ({trained})" if trained else "")],
-        ["FLOPs", flops_line(plan)],
-        ["multiply-adds", number(plan.multiply_adds)],
-        ["allocated", size(plan.bytes_allocated)],
-        ["peak memory", peak_line(plan)],
-    ]
-    out += [""] + _table(totals, set())
+    out += [""] + _table([list(f) for f in figures(plan)], set())
     if shapes and plan.shapes.names:
         out += ["", "shapes"] + _shape_lines(plan)
         unknown = s.unknowns()
@@ -245,9 +270,10 @@ def plan_dict(plan) -> dict:
             "multiply_adds": _value(plan.multiply_adds),
             "bytes_allocated": _value(plan.bytes_allocated),
             "input_bytes": _value(plan.input_bytes),
-            "peak_bytes": [_value(p) for p in plan.peaks] if len(plan.peaks) > 1
-            else _value(plan.peaks[0]),
+            "peak_bytes": _peaks_value(plan),
+            "peak_bytes_with_inputs": _with_inputs_value(plan),
         },
+        "figures": [[label, text] for label, text in figures(plan)],
         "inputs": [algebra(n) for n in plan.inputs],
         "outputs": [algebra(n) for n in plan.outputs],
         "shapes": shapes,
@@ -266,4 +292,4 @@ def plan_dict(plan) -> dict:
     }
 
 
-__all__ = ["plan_text", "plan_dict", "operation_text", "target_text"]
+__all__ = ["plan_text", "plan_dict", "figures", "operation_text", "target_text"]
