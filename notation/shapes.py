@@ -196,18 +196,21 @@ class Shapes:
 
     def dim(self, v: Var) -> int | str:
         """An integer, or the text of a symbol (declared, or named here when unknown)."""
-        value = find(v).value
-        if isinstance(value, int):
+        r = v if v.parent is v else find(v)
+        value = r.value
+        if type(value) is int:
             return value
         if value is not None:
             return symbol_text(value)
-        return self.symbols()[find(v)][0]
+        symbols = self._symbols if self._symbols is not None else self.symbols()
+        return symbols[r].symbol
 
     def count(self, v: Var):
         """The dimension as an int or a polynomial symbol (for FLOPs and bytes)."""
-        d = self.dim(v)
-        if isinstance(d, int):
-            return d
+        r = v if v.parent is v else find(v)
+        if type(r.value) is int:
+            return r.value
+        d = self.dim(r)
         poly = self._polys.get(d)
         if poly is None:
             from .polynomial import Poly
