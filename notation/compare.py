@@ -20,6 +20,8 @@ differ, in each view's own language, with its line and column.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 from .errors import NotationError, NotationOptionError, NotationShapeError, line_and_column
@@ -44,6 +46,7 @@ class View:
     kind: str
     program: Program
     style: str = "book"      # for NumPy views: how to show sub-expressions back
+    reading: str = ""        # when the text reads as two views: which one was taken, and why
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,33 @@ def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
             except Exception:
                 raise notation_error from None
             raise numpy_error from None
-    return View("LaTeX" if "\\" in view else "algebra", program)
+    kind = "LaTeX" if "\\" in view else "algebra"
+    return _plausible(view, View(kind, program), naming)
+
+
+# A Python identifier of two or more letters that is no call (`Pi_1`, `alpha`, `layer_0`),
+# NumPy's own spellings, or Python's power: text that is more plausibly Python.
+_PYTHON_SIGNS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}\w*(?!\w|\s*\()|\bnp\.|\.dot\(|\*\*")
+
+
+def _plausible(text: str, read: View, naming: str) -> View:
+    """Inline text that reads both as notation and as Python (``y = Pi_1 * x``) is taken as
+    the view it most plausibly is, and the report says which reading was taken."""
+    if "\\" in text:
+        return read
+    try:
+        python = _numpy_view(text, naming)
+    except NotationError:
+        return read
+    if python.program == read.program:
+        return read
+    if _PYTHON_SIGNS.search(text):
+        return View(python.kind, python.program, python.style,
+                    "it reads as algebra too; it was read as NumPy (a name of several "
+                    "letters is Python's)")
+    return View(read.kind, read.program, read.style,
+                "it reads as NumPy too; it was read as algebra (give a .py file to read it "
+                "as NumPy)")
 
 
 def _numpy_view(text: str, naming: str) -> View:
@@ -247,7 +276,7 @@ def _compare_pair(views, i: int, j: int) -> PairResult:
             break
     if form is None:
         return PairResult(i, j, True, "structural", compared, None, tuple(notes))
-    found = _differs_in_value(a.program, b.program, pairs)
+    found = _differs_in_value(a.program, b.program, pairs, notes)
     if found is None:
         return PairResult(i, j, True, "numeric", compared, form, tuple(notes))
     (label, _, _, x, y), inputs = found
@@ -263,11 +292,16 @@ def _same_value(x, y) -> bool:
         np.allclose(x, y, rtol=RELATIVE, atol=ABSOLUTE, equal_nan=True))
 
 
-def _differs_in_value(p: Program, q: Program, pairs):
+def _differs_in_value(p: Program, q: Program, pairs, notes=None):
     """The first pair whose values differ on random inputs, and those inputs; or None."""
     import numpy as np
     from .evaluate import evaluate
-    for inputs in random_inputs([p, q]):
+    trials = random_inputs([p, q])
+    if getattr(trials, "replaced", None) and notes is not None:
+        sizes = ", ".join(f"{d:,} by {s}" for d, s in sorted(trials.replaced.items()))
+        notes.append(f"the sizes are too large to test numerically as declared: the check "
+                     f"used stand-in sizes ({sizes}), keeping which dimensions are equal")
+    for inputs in trials:
         try:
             with np.errstate(all="ignore"):
                 va, vb = evaluate(p, inputs), evaluate(q, inputs)
@@ -340,4 +374,7 @@ def _report_pair(result: Comparison, p: PairResult) -> str:
     elif not (p.equivalent and p.method == "structural"):
         lines.append("    (the trees are too large to show)")
     lines += [f"  note: {n}" for n in p.notes]
+    for k in (p.first, p.second):
+        if result.views[k].reading:
+            lines.append(f"  note: view {k + 1} {result.views[k].reading}")
     return "\n".join(lines)

@@ -186,10 +186,40 @@ def random_inputs(programs: list[Program], trials: int = TRIALS, seed: int = 0):
                                  f"check: {e}",
                                  hint="declare the shapes (W0 : 3×4) or check the views") from None
     rng = random.Random(seed)
-    out = []
+    out = StandIns()
     for trial in range(trials):
-        sizes = shapes.concrete(rng)
+        sizes = _stand_ins(shapes.concrete(rng), out)
         gen = np.random.default_rng(seed * 1000 + trial)
         draw = (lambda size: gen.uniform(0.5, 2.0, size)) if trial == 1 else gen.standard_normal
         out.append({n: float(draw(None)) if s is None else draw(s) for n, s in sizes.items()})
     return out
+
+
+# Past this, the arrays of a numeric check (or a product of them) would not fit in memory:
+# A : 100000×100000 is 74.5 GiB. Every fixed dimension above SMALL then gets a stand-in size
+# of its own, distinct from every other size, so that which dimensions are equal (and which
+# are 1, which broadcast) is kept: the identities a numeric check tests, (AB)C = A(BC), hold
+# at every size, so the question is the same one.
+MAX_ELEMENTS = 1_000_000
+MAX_DIMENSION = 1024
+SMALL = 16
+
+
+class StandIns(list):
+    """The trials' inputs; ``replaced`` maps each fixed size that got a stand-in to it."""
+    replaced: dict
+
+
+def _stand_ins(sizes: dict, out: StandIns) -> dict:
+    out.replaced = getattr(out, "replaced", {})
+    shapes = [s for s in sizes.values() if s is not None]
+    total = sum(r * c for r, c in shapes)
+    if total <= MAX_ELEMENTS and all(d <= MAX_DIMENSION for s in shapes for d in s):
+        return sizes
+    small = {d for s in shapes for d in s if d <= SMALL}
+    big = sorted({d for s in shapes for d in s if d > SMALL})
+    stand = iter(n for n in range(SMALL + 1, 10 * SMALL + len(big) + 2) if n not in small)
+    mapping = {d: next(stand) for d in big}
+    out.replaced.update(mapping)
+    return {n: None if s is None else (mapping.get(s[0], s[0]), mapping.get(s[1], s[1]))
+            for n, s in sizes.items()}

@@ -412,3 +412,18 @@ def test_backward_refuses_a_layer_it_cannot_name_a_delta_for():
     with pytest.raises(notation.NotationTranslationError) as info:
         parse("δ2 = W2").backward()
     assert info.value.span is not None and info.value.source == "δ2 = W2"
+
+
+# ---------------------------------------------------------------------------- M9, M13: compare
+
+def test_a_numeric_check_of_huge_declared_sizes_uses_stand_ins():
+    with quick():
+        result = notation.compare("A : 100000×100000\ny = (AB)C", "y = A(BC)")
+    assert result.equivalent and "stand-in sizes (100,000 by" in result.report()
+    with quick():
+        assert not notation.compare("A : 100000×100000\ny = (AB)C", "y = (AB)Cᵀ").equivalent
+
+
+def test_inline_text_that_reads_both_ways_is_read_as_its_plausible_view():
+    r = cli("compare", "y = Π1x", "y = Pi_1 * x")
+    assert r.returncode == 0 and b"it was read as NumPy" in r.stdout
