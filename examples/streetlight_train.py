@@ -26,7 +26,6 @@ print("\n".join("    " + line for line in training_step.numpy().splitlines()))
 print()
 step = training_step.compile(style="book")
 
-np.random.seed(1)
 streetlights = np.array([[1, 0, 1],
                          [0, 1, 1],
                          [0, 0, 1],
@@ -34,8 +33,10 @@ streetlights = np.array([[1, 0, 1],
 walk_vs_stop = np.array([[1, 1, 0, 0]]).T
 alpha = 0.2
 hidden_size = 4
-weights_0_1 = 2 * np.random.random((3, hidden_size)) - 1
-weights_1_2 = 2 * np.random.random((hidden_size, 1)) - 1
+# The book's start: np.random.seed(1), then 2 * np.random.random(shape) - 1 for each matrix
+# in turn. Program.init draws the same numbers for the shapes it checked (`notation init`).
+weights = forward.init(sizes=(3, hidden_size, 1), seed=1)
+weights_0_1, weights_1_2 = weights["W0"], weights["W1"]
 
 for iteration in range(60):
     layer_2_error = 0

@@ -9,13 +9,14 @@ from .errors import (NotationError, NotationNameError, NotationShapeError, Notat
                      NotationTranslationError)
 from .api import Program, parse
 
-__all__ = ["parse", "from_numpy", "compare", "Program", "NotationError", "NotationSyntaxError",
+__all__ = ["parse", "from_numpy", "compare", "init_weights", "Program", "NotationError", "NotationSyntaxError",
            "NotationNameError", "NotationShapeError", "NotationTranslationError"]
 
 # Loaded on first use, so that `import notation` (and the CLI's start-up) pays for neither
 # Python's ast nor NumPy.
 _LAZY = {"from_numpy": ("notation.read.numpy", "from_numpy"),
-         "compare": ("notation.compare", "compare")}
+         "compare": ("notation.compare", "compare"),
+         "init_weights": ("notation.weights", "init_weights")}
 
 
 def __getattr__(name):

@@ -144,10 +144,35 @@ def _program_str(self: Program) -> str:
     return self.algebra()
 
 
+REPR_CHARS = 120     # a longer program's repr is cut, as reprlib cuts a long list
+
+
+def _program_repr(self: Program) -> str:
+    """``Program('l2 = relu(l0W0)W1')``: the text it was read from (its algebra when it was
+    built in Python), cut to REPR_CHARS."""
+    text = self.source.strip() or self.algebra()
+    if len(text) > REPR_CHARS:
+        text = text[:REPR_CHARS - 1] + "…"
+    return f"Program({text!r})"
+
+
+def init(self: Program, *, scheme: str = "book", seed: int | None = None, sizes=None,
+         dims=None, batch=None, convention: bool = True, params=None, columns: bool = False,
+         **names) -> dict:
+    """Initial weights of the checked shapes, ``{"W0": array, …}`` (notation.weights):
+    ``parse("l2 = relu(l0W0)W1").init(sizes=(3, 4, 1), seed=1)`` gives the book's
+    ``2*np.random.random((3, 4)) - 1`` and ``(4, 1)`` after ``np.random.seed(1)``.
+    ``scheme`` is ``"book"``, ``"xavier"`` (``"glorot"``) or ``"he"``."""
+    from .weights import init_weights
+    return _sourced(self, init_weights, self, scheme=scheme, seed=seed, sizes=sizes,
+                    dims=dims, batch=batch, convention=convention, params=params,
+                    columns=columns, **names)
+
+
 PROGRAM_METHODS = {
     "algebra": algebra, "numpy": numpy, "latex": latex, "_repr_latex_": _repr_latex_,
     "_repr_html_": _repr_html_, "backward": backward, "plan": plan, "compile": compile,
-    "to_sympy": to_sympy, "__str__": _program_str,
+    "to_sympy": to_sympy, "__str__": _program_str, "__repr__": _program_repr, "init": init,
 }
 
 
@@ -185,6 +210,12 @@ def _plan_str(self) -> str:
     return self.text()
 
 
+def _plan_html(self) -> str:
+    """Jupyter shows the steps and totals as an HTML table."""
+    from .emit.html import plan_table
+    return plan_table(self.to_dict())
+
+
 def run(self, **inputs):
     """Run the plan: NumPy ``plan`` style code, compiled on the first call."""
     if self._compiled is None:
@@ -194,12 +225,17 @@ def run(self, **inputs):
 
 
 PLAN_METHODS = {"text": text, "summary": summary, "to_dict": to_dict, "json": json,
-                "__str__": _plan_str, "__call__": run}
+                "__str__": _plan_str, "__repr__": _plan_str, "_repr_html_": _plan_html,
+                "__call__": run}
+
+
+# The records' generated reprs (a dataclass dump; nodes' tree repr) give way to short ones.
+_REPLACED = {"__repr__"}
 
 
 def _attach(cls, methods: dict) -> None:
     for name, function in methods.items():
-        if name in cls.__dict__:      # a method written in the record too: one would be lost
+        if name in cls.__dict__ and name not in _REPLACED:      # a method written in the record too: one would be lost
             raise RuntimeError(f"{cls.__name__}.{name} is defined both in its class and in "
                                f"notation/api.py: keep one (api.py's)")
         function.__qualname__ = f"{cls.__name__}.{name}"

@@ -72,6 +72,8 @@ def read_source(args) -> str:
         if args.file == "-":
             return _read_stdin()
         return read_file(args.file)
+    if args.source == "-":                  # '-' is standard input, as for cat and black
+        return _read_stdin()
     if args.source is not None:
         return args.source
     if sys.stdin is None or sys.stdin.isatty():
@@ -201,8 +203,9 @@ def _replace_atomically(text: str, path: str, target: str, st) -> None:
 # ---------------------------------------------------------------------------- commands
 
 def _parse(args):
-    from .parser import parse
-    return parse(read_source(args))
+    # A whole LaTeX document (`latex --document` output) is read by its math environments.
+    from .read.latex import from_latex
+    return from_latex(read_source(args))
 
 
 def cmd_algebra(args) -> str:
@@ -229,6 +232,8 @@ def cmd_check(args) -> str:
     """Read the program and check its shapes: ``ok`` and each name's shape, or the error."""
     from .emit.algebra import algebra
     from .shapes import infer
+    if getattr(args, "json", False):
+        return check_json(args)
     program = _parse(args)
     shapes = infer(program, _shape_options(args), convention=not args.no_convention)
     n = len(program.statements)
@@ -255,7 +260,16 @@ def cmd_run(args) -> str:
     f = program.compile(style=args.style, sizes=args.sizes, dims=args.dims, batch=args.batch,
                         convention=not args.no_convention, optimize=args.optimize,
                         columns=args.columns)
-    inputs = load_inputs(args.inputs, f.plan.inputs, UsageError)
+    if not args.inputs and args.init is None:
+        raise UsageError("give the inputs with --inputs FILE.npz (and the parameters with "
+                         "--init SCHEME, or a file that notation init wrote)")
+    start = None
+    if args.init is not None:
+        start = program.init(scheme=args.init, seed=args.seed, sizes=args.sizes, dims=args.dims,
+                             batch=args.batch, convention=not args.no_convention,
+                             columns=args.columns)
+    inputs = load_inputs([_stdin_or(path) for path in args.inputs or []], f.plan.inputs,
+                         UsageError, start=start)
     return show_values(f(**inputs))
 
 
@@ -263,9 +277,8 @@ SHOW_WIDTH = 100
 
 
 def _colour(stream) -> bool:
-    """Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    return (hasattr(stream, "isatty") and stream.isatty() and "NO_COLOR" not in os.environ
-            and os.environ.get("TERM") != "dumb")
+    """Colour only for a terminal (or FORCE_COLOR), never with NO_COLOR (colour_on)."""
+    return colour_on(stream)
 
 
 def _fit(line: str, width: int) -> list[str]:
@@ -304,12 +317,13 @@ def cmd_show(args) -> str:
     if pic is not None:
         sections.append(("diagram", diagram_text(pic)))
     colour = args.output is None and _colour(sys.stdout)
+    width = show_width(args)
     out = []
     for title, body in sections:
-        rule = f"── {title} " + "─" * max(0, SHOW_WIDTH - len(title) - 4)
+        rule = f"── {title} " + "─" * max(0, width - len(title) - 4)
         out.append(f"\033[1;36m{rule}\033[0m" if colour else rule)
         for line in body.splitlines():
-            out.extend(("  " + piece).rstrip() for piece in _fit(line, SHOW_WIDTH - 2))
+            out.extend(("  " + piece).rstrip() for piece in _fit(line, width - 2))
     return "\n".join(out)
 
 
@@ -372,9 +386,13 @@ def cmd_backward(args) -> str:
     program = _parse(args)
     _shape_options(args)        # bad shape options are bad usage (2), whichever view --to names
     params = [p for p in args.params.split(",") if p.strip()] if args.params else None
+    args.to = args.to or "algebra"
     derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params,
                                delta=args.delta, mean=args.mean, sizes=args.sizes,
                                dims=args.dims, batch=args.batch, columns=args.columns)
+    if getattr(args, "document", False) and args.to != "latex":
+        raise UsageError(f"--document makes a LaTeX document: use it with --to latex, "
+                         f"not --to {args.to}")
     view = BACKWARD_VIEWS[args.to]
     return view(derived, args)
 
@@ -382,7 +400,7 @@ def cmd_backward(args) -> str:
 BACKWARD_VIEWS = {
     "algebra": lambda program, args: program.algebra(),
     "numpy": lambda program, args: program.numpy(),
-    "latex": lambda program, args: program.latex(),
+    "latex": lambda program, args: program.latex(document=getattr(args, "document", False)),
     "plan": lambda program, args: program.plan(sizes=args.sizes, dims=args.dims,
                                                batch=args.batch, columns=args.columns).text(),
 }
@@ -424,7 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_shapes(p)
     p.add_argument("--ascii", action="store_true", help="ASCII spellings in the algebra")
     p.add_argument("--html", action="store_true",
-                   help="one self-contained HTML page with every view (use with -o page.html)")
+                   help="one self-contained HTML page with every view (implied by -o *.html)")
+    p.add_argument("--width", type=_width, metavar="COLUMNS",
+                   help=f"the width to fit (default: the terminal's, at least {MIN_WIDTH}; "
+                        f"{SHOW_WIDTH} when not a terminal)")
     p.set_defaults(run=cmd_show)
 
     p = sub.add_parser("diagram", help="the book's picture of the network (text, or SVG)")
@@ -442,6 +463,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="read the program and report any error")
     _add_input(p, output=False)
     _add_shapes(p)
+    p.add_argument("--json", action="store_true",
+                   help="the errors and warnings as a JSON list of objects (line, column, end, "
+                        "kind, message, hint)")
     p.set_defaults(run=cmd_check, output=None)
 
     p = sub.add_parser("plan", help="the shape-checked execution plan: steps, FLOPs, memory")
@@ -457,8 +481,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run the program on the arrays of an .npz file")
     _add_input(p)
     _add_shapes(p)
-    p.add_argument("--inputs", required=True, metavar="FILE.npz",
-                   help="the inputs, keyed by notation name (l0, W0) or identifier (layer_0)")
+    p.add_argument("--inputs", action="append", metavar="FILE.npz",
+                   help="the inputs, keyed by notation name (l0, W0) or identifier (layer_0); "
+                        "may be given more than once ('-' for standard input)")
+    p.add_argument("--init", choices=WEIGHT_SCHEMES, metavar="SCHEME",
+                   help="start the parameters no --inputs file holds from initial weights: "
+                        + ", ".join(WEIGHT_SCHEMES) + " (as notation init)")
+    p.add_argument("--seed", type=_seed, help="the seed of --init (as np.random.seed)")
     p.add_argument("--style", default="plan", choices=["plan", "book", "matmul"],
                    help="the NumPy style to run (default plan)")
     p.add_argument("--optimize", action="store_true",
@@ -467,8 +496,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("numpy", help="the NumPy code, as the book writes it")
     _add_input(p)
-    p.add_argument("--style", default="book",
-                   help="book (default: .dot()), matmul (@), or another registered style")
+    p.add_argument("--style", default="book", metavar="{" + ",".join(NUMPY_STYLES) + "}",
+                   help="book (default: .dot()), matmul (@), plan (one step a line, in place), "
+                        "or another registered style")
     p.add_argument("--naming", default="book",
                    help="book (default: layer_1, weights_0_1) or plain (l1, W0)")
     p.add_argument("--module", action="store_true",
@@ -493,7 +523,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backward", help="derive the deltas and weight updates of a forward pass")
     _add_input(p)
     p.add_argument("--loss", choices=["mse", "cross_entropy"], default="mse")
-    p.add_argument("--to", choices=sorted(BACKWARD_VIEWS), default="algebra",
+    p.add_argument("--to", choices=sorted(BACKWARD_VIEWS), default=None,
                    help="the view to print the training step in")
     p.add_argument("--lr", default="α", help="the learning rate, a name or a number (default α)")
     p.add_argument("--target", default="y", help="the target the output is compared with (y)")
@@ -503,15 +533,329 @@ def build_parser() -> argparse.ArgumentParser:
                         "chapters 6 and 8, y-l with +=")
     p.add_argument("--mean", action="store_true",
                    help="the loss is a mean over the batch: the output delta is divided by n")
+    p.add_argument("--document", action="store_true",
+                   help="with --to latex: a complete .tex file (article, amsmath, amssymb)")
     _add_shapes(p)
     p.set_defaults(run=cmd_backward)
+    _add_init(sub)
+    describe(sub)
     return parser
+
+
+# ---------------------------------------------------------------------------- conventions
+#
+# What the subcommands share, as black, ruff and sqlglot do it: '-' for standard input, -o's
+# extension choosing the format, each subcommand's own usage on bad usage, colour on a
+# terminal only, a description and an example in every --help.
+
+MIN_WIDTH = 40
+WEIGHT_SCHEMES = ("book", "xavier", "glorot", "he")       # notation.weights.SCHEMES
+NUMPY_STYLES = ("book", "matmul", "plan")                 # emit.numpy.STYLES (a test checks)
+
+
+def _width(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of columns")
+    if n < MIN_WIDTH:
+        raise argparse.ArgumentTypeError(f"{n} columns is too narrow: at least {MIN_WIDTH}")
+    return n
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if not 0 <= n < 2 ** 32:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 0 to 2**32 - 1")
+    return n
+
+
+def show_width(args) -> int:
+    """--width, else the terminal's width (COLUMNS, then the terminal itself) but at least
+    MIN_WIDTH, else SHOW_WIDTH when the output is no terminal."""
+    if getattr(args, "width", None):
+        return args.width
+    import shutil
+    columns = shutil.get_terminal_size((SHOW_WIDTH, 24)).columns
+    return max(MIN_WIDTH, columns)
+
+
+def colour_on(stream) -> bool:
+    """Colour for a terminal: never with NO_COLOR set or TERM=dumb, always with FORCE_COLOR
+    set (to anything but "0"), else when ``stream`` is a terminal (https://no-color.org)."""
+    if "NO_COLOR" in os.environ:
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None and force != "0":
+        return True
+    return (hasattr(stream, "isatty") and stream.isatty() and
+            os.environ.get("TERM") != "dumb")
+
+
+_PAINT = {"error:": "\033[1;31m", "warning:": "\033[1;33m"}
+
+
+def paint(rendered: str, stream) -> str:
+    """A rendered error or warning, coloured when ``stream`` takes colour: the first word
+    (red error, yellow warning), the carets, and the ``-->`` and ``=`` lines."""
+    if not colour_on(stream):
+        return rendered
+    import re
+    out = []
+    for line in rendered.split("\n"):
+        word = next((w for w in _PAINT if line.startswith(w)), None)
+        if word:
+            line = f"{_PAINT[word]}{word}\033[0m\033[1m{line[len(word):]}\033[0m"
+        elif re.match(r"\s*\d* \|", line) and "^" in line:
+            line = re.sub(r"(\^+)", "\033[1;31m\\1\033[0m", line)
+        elif re.match(r"\s*(-->|=)", line):
+            line = f"\033[1;34m{line}\033[0m"
+        out.append(line)
+    return "\n".join(out)
+
+
+def usage_error(parser, args, message: str) -> None:
+    """Bad usage found after parsing: the message, then the subcommand's usage (the message
+    first, so that the first line says what is wrong; docs/cli.md)."""
+    text = f"notation {args.command}: error: {message}"
+    if colour_on(sys.stderr):
+        text = f"{_PAINT['error:']}notation {args.command}: error:\033[0m {message}"
+    sys.stderr.write(text + "\n")
+    sub = _subcommand(parser, getattr(args, "command", None))
+    if sub is not None:
+        sys.stderr.write(sub.format_usage())
+
+
+def _subcommand(parser, name):
+    for action in parser._subparsers._group_actions:
+        if name in getattr(action, "choices", {}):
+            return action.choices[name]
+    return None
+
+
+def _stdin_or(path: str):
+    """A path, or standard input's bytes for '-'."""
+    if path != "-":
+        return path
+    import io
+    return io.BytesIO(sys.stdin.buffer.read())
+
+
+# The format an -o extension names; every other extension (.txt, .nn, none) is the text view.
+OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".svg": "svg", ".tex": "latex",
+                  ".json": "json", ".py": "numpy", ".npz": "npz"}
+_FORMAT_WORDS = {"html": "an HTML page", "svg": "an SVG picture", "latex": "LaTeX",
+                 "json": "JSON", "numpy": "NumPy code", "npz": "NumPy arrays"}
+
+
+def _set(attr, value):
+    def apply(args):
+        current = getattr(args, attr, None)
+        if current not in (None, False, value):
+            return f"--{attr} {current}"
+        setattr(args, attr, value)
+        return None
+    return apply
+
+
+# For each command: the formats its -o may name, and how each is switched on.
+COMMAND_FORMATS = {
+    "show": {"html": _set("html", True)},
+    "diagram": {"svg": _set("svg", True)},
+    "plan": {"json": _set("json", True)},
+    "latex": {"latex": None},
+    "numpy": {"numpy": None},
+    "backward": {"latex": _set("to", "latex"), "numpy": _set("to", "numpy")},
+    "init": {"npz": None},
+}
+
+
+def output_format(args) -> None:
+    """Let -o FILE's extension choose the format (``show -o page.html`` is --html), or refuse
+    an extension that names a format the command does not print."""
+    path = getattr(args, "output", None)
+    if not path or path == "-":
+        return
+    fmt = OUTPUT_FORMATS.get(os.path.splitext(path)[1].lower())
+    allowed = COMMAND_FORMATS.get(args.command, {})
+    if fmt is None:
+        if args.command == "init":
+            raise _usage(args, f"-o {path}: init writes NumPy arrays: name the file .npz")
+        return
+    if fmt not in allowed:
+        can = " or ".join(sorted(e for e, f in OUTPUT_FORMATS.items() if f in allowed
+                                 and e != ".htm"))
+        raise _usage(args, f"-o {path}: {os.path.splitext(path)[1]} is "
+                           f"{_FORMAT_WORDS[fmt]}, which notation {args.command} does not "
+                           f"print" + (f" (it writes {can}, or text)" if can else
+                                        " (it writes text)"))
+    switch = allowed[fmt]
+    if switch is not None:
+        clash = switch(args)
+        if clash:
+            raise _usage(args, f"-o {path} asks for {_FORMAT_WORDS[fmt]}, {clash} for another "
+                               f"view")
+
+
+def _usage(args, message: str) -> SystemExit:
+    parser = build_parser()
+    sub = _subcommand(parser, args.command)
+    (sub or parser).error(message)          # prints the usage and exits with status 2
+
+
+def check_json(args) -> str:
+    """``check --json``: a JSON list, one object per error or warning."""
+    import json
+    import warnings
+
+    from .errors import NotationError
+    from .shapes import infer
+    found = []
+    source = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            source = read_source(args)
+            from .read.latex import from_latex
+            program = from_latex(source)
+            infer(program, _shape_options(args), convention=not args.no_convention)
+        except NotationError as e:
+            found.append(("error", e))
+    for w in caught:
+        message = w.message
+        if isinstance(message, NotationError) or hasattr(message, "span"):
+            found.append(("warning", message))
+    out = [diagnostic(kind, e, source) for kind, e in found]
+    return json.dumps(out, ensure_ascii=False, indent=2), (INPUT_ERROR if any(
+        kind == "error" for kind, _ in found) else 0)
+
+
+def diagnostic(kind: str, e, source: str | None) -> dict:
+    """One error or warning as a JSON object: where (1-based line and column, and where it
+    ends), its kind, the message and the hint."""
+    from .errors import line_and_column
+    text = getattr(e, "source", None) or source
+    span = getattr(e, "span", None)
+    where = {"line": None, "column": None, "end": None}
+    if span is not None and text is not None:
+        line, column = line_and_column(text, span.start)
+        end_line, end_column = line_and_column(text, span.end)
+        where = {"line": line, "column": column,
+                 "end": {"line": end_line, "column": end_column}}
+    category = type(e).__name__.removeprefix("Notation").removesuffix("Error").removesuffix(
+        "Warning").lower() or kind
+    return {**where, "kind": kind, "category": category,
+            "message": getattr(e, "message", str(e)), "hint": getattr(e, "hint", None)}
+
+
+def cmd_init(args):
+    """Initial weights of the checked shapes, written as an .npz file."""
+    from .weights import save
+    program = _parse(args)
+    _shape_options(args)
+    arrays = program.init(scheme=args.scheme, seed=args.seed, sizes=args.sizes, dims=args.dims,
+                          batch=args.batch, convention=not args.no_convention,
+                          columns=args.columns)
+    if not arrays:
+        from .errors import NotationTranslationError
+        raise NotationTranslationError(
+            "the program has no parameters to initialise (W… and b…)")
+    if args.output in (None, "-"):
+        if args.output == "-" or not sys.stdout.isatty():
+            import io
+
+            import numpy as np
+            buffer = io.BytesIO()
+            np.savez(buffer, **arrays)
+            sys.stdout.buffer.write(buffer.getvalue())
+            sys.stdout.flush()
+            return None
+        raise UsageError("give -o FILE.npz: the weights are binary (or -o - to pipe them)")
+    save(arrays, args.output)
+    lines = [f"wrote {args.output}: " + ", ".join(
+        f"{k} {'×'.join(map(str, v.shape))}" for k, v in arrays.items())
+        + f" ({args.scheme}" + (f", seed {args.seed})" if args.seed is not None else ")")]
+    sys.stderr.write(lines[0] + "\n")
+    return None
+
+
+def _add_init(sub) -> None:
+    p = sub.add_parser("init", help="initial weights of the checked shapes, as an .npz file")
+    _add_input(p)
+    _add_shapes(p)
+    p.add_argument("--scheme", default="book", choices=WEIGHT_SCHEMES,
+                   help="book (default: 2·rand − 1, the book's uniform), xavier or glorot "
+                        "(Glorot's uniform), he (He's normal); biases are zero under xavier "
+                        "and he")
+    p.add_argument("--seed", type=_seed,
+                   help="the seed, as np.random.seed: --seed 1 draws the book's numbers")
+    p.set_defaults(run=cmd_init)
+
+
+# Each subcommand's --help: what it does, and an example to copy.
+DESCRIPTIONS = {
+    "show": ("Every view of one program, one under another: algebra, NumPy, LaTeX, the "
+             "plan's summary and the diagram (or one HTML page).",
+             'notation show "l2 = relu(l0W0)W1" --sizes 3,4,1\n'
+             '  notation show "l2 = relu(l0W0)W1" --sizes 3,4,1 -o net.html'),
+    "diagram": ("The book's picture of the network: layers as rows of units, matrices as "
+                "boxes between them, layer 0 at the bottom.",
+                'notation diagram "l2 = relu(l0W0)W1" --sizes 3,4,1 -o net.svg'),
+    "algebra": ("The canonical algebra of a program written in any accepted spelling "
+                "(also LaTeX, or a whole .tex document).",
+                'notation algebra "l2=relu( l_0 W_{0} ) W1"\n  notation algebra -f net.tex'),
+    "check": ("Read the program and check its shapes: ok and each name's shape, or the "
+              "error with its place (exit 1).",
+              'notation check "l2 = relu(l0W0)W1" --sizes 3,4,1\n'
+              '  notation check "l2 = relu(l0W0" --json'),
+    "plan": ("The shape-checked execution plan: one step per operation, its shape, FLOPs "
+             "and bytes, then the totals and where each shape came from.",
+             'notation plan "l2 = relu(l0W0)W1" --sizes 3,4,1'),
+    "run": ("Compile the program and run it on the arrays of .npz files, printing what it "
+            "assigns.",
+            'notation init "l2 = relu(l0W0)W1" --sizes 3,4,1 --seed 1 -o weights.npz\n'
+            '  notation run "l2 = relu(l0W0)W1" --inputs weights.npz --inputs data.npz'),
+    "numpy": ("The NumPy code of the program, as the book writes it.",
+              'notation numpy "l2 = relu(l0W0)W1" --style matmul'),
+    "latex": ("The LaTeX of the program; --document makes a .tex file that pdflatex "
+              "compiles.",
+              'notation latex "l2 = relu(l0W0)W1" --document -o net.tex'),
+    "compare": ("Read two or more views (algebra, LaTeX, NumPy, or .nn/.tex/.py files) and say "
+                "whether they compute the same thing (exit 0) or where they differ (exit 1).",
+                'notation compare "l2 = relu(l0W0)W1" '
+                '"layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)"'),
+    "backward": ("Derive the training step of a forward pass: the deltas and the weight "
+                 "updates, as the book's loops write them.",
+                 'notation backward "l2 = relu(l0W0)W1" --to numpy\n'
+                 '  notation backward "l2 = relu(l0W0)W1" --to latex --document -o step.tex'),
+    "init": ("Initial weights of the shapes check infers, written as an .npz file that run "
+             "reads.",
+             'notation init "l2 = relu(l0W0)W1" --sizes 3,4,1 --seed 1 -o weights.npz'),
+}
+
+
+def describe(sub) -> None:
+    """Give every subcommand its description, its example, and its usage on errors."""
+    for name, p in sub.choices.items():
+        description, example = DESCRIPTIONS.get(name, (None, None))
+        p.description = description
+        if example:
+            p.epilog = "example:\n  " + example
+        p.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            # An option the subcommand does not know: its own usage, not the top level's.
+            parser._subparsers._group_actions[0].choices[args.command].error(
+                "unrecognized arguments: " + " ".join(extra))
+        output_format(args)
     except SystemExit as e:  # argparse has printed the usage message
         return int(e.code or 0)
     from .errors import NotationError, NotationOptionError
@@ -520,15 +864,16 @@ def main(argv: list[str] | None = None) -> int:
         status = 0
         if isinstance(out, tuple):          # (text, status): compare says "different" with 1
             out, status = out
-        write_output(out, args.output)
+        if out is not None:                 # init has written its binary file itself
+            write_output(out, args.output)
     except NotationOptionError as e:         # an option the library refused: bad usage
-        sys.stderr.write(f"notation {args.command}: error: {e.message}\n")
+        usage_error(parser, args, e.message)
         return USAGE_ERROR
     except NotationError as e:
-        sys.stderr.write(e.render() + "\n")
+        sys.stderr.write(paint(e.render(), sys.stderr) + "\n")
         return INPUT_ERROR
     except UsageError as e:
-        sys.stderr.write(f"notation {args.command}: error: {e}\n")
+        usage_error(parser, args, str(e))
         return USAGE_ERROR
     except OutputError as e:
         sys.stderr.write(f"notation {args.command}: error: {e}\n")

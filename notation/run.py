@@ -21,41 +21,98 @@ def aliases(name) -> list[str]:
     return out
 
 
-def load_inputs(path: str, names, usage_error) -> dict:
-    """``{keyword: array}`` for the compiled function's inputs ``names``, from an .npz file."""
-    import zipfile
+def load_inputs(paths, names, usage_error, *, start: dict | None = None) -> dict:
+    """``{keyword: array}`` for the compiled function's inputs ``names``, from .npz files.
 
+    ``paths`` is one path or a list of them (a file object for standard input); a later
+    file's array wins. ``start`` (initial weights, ``{"W0": array}``) gives what no file holds.
+    """
     import numpy as np
     from .compile import keyword
-    try:
-        with open(path, "rb") as f:
-            magic = f.read(6)
-        if magic == b"\x93NUMPY":
-            # An .npy file is one array, with no names to match the inputs by.
-            raise usage_error(f"{path} is one array (an .npy file); give an .npz file of named "
-                              f"arrays, as np.savez(path, l0=x, W0=w) writes")
-        data = np.load(path, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise usage_error(f"cannot read {path} as an .npz file of arrays")
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
-        raise usage_error(f"cannot read {path} as an .npz file of arrays: {e}") from None
+    if isinstance(paths, str) or hasattr(paths, "read"):
+        paths = [paths]
+    files = [(_label(p), _open_npz(p, usage_error)) for p in paths]
+    start = start or {}
+    label = " and ".join(name for name, _ in files) or "the initial weights"
     out, missing = {}, []
-    with data:
-        stored = set(data.files)
+    try:
         for name in names:
             k = keyword(name)
-            found = next((a for a in aliases(name) if a in stored), None)
+            found = None
+            for path, data in reversed(files):
+                found = next((a for a in aliases(name) if a in data.files), None)
+                if found is not None:
+                    # Only the arrays the program reads are decompressed, each once its
+                    # header has been checked against the bytes the file holds for it.
+                    value = _read_array(data, found, path, usage_error)
+                    out[k] = _input_value(value, found, path, usage_error)
+                    break
+            if found is not None:
+                continue
+            found = next((a for a in aliases(name) if a in start), None)
             if found is None:
                 missing.append(" or ".join(aliases(name)))
                 continue
-            # Only the arrays the program reads are decompressed, each once its header has
-            # been checked against the bytes the file holds for it.
-            value = _read_array(data, found, path, usage_error)
-            out[k] = _input_value(value, found, path, usage_error)
+            out[k] = _input_value(np.asarray(start[found]), found, "the initial weights",
+                                  usage_error)
+    finally:
+        for _, data in files:
+            data.close()
     if missing:
-        raise usage_error(f"{path} has no array for {', '.join(missing)}"
-                          f" (it has {', '.join(sorted(stored)) or 'nothing'})")
+        stored = sorted({k for _, data in files for k in data.files} | set(start))
+        raise usage_error(f"{label} has no array for {', '.join(missing)}"
+                          f" (it has {', '.join(stored) or 'nothing'})")
     return out
+
+
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")     # an .npz file is a zip archive
+_NPY = b"\x93NUMPY"
+
+
+def _label(path) -> str:
+    return path if isinstance(path, str) else "standard input"
+
+
+def _open_npz(path, usage_error):
+    """An open NpzFile, or a plain usage error saying what the file is instead."""
+    import zipfile
+
+    import numpy as np
+    label = _label(path)
+    try:
+        if isinstance(path, str):
+            with open(path, "rb") as f:
+                head = f.read(8)
+        else:
+            head = path.read(8)
+            path.seek(0)
+    except OSError as e:
+        raise usage_error(f"cannot read {label}: {e.strerror or e}") from None
+    if head.startswith(_NPY):
+        # An .npy file is one array, with no names to match the inputs by.
+        raise usage_error(f"{label} is one array (an .npy file); give an .npz file of named "
+                          f"arrays, as np.savez(path, l0=x, W0=w) writes")
+    if not head.startswith(_ZIP):
+        what = "text" if _is_text(head) else "not NumPy arrays"
+        raise usage_error(
+            f"{label} is not an .npz file ({what}); --inputs takes named arrays, as "
+            f"`notation init PROGRAM -o weights.npz` or np.savez(path, l0=x) write them"
+            + (" (a program goes as the argument or with -f)" if what == "text" else ""))
+    try:
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise usage_error(f"cannot read {label} as an .npz file of arrays")
+        return data
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as e:
+        raise usage_error(f"cannot read {label} as an .npz file of arrays: {e}") from None
+
+
+def _is_text(head: bytes) -> bool:
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_array(data, key: str, path: str, usage_error):

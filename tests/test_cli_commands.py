@@ -30,10 +30,10 @@ DECLARED_SHAPE_ERROR = "l0 : 1×3; W0 : 4×4; l1 = l0W0"
 
 # The commands `notation --help` lists; test_the_table_has_every_command keeps them in step.
 COMMANDS = ["show", "diagram", "algebra", "check", "plan", "run", "numpy", "latex", "compare",
-            "backward"]
+            "backward", "init"]
 WITH_OUTPUT = [c for c in COMMANDS if c != "check"]          # the commands that take -o FILE
 WITH_FILE = [c for c in COMMANDS if c != "compare"]          # ... that read -f FILE and stdin
-WITH_SHAPES = ["show", "diagram", "check", "plan", "run", "backward"]   # --sizes and --dims
+WITH_SHAPES = ["show", "diagram", "check", "plan", "run", "backward", "init"]   # --sizes and --dims
 
 
 class In(str):
@@ -249,7 +249,7 @@ def test_bad_usage_exits_2(args, files):
 # A file of inputs that is no .npz of numbers: bad usage, as a missing -f file is.
 RUN_USAGE_ERRORS = [
     ("missing.npz", "cannot read"),
-    ("garbage.npz", "cannot read"),
+    ("garbage.npz", "is not an .npz file"),      # issue 17: says so plainly
     ("a_folder.npz", "cannot read"),
     ("objects.npz", "cannot read"),
     ("one_array.npy", "is one array (an .npy file)"),
@@ -315,6 +315,7 @@ FAILING = {
     "latex": ["latex", "l2 = x \\input{y}"],
     "compare": ["compare", BOOK, In("dunder.py")],
     "backward": ["backward", "l2 = softmax(l1W1)"],
+    "init": ["init", SHAPE_ERROR, *SIZES],
 }
 
 
