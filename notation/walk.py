@@ -7,18 +7,96 @@ pieces more than one module needs.
 
 from __future__ import annotations
 
-from .nodes import BINARY, Call, Expr, Negate, Transpose
+from dataclasses import replace
+
+from .errors import NotationTranslationError
+from .nodes import BINARY, Call, Expr, Name, Negate, Number, Transpose
+
+# The operand fields of each expression node, left to right: the one table of the tree's
+# shape that every walk below uses. A node type missing here fails loudly, in `fields`.
+FIELDS: dict[type, tuple[str, ...]] = {
+    Name: (), Number: (),
+    Call: ("arg",), Transpose: ("operand",), Negate: ("operand",),
+    **{cls: ("left", "right") for cls in BINARY},
+}
+
+
+def fields(node: Expr) -> tuple[str, ...]:
+    """The operand fields of a node; an unknown node is a located error, here and only here.
+
+    >>> fields(Transpose(Name("W")))
+    ('operand',)
+    """
+    try:
+        return FIELDS[type(node)]
+    except KeyError:
+        raise NotationTranslationError(
+            f"{type(node).__name__} is not a node of an expression",
+            getattr(node, "span", None), hint="build trees from notation.nodes") from None
 
 
 def children(node: Expr) -> tuple[Expr, ...]:
-    """The operands of an expression node, left to right."""
+    """The operands of an expression node, left to right.
+
+    >>> children(Transpose(Name("W")))
+    (Name(letter='W', sub=''),)
+    """
     if isinstance(node, BINARY):
         return node.left, node.right
     if isinstance(node, (Transpose, Negate)):
         return (node.operand,)
     if isinstance(node, Call):
         return (node.arg,)
+    if isinstance(node, (Name, Number)):
+        return ()
+    fields(node)                     # raises: no walk skips a node it does not know
     return ()
+
+
+def post_order(root: Expr):
+    """Every node, operands before the node itself, without recursion.
+
+    >>> [type(n).__name__ for n in post_order(Transpose(Name("W")))]
+    ['Name', 'Transpose']
+    """
+    stack = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        kids = children(node)
+        if ready or not kids:
+            yield node
+        else:
+            stack.append((node, True))
+            stack.extend((k, False) for k in reversed(kids))
+
+
+def fold(root: Expr, combine):
+    """``combine(node, [values of its operands])`` bottom up, without recursion; a shared
+    sub-tree is folded once.
+
+    >>> fold(Transpose(Name("W")), lambda n, kids: 1 + sum(kids))
+    2
+    """
+    memo: dict[int, object] = {}
+    for node in post_order(root):
+        if id(node) not in memo:
+            memo[id(node)] = combine(node, [memo[id(k)] for k in children(node)])
+    return memo[id(root)]
+
+
+def rebuild(node: Expr, operands) -> Expr:
+    """The node with new operands (in the order of :func:`children`), other fields kept.
+
+    >>> rebuild(Transpose(Name("W")), [Name("V")])
+    Transpose(operand=Name(letter='V', sub=''))
+    """
+    names = fields(node)
+    operands = tuple(operands)
+    if len(operands) != len(names):
+        raise ValueError(f"{type(node).__name__} takes {len(names)} operands, not {len(operands)}")
+    if all(getattr(node, f) is o for f, o in zip(names, operands)):
+        return node
+    return replace(node, **dict(zip(names, operands)))
 
 
 def printed_size(root: Expr, limit: int) -> int:
