@@ -293,3 +293,40 @@ def test_an_unclosed_environment_is_one_located_error_found_in_linear_time():
     assert time.perf_counter() - t < 2
     assert caught.value.message == "\\begin{equation} is never closed"
     assert caught.value.span.start == len("\\begin{document}")
+
+
+# ---------------------------------------------------------------------------- the wide diagram
+
+def _texts(svg_text):
+    import xml.etree.ElementTree as ET
+    from notation.emit.diagram import text_width
+    root = ET.fromstring(svg_text)
+    ns = "{http://www.w3.org/2000/svg}"
+    boxes = []
+    for t in root.iter(ns + "text"):
+        size = float(t.get("font-size"))
+        w = text_width(t.text, size)
+        x = float(t.get("x")) - (w / 2 if t.get("text-anchor") == "middle" else 0)
+        y = float(t.get("y"))
+        boxes.append((x, y - size, x + w, y + size * 0.25))
+    return root, ns, boxes
+
+
+@pytest.mark.parametrize("program, sizes", [
+    (BOOK, (3, 4, 1)),
+    ("l1 = relu(l0W0); l2 = relu(l1W1); l3 = softmax(l2W2)", (784, 128, 64, 10))])
+def test_the_diagram_elides_with_an_ellipsis_and_its_labels_fit_without_overlap(program, sizes):
+    from notation.emit.diagram import svg
+    from notation.side_by_side import views
+    text = svg(views(parse(program), sizes=",".join(map(str, sizes))).picture())
+    root, ns, boxes = _texts(text)
+    circles = list(root.iter(ns + "circle"))
+    assert all(c.get("fill") != "none" for c in circles)          # no hollow "unit"
+    ellipses = [c for c in circles if c.get("class") == "ellipsis"]
+    assert len(ellipses) == 3 * sum(n > 12 for n in sizes)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    width = float(root.get("width"))
+    right = max(b[2] for b in boxes)
+    assert right <= width <= right + 40                            # fitted to what it holds

@@ -167,13 +167,29 @@ _STRIP_H, _BOX_H, _GAP, _UNIT = 34, 34, 22, 22
 _FONT = "font-family='DejaVu Sans, Arial, sans-serif'"
 
 
+# Average advance of a character of DejaVu Sans / Arial, in ems (wider than most: a label
+# drawn is at most this long, so the picture's width never cuts one).
+_EM_ADVANCE = 0.62
+
+
+def text_width(text: str, size: float) -> float:
+    """An upper estimate of the width of ``text`` at ``size`` px in the diagram's font."""
+    return len(text) * size * _EM_ADVANCE
+
+
+def _box_detail(box: Box) -> str:
+    shapes = " · ".join(" ".join(p for p in (s, BOOK.python(n)) if p) for n, s in box.matrices)
+    return (shapes + "  " if shapes else "") + f"= {box.expression}"
+
+
 def svg(pic: Picture) -> str:
     """The picture as a standalone SVG document (well-formed XML, no external resources)."""
     widest = max(min(s.units or 4, MAX_UNITS_DRAWN) for s in pic.strips)
     draw_w = max(widest * _UNIT + 40, 160)
     label_x = draw_w + 30
     total_h = len(pic.strips) * _STRIP_H + (len(pic.strips) - 1) * (_BOX_H + 2 * _GAP) + 40
-    width = label_x + 420
+    labels = [(_strip_label(s), 14) for s in pic.strips] + [(_box_detail(b), 13) for b in pic.boxes]
+    width = int(label_x + max(text_width(t, size) for t, size in labels) + 20)
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{total_h}' "
              f"viewBox='0 0 {width} {total_h}' role='img'>",
              f"<title>{escape(' · '.join(_label(s.name) for s in pic.strips))}</title>",
@@ -188,8 +204,13 @@ def svg(pic: Picture) -> str:
                      f"rx='10' fill='#eef4fb' stroke='#3a6ea5'/>")
         for u in range(n):
             ux = x0 + 8 + _UNIT / 2 + u * _UNIT
-            fill = "#3a6ea5" if not (strip.units and strip.units > MAX_UNITS_DRAWN and u == n - 2) else "none"
-            parts.append(f"<circle cx='{ux:.1f}' cy='{y + _STRIP_H / 2}' r='7' fill='{fill}' "
+            cy = y + _STRIP_H / 2
+            if strip.units and strip.units > MAX_UNITS_DRAWN and u == n - 2:
+                # The units left out: an ellipsis, three dots, not a unit of its own.
+                parts.extend(f"<circle class='ellipsis' cx='{ux + dx:.1f}' cy='{cy}' r='1.8' "
+                             f"fill='#3a6ea5'/>" for dx in (-5, 0, 5))
+                continue
+            parts.append(f"<circle cx='{ux:.1f}' cy='{cy}' r='7' fill='#3a6ea5' "
                          f"stroke='#3a6ea5'/>")
         parts.append(f"<text x='{label_x}' y='{y + _STRIP_H / 2 + 5}' font-size='14' {_FONT}>"
                      f"{escape(_strip_label(strip))}</text>")
@@ -203,9 +224,7 @@ def svg(pic: Picture) -> str:
                          f"height='{_BOX_H}' fill='#fff6e0' stroke='#a5743a'/>")
             parts.append(f"<text x='{cx}' y='{by + _BOX_H / 2 + 5}' font-size='15' "
                          f"text-anchor='middle' {_FONT}>{escape(names)}</text>")
-            shapes = " · ".join(" ".join(p for p in (s, BOOK.python(n)) if p)
-                                for n, s in box.matrices)
-            detail = (shapes + "  " if shapes else "") + f"= {box.expression}"
+            detail = _box_detail(box)
             parts.append(f"<text x='{label_x}' y='{by + _BOX_H / 2 + 5}' font-size='13' "
                          f"fill='#555' {_FONT}>{escape(detail)}</text>")
             parts.append(f"<line x1='{cx}' y1='{by}' x2='{cx}' y2='{by - _GAP}' stroke='#555'/>")
