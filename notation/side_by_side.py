@@ -90,9 +90,10 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
         split = Program(tuple(declarations) + tuple(forward), source=program.source)
         split_plan = build(split, shape_options(sizes, dims, batch, columns=columns),
                            convention=convention)
-        for k, v in plan_dict(split_plan)["shapes"].items():
+        described = plan_dict(split_plan)           # once: it explains every dimension
+        for k, v in described["shapes"].items():
             shapes.setdefault(k, v["shape"])
-        for step in plan_dict(split_plan)["steps"]:
+        for step in described["steps"]:
             shapes.setdefault(str(step["value"]), step["shape"])
     except NotationError:
         pass
