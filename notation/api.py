@@ -150,7 +150,12 @@ REPR_CHARS = 120     # a longer program's repr is cut, as reprlib cuts a long li
 def _program_repr(self: Program) -> str:
     """``Program('l2 = relu(l0W0)W1')``: the text it was read from (its algebra when it was
     built in Python), cut to REPR_CHARS."""
-    text = self.source.strip() or self.algebra()
+    text = self.source.strip()
+    if not text:
+        try:
+            text = self.algebra()
+        except NotationError:    # a tree built in Python that no view prints: repr never raises
+            return f"Program(<{len(self.statements)} statements that print in no view>)"
     if len(text) > REPR_CHARS:
         text = text[:REPR_CHARS - 1] + "…"
     return f"Program({text!r})"

@@ -25,6 +25,7 @@ def init_weights(program, *, scheme: str = "book", seed: int | None = None, size
                  columns: bool = False, **names) -> dict:
     """``{"W0": array, "W1": array}``: a start for every parameter, of its checked shape.
 
+    >>> from notation import parse
     >>> w = init_weights(parse("l2 = relu(l0W0)W1"), sizes=(3, 4, 1), seed=1)
     >>> {k: v.shape for k, v in w.items()}
     {'W0': (3, 4), 'W1': (4, 1)}
