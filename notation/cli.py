@@ -371,6 +371,9 @@ def cmd_compare(args):
         raise UsageError("give two or more views to compare")
     views = []
     for arg in args.views:
+        if arg == "-":                      # '-' is standard input, here too
+            views.append(read_view(_read_stdin(), naming=args.naming))
+            continue
         ext = os.path.splitext(arg)[1].lower()
         # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
         if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):

@@ -137,6 +137,9 @@ def test_run_says_plainly_that_a_text_file_is_not_npz(tmp_path):
 def test_a_dash_is_standard_input():
     r = cli("numpy", "-", stdin="l2 = l1W1\n")
     assert (r.returncode, r.stdout) == (0, "layer_2 = layer_1.dot(weights_1_2)\n")
+    r = cli("compare", BOOK, "-",
+            stdin="layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)\n")
+    assert r.returncode == 0 and r.stdout.startswith("equivalent"), r.stderr
 
 
 @pytest.mark.parametrize("command, name, starts", [
