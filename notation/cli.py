@@ -377,9 +377,10 @@ def cmd_compare(args):
         ext = os.path.splitext(arg)[1].lower()
         # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
         if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
-            views.append(read_view(read_file(arg), VIEW_KINDS[ext], naming=args.naming))
+            views.append(read_view(read_file(arg), VIEW_KINDS[ext], naming=args.naming,
+                                   names=args.names))
         else:
-            views.append(read_view(arg, naming=args.naming))
+            views.append(read_view(arg, naming=args.naming, names=args.names))
     result = compare(*views, naming=args.naming)
     return result.report(), (0 if result.equivalent else INPUT_ERROR)
 
@@ -520,6 +521,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an algebra, LaTeX or NumPy text, or a .nn, .tex or .py file")
     p.add_argument("--naming", default="book", choices=["book", "plain"],
                    help="the naming scheme of NumPy views (default book)")
+    p.add_argument("--names", help="notation names for identifiers of NumPy views, "
+                                   "e.g. input=l0,weights=W0")
     p.add_argument("-o", "--output", help="write the report to FILE, only once it is complete")
     p.set_defaults(run=cmd_compare)
 

@@ -47,6 +47,7 @@ class View:
     program: Program
     style: str = "book"      # for NumPy views: how to show sub-expressions back
     reading: str = ""        # when the text reads as two views: which one was taken, and why
+    notes: tuple[str, ...] = ()   # for NumPy views: the legend and warnings of the reading
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Comparison:
 
 # ---------------------------------------------------------------------------- reading views
 
-def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
+def read_view(view, kind: str | None = None, *, naming: str = "book", names=None) -> View:
     """A view from text (algebra, LaTeX or NumPy, guessed unless ``kind`` says) or a Program."""
     if isinstance(view, Program):
         return View("tree", view)
@@ -102,7 +103,7 @@ def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
     if not isinstance(view, str):
         raise NotationOptionError(f"a view is a str or a Program, not {type(view).__name__}")
     if kind == "numpy":
-        return _numpy_view(view, naming)
+        return _numpy_view(view, naming, names)
     if kind in ("latex", "algebra"):
         from .read.latex import from_latex
         return View("LaTeX" if kind == "latex" else "algebra", from_latex(view))
@@ -111,7 +112,7 @@ def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
         program = from_latex(view)
     except NotationError as notation_error:
         try:
-            return _numpy_view(view, naming)
+            return _numpy_view(view, naming, names)
         except NotationError as numpy_error:
             # Report the reading that got further: Python that parses is meant as Python.
             import ast
@@ -121,7 +122,7 @@ def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
                 raise notation_error from None
             raise numpy_error from None
     kind = "LaTeX" if "\\" in view else "algebra"
-    return _plausible(view, View(kind, program), naming)
+    return _plausible(view, View(kind, program), naming, names)
 
 
 # A Python identifier of two or more letters that is no call (`Pi_1`, `alpha`, `layer_0`),
@@ -129,19 +130,19 @@ def read_view(view, kind: str | None = None, *, naming: str = "book") -> View:
 _PYTHON_SIGNS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}\w*(?!\w|\s*\()|\bnp\.|\.dot\(|\*\*")
 
 
-def _plausible(text: str, read: View, naming: str) -> View:
+def _plausible(text: str, read: View, naming: str, names=None) -> View:
     """Inline text that reads both as notation and as Python (``y = Pi_1 * x``) is taken as
     the view it most plausibly is, and the report says which reading was taken."""
     if "\\" in text:
         return read
     try:
-        python = _numpy_view(text, naming)
+        python = _numpy_view(text, naming, names)
     except NotationError:
         return read
-    if python.program == read.program:
-        return read
+    if python.program == read.program or python.notes:
+        return read        # names the NumPy reader had to invent (l1W1): not Python's
     if _PYTHON_SIGNS.search(text):
-        return View(python.kind, python.program, python.style,
+        return View(python.kind, python.program, python.style, notes=python.notes, reading=
                     "it reads as algebra too; it was read as NumPy (a name of several "
                     "letters is Python's)")
     return View(read.kind, read.program, read.style,
@@ -149,10 +150,12 @@ def _plausible(text: str, read: View, naming: str) -> View:
                 "as NumPy)")
 
 
-def _numpy_view(text: str, naming: str) -> View:
-    from .read.numpy import from_numpy
-    program = from_numpy(text, naming=naming)
-    return View("NumPy", program, "matmul" if "@" in text else "book")
+def _numpy_view(text: str, naming: str, names=None) -> View:
+    from .read.numpy import read_numpy
+    reading = read_numpy(text, naming=naming, names=names)
+    notes = tuple(f"{k} → {n} ({w})" for k, n, w in reading.legend.entries())
+    notes += tuple(f"warning: {w}" for w in reading.warnings)
+    return View("NumPy", reading.program, "matmul" if "@" in text else "book", notes=notes)
 
 
 # ---------------------------------------------------------------------------- inlining
@@ -235,7 +238,7 @@ def _label(node: Expr):
 
 # ---------------------------------------------------------------------------- the comparison
 
-def compare(*views, naming: str = "book") -> Comparison:
+def compare(*views, naming: str = "book", names=None) -> Comparison:
     """Compare two or more views; each a str (algebra, LaTeX or NumPy) or a Program.
 
     >>> bool(compare("y = (AB)C", "y = A(BC)"))
@@ -243,7 +246,7 @@ def compare(*views, naming: str = "book") -> Comparison:
     """
     if len(views) < 2:
         raise NotationOptionError("compare() needs two or more views")
-    read = tuple(read_view(v, naming=naming) for v in views)
+    read = tuple(read_view(v, naming=naming, names=names) for v in views)
     pairs = tuple(_compare_pair(read, 0, i) for i in range(1, len(read)))
     return Comparison(read, pairs)
 
@@ -280,6 +283,8 @@ def _compare_pair(views, i: int, j: int) -> PairResult:
     if found is None:
         return PairResult(i, j, True, "numeric", compared, form, tuple(notes))
     (label, _, _, x, y), inputs = found
+    from .compare_steps import describe
+    notes.extend(f"step: {line}" for line in describe(a.program, b.program))
     where = (None, None)
     if printed_size(x, MAX_NODES) <= MAX_NODES and printed_size(y, MAX_NODES) <= MAX_NODES:
         where = _value_difference(x, y, inputs)
@@ -377,4 +382,6 @@ def _report_pair(result: Comparison, p: PairResult) -> str:
     for k in (p.first, p.second):
         if result.views[k].reading:
             lines.append(f"  note: view {k + 1} {result.views[k].reading}")
+    for index in (p.first, p.second):
+        lines += [f"  view {index + 1}: {n}" for n in result.views[index].notes]
     return "\n".join(lines)

@@ -205,7 +205,7 @@ def test_cli_usage_and_input_errors(tmp_path):
     assert run_cli("l2 = relu(l0W0)W1").returncode == 2
     r = run_cli("l2 = relu(l0W0)W1", "missing.py", cwd=tmp_path)
     assert r.returncode == 2 and "cannot read missing.py" in r.stderr
-    r = run_cli("l2 = relu(l0W0)W1", "layer_2 = layer_1[0]")
+    r = run_cli("l2 = relu(l0W0)W1", "layer_2 = layer_1[0][1]")
     assert r.returncode == 1 and r.stderr.startswith("error: indexing cannot be read")
     assert r.stdout == ""
 

@@ -1,0 +1,126 @@
+"""NumPy -> tree (SPEC §5): Python source read with Python's own ``ast`` and mapped back.
+
+A statement, a block, a function body, a class's methods, a whole module (as ``--module``
+writes it) or a notebook cell with its training loop as printed is read. Spellings, each
+mapped to one node:
+
+- ``a.dot(b)``, ``np.dot(a, b)``, ``np.matmul(a, b)``, ``a @ b`` -> product; ``np.outer(a, b)``
+  -> ``aᵀb``;
+- ``a.T``, ``a.transpose()``, ``np.transpose(a)`` -> transpose;
+- ``a * b`` -> ``⊙`` of two arrays, and the scaling ``αa`` when a side is a scalar (by its
+  letter, or declared ``# name : scalar``); ``alpha * a.dot(b)`` is the chain ``αab``, as
+  the book means it, while ``alpha * (a.dot(b))`` keeps the parentheses written;
+- ``x ** 2`` -> ``x ⊙ x``; ``np.multiply``, ``/``, ``np.divide``, ``+``, ``-``, unary ``-``;
+- the book's helpers and the idioms of :mod:`.idioms`; helpers defined in the source by
+  what their bodies compute (:mod:`.helpers`);
+- identifiers through the naming scheme inverted (``weights_1_2`` -> W1, ``alpha`` -> α), and
+  any other identifier by its role (:mod:`.names`), shown in the legend;
+- a whole-line comment ``# weights_0_1 : 3×4`` -> a declaration;
+- around the step, setup, printing and bookkeeping are skipped and listed (:mod:`.cells`).
+
+Anything else is a NotationError that names the construct, with its line and column in the
+Python source. Nothing raises any other exception, and the source is never run.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from ...errors import NotationError, NotationTranslationError
+from ...naming import SCHEMES, Scheme
+from ...nodes import Name, Program, Span
+from .reader import Reader, Reading
+
+__all__ = ["from_numpy", "read_numpy", "Reading", "parse_names"]
+
+
+def read_numpy(source: str, *, naming: str | Scheme = "book", names=None,
+               columns: bool = False) -> Reading:
+    """Read NumPy code: the program, with the legend, the helpers and what was skipped.
+
+    ``names`` chooses notation names for identifiers: ``{"input": "l0", "weights": "W0"}`` or
+    the CLI's text ``"input=l0,weights=W0"``. ``columns`` reads column-vector code
+    (``np.dot(W, a) + b``: the matrix is the left factor).
+
+    >>> r = read_numpy("pred = input.dot(weights)")
+    >>> r.program.algebra(), r.legend.text().splitlines()[0]
+    ('l1 = l0W0', 'input → l0 (the input)')
+    """
+    if not isinstance(source, str):
+        raise TypeError(f"from_numpy() takes the source as a str, not {type(source).__name__}")
+    scheme = naming if isinstance(naming, Scheme) else SCHEMES.get(naming)
+    if scheme is None:
+        raise ValueError(f"unknown naming scheme {naming!r}: choose one of {', '.join(SCHEMES)}")
+    try:
+        chosen = parse_names(names)
+        reading = Reader(source, scheme, chosen, columns).read()
+    except NotationError as e:
+        raise e.with_source(source) from None
+    except (RecursionError, MemoryError):
+        raise NotationTranslationError(
+            "the Python source nests too deeply to read", Span(0, len(source)), source=source,
+            hint="give intermediate values names of their own and use them") from None
+    return reading
+
+
+def from_numpy(source: str, *, naming: str | Scheme = "book", names=None,
+               columns: bool = False) -> Program:
+    """Read NumPy code back into the notation (``read_numpy`` gives the legend too).
+
+    >>> from_numpy("layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)").algebra()
+    'l2 = relu(l0W0)W1'
+    """
+    reading = read_numpy(source, naming=naming, names=names, columns=columns)
+    if reading.warnings:
+        from ... import errors
+        category = getattr(errors, "NotationWarning", UserWarning)
+        for text in reading.warnings:
+            warnings.warn(text, category, stacklevel=2)
+    return reading.program
+
+
+def parse_names(names) -> dict[str, Name]:
+    """``"input=l0,weights=W0"`` or a dict -> {identifier: Name}; a bad entry is an error."""
+    if names is None or names == "":
+        return {}
+    if isinstance(names, str):
+        pairs = []
+        for part in names.split(","):
+            if not part.strip():
+                continue
+            if "=" not in part:
+                raise NotationTranslationError(
+                    f"--names takes identifier=name pairs, not {part.strip()!r}",
+                    hint="for example --names input=l0,weights=W0")
+            ident, _, name = part.partition("=")
+            pairs.append((ident.strip(), name.strip()))
+    elif isinstance(names, dict):
+        pairs = list(names.items())
+    else:
+        raise TypeError(f"names is a dict or a str, not {type(names).__name__}")
+    out: dict[str, Name] = {}
+    seen: dict[Name, str] = {}
+    from ...parser import parse
+    for ident, text in pairs:
+        if not isinstance(ident, str) or not isinstance(text, (str, Name)):
+            raise TypeError("names maps identifiers (str) to notation names (str)")
+        if isinstance(text, Name):
+            name = text
+        else:
+            try:
+                statements = parse(text).statements
+            except NotationError:
+                statements = ()
+            value = getattr(statements[0], "expr", None) if len(statements) == 1 else None
+            if not isinstance(value, Name):
+                raise NotationTranslationError(
+                    f"{text!r} is not a name of the notation (for {ident})",
+                    hint="a name is one letter with an optional subscript: l0, W1, y, α, δ2")
+            name = Name(value.letter, value.sub)
+        if name in seen and seen[name] != ident:
+            raise NotationTranslationError(
+                f"{seen[name]} and {ident} are both given the name {text}: two identifiers never "
+                f"share one notation name", hint="give each its own name")
+        seen[name] = ident
+        out[ident] = name
+    return out

@@ -1,0 +1,350 @@
+"""The whole source -> a Reading: the program, the legend, the helpers and what was skipped."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field
+
+from ...errors import NotationError, NotationSyntaxError, NotationTranslationError
+from ...naming import Scheme
+from ...nodes import (Assign, Declare, Divide, ExprStatement, MatMul, Name, Program, Span,
+                      Statement, Update)
+from .cells import Cells, Skipped
+from .expressions import Expressions
+from .helpers import BodyNames, Helpers
+from .names import Legend, key
+from .positions import Positions
+from .survey import Survey
+from .syntax import CONSTRUCTS, STATEMENTS_HINT, what, unparse
+
+_COMMENT_DECLARATION = re.compile(r"#\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::|∈)\s*(\S[^#;]*?)\s*\Z")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What ``read_numpy`` found: ``program`` (as ``from_numpy`` returns it), ``legend``
+    (identifier → notation name, for the names the scheme does not read), the ``helpers`` read
+    from the source, the ``skipped`` lines with why, ``warnings``, and the ``loss`` an error
+    sum names."""
+
+    program: Program
+    legend: Legend
+    helpers: tuple[str, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    warnings: tuple[str, ...] = ()
+    loss: str | None = None
+    notes_: tuple[str, ...] = field(default=())
+
+    def numpy(self, **options) -> str:
+        """The NumPy code again, with the source's own identifiers."""
+        return self.program.numpy(naming=self.legend.restoring(), **options)
+
+    def notes(self) -> list[str]:
+        out = [f"legend: {k} → {n} ({w})" for k, n, w in self.legend.entries()]
+        out += [f"helper {h}" for h in self.helpers]
+        out += [f"skipped {s}" for s in self.skipped]
+        out += [f"warning: {w}" for w in self.warnings]
+        if self.loss:
+            out.append(f"the error sum names the loss: {self.loss}")
+        return out
+
+
+class Reader:
+    def __init__(self, source: str, scheme: Scheme, chosen: dict[str, Name] | None,
+                 columns: bool = False):
+        self.source = source
+        self.scheme = scheme
+        self.columns = columns
+        self.positions = Positions(source)
+        self.numpy_names = {"np", "numpy"}
+        self.helpers = Helpers()
+        self.legend = Legend(scheme, chosen)
+        self.declared: dict[Name, bool] = {}
+        self.cells = Cells(self.positions, self.numpy_names)
+
+    def span(self, node) -> Span:
+        return self.positions.span(node)
+
+    def error(self, message: str, node, *, label: str = "", hint: str | None = None):
+        return NotationTranslationError(message, self.span(node), label=label, hint=hint)
+
+    def parse(self) -> ast.Module:
+        try:
+            return ast.parse(self.source)
+        except SyntaxError as e:
+            line = e.lineno or 1
+            at = self.positions.offset(line, (e.offset or 1) - 1, in_bytes=False)
+            raise NotationSyntaxError(f"the Python source does not parse: {e.msg}",
+                                      Span(at, at), label="Python stops here") from None
+        except (ValueError, UnicodeError, OverflowError) as e:
+            raise NotationSyntaxError(f"the Python source cannot be read: {e}",
+                                      Span(0, len(self.source))) from None
+
+    def read(self) -> Reading:
+        module = self.parse()
+        statements, excluded = self.top_level(module.body)
+        step = self.cells.step(statements)
+        survey = Survey(self.numpy_names, self.helpers.names(), self.columns)
+        for s in step:
+            survey.statement(s)
+        self.legend.assign(survey.facts, self.cells.bindings, self.columns)
+        declarations = self.comment_declarations(excluded)
+        items: list[tuple[int, Statement]] = list(declarations)
+        expressions = Expressions(self.source, self.positions, self, self.helpers,
+                                  self.numpy_names, self.declared)
+        for k, name in self.legend.by_key.items():
+            binding = self.cells.bindings.get(k)
+            scalar = k in self.legend.scalars or binding is not None and binding.kind == "scalar"
+            if scalar and name not in self.declared \
+                    and not _greek(name) and self.legend.why.get(k) != "scheme":
+                self.declared[name] = True
+                items.append((0, Declare(name, (), None)))
+        for s in step:
+            statement = self.statement(s, expressions)
+            if statement is not None:
+                items.append((s.lineno, statement))
+        if not any(not isinstance(s, Declare) for _, s in items) and not declarations:
+            raise self.nothing()
+        items.sort(key=lambda item: item[0])
+        program = Program(tuple(s for _, s in items), source=self.source)
+        return Reading(program, self.legend, tuple(self.helpers.describe()),
+                       tuple(sorted(self.cells.skipped, key=lambda s: s.line)), tuple(w for w, _ in self.cells.warnings),
+                       self.cells.loss)
+
+    def nothing(self) -> NotationTranslationError:
+        """No network arithmetic: say what was skipped, and where."""
+        listed = [s for s in self.cells.skipped if s.why]
+        end = len(self.source.rstrip())
+        if not listed:
+            return NotationTranslationError(
+                "there is no statement to read", Span(end, end),
+                hint="give NumPy code such as layer_1 = relu(layer_0.dot(weights_0_1))")
+        first = min(listed, key=lambda s: s.line)
+        at = self.positions.offset(first.line, 0)
+        return NotationTranslationError(
+            f"there is no network arithmetic to read: {first.construct} at line {first.line} is "
+            f"skipped ({first.why})" + (f", and {len(listed) - 1} more line(s)" if len(listed) > 1
+                                         else ""),
+            Span(at, at + len(first.text)), label=first.why,
+            hint="the step is the assignments and updates of the network; setup, printing, "
+                 "bookkeeping and loops that update nothing are skipped")
+
+    # -- the top level: imports, helpers, the network's function, statements
+    def top_level(self, body):
+        out, excluded, main = [], [], None
+        for index, node in enumerate(body):
+            if index == 0 and _docstring(node):
+                continue
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == "numpy":
+                        self.numpy_names.add(alias.asname or "numpy")
+                self.cells.skip(node, "an import")
+            elif isinstance(node, ast.ImportFrom):
+                self.cells.skip(node, "an import")
+            elif isinstance(node, ast.FunctionDef):
+                if self.helpers.define_function(node, self.read_body):
+                    excluded.append((node.lineno, node.end_lineno or node.lineno))
+                    continue
+                if main is not None:
+                    raise self.error(
+                        f"a second function, {node.name}(), cannot be read: the notation reads "
+                        f"one function's body", node, label="a second function",
+                        hint="read each function on its own")
+                main = node
+                out.extend(self.function_body(node))
+            elif isinstance(node, ast.ClassDef):
+                out.extend(self.class_body(node))
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda) \
+                    and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and self.helpers.define_lambda(node.targets[0].id, node.value, self.read_body):
+                excluded.append((node.lineno, node.end_lineno or node.lineno))
+            elif main is not None and _calls_function(node, main.name):
+                self.cells.skip(node, f"runs {main.name}(), read above")
+            else:
+                out.append(node)
+        if not out and main is None and len(excluded) == 1 and len(body) - (
+                1 if body and _docstring(body[0]) else 0) == 1 and isinstance(
+                body[-1], ast.FunctionDef):
+            # one function and nothing else: it is the network, not a helper
+            self.helpers.defined.pop(body[-1].name, None)
+            excluded.clear()
+            out.extend(self.function_body(body[-1]))
+        return out, excluded
+
+    def read_body(self, node, param: str):
+        names = BodyNames(param, self.positions)
+        reader = Expressions(self.source, self.positions, names, self.helpers, self.numpy_names, {})
+        return reader.expression(node)
+
+    def function_body(self, node: ast.FunctionDef):
+        if node.decorator_list:
+            raise self.error("a decorated function cannot be read", node.decorator_list[0],
+                             label="a decorator")
+        body = [s for s in node.body if not _docstring(s)]
+        out = []
+        for index, statement in enumerate(body):
+            if isinstance(statement, ast.Return):
+                if index != len(body) - 1:
+                    raise self.error("a return before the end of the function cannot be read",
+                                     statement, label="an early return")
+                value = statement.value
+                if value is None or key(value) is not None or isinstance(value, ast.Dict) or (
+                        isinstance(value, ast.Tuple) and all(key(e) is not None for e in value.elts)):
+                    continue           # handing back values computed above
+                out.append(ast.Expr(value, lineno=statement.lineno, col_offset=value.col_offset,
+                                    end_lineno=value.end_lineno, end_col_offset=value.end_col_offset))
+            elif isinstance(statement, (ast.FunctionDef, ast.Import)):
+                raise self.error(f"{'an import' if isinstance(statement, ast.Import) else 'a function'}"
+                                 f" inside a function cannot be read", statement)
+            else:
+                out.append(statement)
+        return out
+
+    def class_body(self, node: ast.ClassDef):
+        """A network written as a class: ``__init__`` is setup; every other method is read."""
+        out = []
+        if not any(isinstance(item, ast.FunctionDef) for item in node.body):
+            self.cells.skip(node, "a class definition with no methods")
+            return out
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef) and item.name == "__init__":
+                for s in ast.walk(item):
+                    if isinstance(s, ast.Assign):
+                        self.cells.bind(s)
+                self.cells.skip(item, "setup: the initial parameters")
+            elif isinstance(item, ast.FunctionDef):
+                out.extend(self.function_body(item))
+            elif not _docstring(item):
+                self.cells.skip(item, "setup, in the class")
+        return out
+
+    # -- statements
+    def statement(self, node, expressions: Expressions) -> Statement | None:
+        if isinstance(node, ast.Pass):
+            return None
+        if isinstance(node, ast.Expr):
+            if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                raise self.error("a string cannot be read into the notation", node.value,
+                                 label="a string")
+            return ExprStatement(expressions.expression(node.value), self.span(node))
+        if isinstance(node, ast.Assign):
+            if len(node.targets) != 1:
+                raise self.error("a chained assignment (a = b = …) cannot be read", node,
+                                 label="more than one target", hint="assign one name at a time")
+            target = node.targets[0]
+            if isinstance(target, ast.Name) and target.id == "_":
+                return ExprStatement(expressions.expression(node.value), self.span(node))
+            name = self.target(target)
+            return Assign(name, expressions.expression(node.value), self.span(node))
+        if isinstance(node, ast.AugAssign):
+            return self.aug_assign(node, expressions)
+        if isinstance(node, (ast.Import, ast.FunctionDef)):
+            raise self.error(f"{'an import' if isinstance(node, ast.Import) else 'a function'} "
+                             f"inside a function cannot be read", node)
+        thing = what(node)
+        raise self.error(f"{thing} cannot be read into the notation", node,
+                         label=f"{thing} has no notation", hint=STATEMENTS_HINT)
+
+    def target(self, node) -> Name:
+        if key(node) is None:
+            thing = CONSTRUCTS.get(type(node).__name__, "an attribute")
+            raise self.error(f"assignment to {thing} cannot be read", node,
+                             label="the target must be a name",
+                             hint="assign to a name such as layer_1, self.W1 or model['W1']")
+        return self.resolve(node)
+
+    def aug_assign(self, node: ast.AugAssign, expressions: Expressions) -> Statement:
+        target = self.target(node.target)
+        value = expressions.expression(node.value)
+        span = self.span(node)
+        if isinstance(node.op, ast.Sub):
+            return Update(target, "-=", value, span)
+        if isinstance(node.op, ast.Add):
+            return Update(target, "+=", value, span)
+        # `layer_1 *= dropout_mask * 2` (the book, ch. 8) is `l1 = l1 ⊙ (…)`.
+        if isinstance(node.op, ast.Mult):
+            return Assign(target, expressions.product(target, value, span), span)
+        if isinstance(node.op, ast.Div):
+            return Assign(target, Divide(target, value, span), span)
+        if isinstance(node.op, ast.MatMult):
+            return Assign(target, MatMul(target, value, span), span)
+        raise self.error(f"the in-place {what(node.op)} cannot be read", node,
+                         label="no notation for this update")
+
+    # -- names: the legend, as Expressions asks for them
+    def resolvable(self, node) -> bool:
+        return not isinstance(node, ast.Name) and key(node) is not None \
+            and key(node) in self.legend.by_key
+
+    def resolve(self, node) -> Name:
+        if isinstance(node, ast.Name) and node.id in self.numpy_names:
+            raise self.error(f"the module {node.id} is not a value", node,
+                             label="a module, not an array")
+        k = key(node)
+        found = self.legend.resolve_key(k) if k is not None else None
+        if found is None and k is not None and isinstance(node, ast.Name):
+            found = self.scheme.notation(k)
+        if found is None:
+            raise self.error(f"'{k or unparse(node)}' is not a name of the notation", node,
+                             label="no notation name for this",
+                             hint="name it with --names (names={…}), or give it a name such as "
+                                  "layer_1 or W1 first")
+        return Name(found.letter, found.sub, self.span(node))
+
+    # -- declarations written as comments
+    def comment_declarations(self, excluded):
+        out = []
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(self.source).readline))
+        except (tokenize.TokenError, SyntaxError, ValueError):
+            return out
+        lines = self.source.splitlines()
+        for tok in tokens:
+            if tok.type != tokenize.COMMENT:
+                continue
+            row, col = tok.start
+            if any(a <= row <= b for a, b in excluded):
+                continue
+            if row - 1 < len(lines) and lines[row - 1][:col].strip():
+                continue           # a comment after code on its line is only a comment
+            declaration = self.declaration(tok.string, self.positions.offset(row, col, in_bytes=False))
+            if declaration is not None:
+                out.append((row, declaration))
+                self.declared[declaration.target] = not declaration.dims
+        return out
+
+    def declaration(self, comment: str, start: int) -> Declare | None:
+        m = _COMMENT_DECLARATION.match(comment)
+        if not m:
+            return None
+        found = self.legend.resolve_key(m.group(1)) or self.scheme.notation(m.group(1))
+        if found is None:
+            return None
+        from ...parser import parse
+        try:
+            statements = parse(f"x : {m.group(2)}").statements
+        except NotationError:
+            return None            # a comment that is not a declaration
+        if len(statements) != 1 or not isinstance(statements[0], Declare):
+            return None
+        span = Span(start, start + len(comment))
+        return Declare(Name(found.letter, found.sub, span), statements[0].dims, span)
+
+
+def _docstring(node) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+        and isinstance(node.value.value, str)
+
+
+def _calls_function(node, name: str) -> bool:
+    return any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
+               for c in ast.walk(node))
+
+
+def _greek(name: Name) -> bool:
+    from ...greek import is_greek
+    return is_greek(name.letter)

@@ -1,0 +1,338 @@
+"""NumPy as people write it (issue 14): the idioms of the book's chapters 3–9, whole training
+loops as printed, other names, helpers defined in the source, and steps compared by what
+they do. The corpus is written here in the notebooks' idioms (not copied from them); NumPy
+itself is the oracle: each case is run as Python and as the program read, on the same
+random arrays."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from notation import NotationError, compare, parse
+from notation.emit.algebra import algebra
+from notation.evaluate import evaluate
+from notation.random_inputs import random_inputs
+from notation.read.numpy import read_numpy
+
+BOOK_HELPERS = '''
+def relu(x):
+    return (x > 0) * x
+def relu2deriv(output):
+    return output > 0
+def tanh(x):
+    return np.tanh(x)
+def tanh2deriv(output):
+    return 1 - output ** 2
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+def softmax(x):
+    e = np.exp(x)
+    return e / np.sum(e, axis=1, keepdims=True)
+'''
+
+# (source in the notebooks' idioms, the algebra it reads as)
+CORPUS = [
+    # chapter 3: predictions
+    ("pred = input * weight", "l1 = l0 ⊙ W0"),
+    ("prediction = signal.dot(weights)", "l1 = l0W0"),
+    ("hidden = signal.dot(weights[0])\nprediction = hidden.dot(weights[1])",
+     "l1 = l0W0\nl2 = l1W1"),
+    ("out = np.dot(signal, wgt)", "l1 = l0W0"),
+    # chapter 4: error, delta, update of a scalar weight
+    ("weight = 0.5\nalpha = 0.1\ninput = 0.8\ngoal_pred = 0.3\npred = input * weight\nerror = (pred - goal_pred) ** 2\n"
+     "delta = pred - goal_pred\nweight_delta = delta * input\nweight -= weight_delta * alpha",
+     "W0 : scalar\nl0 : scalar\ny : scalar\nW0 = 0.5\nα = 0.1\nl0 = 0.8\ny = 0.3\nl1 = l0W0\n"
+     "e = (l1 - y) ⊙ (l1 - y)\nδ = l1 - y\nG0 = δl0\n"
+     "W0 -= G0α"),
+    ("direction = (pred - goal_pred) * input\nweight = weight - direction",
+     "z0 = (p - y) ⊙ l0\nW0 = W0 - z0"),
+    # chapter 5: many weights
+    ("# delta : 1×2\n# input : 1×3\nweight_deltas = np.outer(delta, input)",
+     "δ : 1×2\nl0 : 1×3\nG0 = δᵀl0"),
+    ("weights = weights - alpha * weight_deltas", "W0 = W0 - αG0"),
+    # chapter 6
+    ("layer_1 = relu(np.dot(layer_0, weights_0_1))", "l1 = relu(l0W0)"),
+    ("# layer_2 : 1×1\nlayer_2_delta = layer_2 - walk_vs_stop[i:i+1]", "l2 : 1×1\nδ2 = l2 - y"),
+    ("# layer_2 : 1×1\nlayer_2_delta = (walk_vs_stop[i:i+1] - layer_2)", "l2 : 1×1\nδ2 = y - l2"),
+    ("layer_1_delta = layer_2_delta.dot(weights_1_2.T) * relu2deriv(layer_1)",
+     "δ1 = δ2W1ᵀ ⊙ relu'(l1)"),
+    ("weights_1_2 += alpha * layer_1.T.dot(layer_2_delta)", "W1 += αl1ᵀδ2"),
+    ("layer_1_delta = layer_2_delta.dot(weights_1_2.transpose())", "δ1 = δ2W1ᵀ"),
+    ("layer_1_delta *= relu2deriv(layer_1)", "δ1 = δ1 ⊙ relu'(l1)"),
+    # chapters 8 and 9
+    ("layer_1 = (layer_0.dot(weights_0_1) >= 0) * layer_0.dot(weights_0_1)", "l1 = relu(l0W0)"),
+    ("layer_2 = np.exp(layer_1.dot(weights_1_2)) / np.sum(np.exp(layer_1.dot(weights_1_2)), "
+     "axis=1, keepdims=True)", "l2 = softmax(l1W1)"),
+    ("batch_size = 10\nlayer_2_delta = (labels[batch_start:batch_end] - layer_2) / batch_size",
+     "β = 10\nδ2 = (y - l2) / β"),
+    ("layer_2_delta = (labels[a:b] - layer_2) / (batch_size * layer_2.shape[0])",
+     "δ2 = (y - l2) / βν"),
+    ("layer_1 = tanh(np.dot(layer_0, weights_0_1))\nlayer_1_delta = layer_2_delta.dot("
+     "weights_1_2.T) * tanh2deriv(layer_1)", "l1 = tanh(l0W0)\nδ1 = δ2W1ᵀ ⊙ tanh'(l1)"),
+    ("layer_1 *= dropout_mask * 2", "l1 = l1 ⊙ M0 2"),
+    ("bias_delta = np.sum(layer_2_delta, axis=0, keepdims=True)", "g = sum(δ2)"),
+]
+
+
+@pytest.mark.parametrize("source, expected", CORPUS)
+def test_the_corpus_reads(source, expected):
+    assert read_numpy(source).program.algebra() == expected
+
+
+def _namespace(reading, inputs):
+    """The source's variables for the inputs, keyed back by the legend; the inputs adjusted
+    where a slice takes one row (``labels[i:i+1]`` is the first row of labels). None when an
+    identifier cannot be given its value."""
+    import ast
+    namespace = {"np": np}
+    exec(compile(BOOK_HELPERS, "<helpers>", "exec"), namespace)
+    keys = {name: k for k, name in reading.legend.by_key.items()}
+    inputs = dict(inputs)
+    for name, value in list(inputs.items()):
+        ident = keys.get(name)
+        if ident is None:
+            continue
+        value = np.array(value, dtype=float) if np.ndim(value) else float(value)
+        if ident.isidentifier():
+            namespace[ident] = value
+        elif "[" in ident and ":" in ident:       # rows of a data array
+            base, _, bounds = ident.partition("[")
+            low, _, high = bounds.rstrip("]").partition(":")
+            namespace[base] = value
+            for var in {t for t in (low + " " + high).replace("+", " ").split() if t.isidentifier()}:
+                namespace[var] = 0
+            if high.replace(" ", "") == "i+1":
+                inputs[name] = value = value[0:1]
+            else:
+                namespace[high.strip()] = value.shape[0]
+        elif ident.endswith("]") and "[" in ident:     # weights[0], model['W1']
+            base, _, index = ident[:-1].partition("[")
+            namespace.setdefault(base, {})[ast.literal_eval(index)] = value
+        else:
+            return None, inputs
+    return namespace, inputs
+
+
+# every case but those whose scalar inputs stand for a size of an array
+NUMERIC = [c for c in CORPUS if "shape[0]" not in c[0] and "batch_start" not in c[0]]
+
+
+@pytest.mark.parametrize("source, expected", NUMERIC)
+def test_the_corpus_computes_what_the_source_computes(source, expected):
+    reading = read_numpy(source)
+    checked = 0
+    for inputs in random_inputs([reading.program]):
+        namespace, inputs = _namespace(reading, inputs)
+        assert namespace is not None
+        with np.errstate(all="ignore"):
+            ours = evaluate(reading.program, inputs)
+            exec(compile(reading.program.source, "<source>", "exec"), namespace)
+        for k, name in reading.legend.by_key.items():
+            key = algebra(name)
+            if k.isidentifier() and k in namespace and key in ours:
+                np.testing.assert_allclose(np.asarray(namespace[k], dtype=float),
+                                           np.asarray(ours[key], dtype=float),
+                                           rtol=1e-9, atol=1e-12)
+                checked += 1
+    assert checked
+
+
+# ---------------------------------------------------------------------------- names
+
+def test_the_legend_names_identifiers_by_role():
+    reading = read_numpy("pred = input.dot(weights)\ndelta = pred - goal_pred")
+    assert reading.program.algebra() == "l1 = l0W0\nδ = l1 - y"
+    assert [(k, n) for k, n, _ in reading.legend.entries()] == [
+        ("input", "l0"), ("weights", "W0"), ("pred", "l1"), ("goal_pred", "y")]
+    assert reading.numpy() == "pred = input.dot(weights)\ndelta = pred - goal_pred"
+
+
+def test_names_can_be_chosen_and_never_collide():
+    reading = read_numpy("pred = input.dot(weights)", names="input=x,weights=V")
+    assert reading.program.algebra() == "l1 = xV"
+    assert read_numpy("pred = input.dot(weights)", names={"pred": "p"}).program.algebra() \
+        == "p = l0W0"
+    with pytest.raises(NotationError, match="both"):
+        read_numpy("layer_1 = input.dot(weights)", names="input=l1")
+    with pytest.raises(NotationError, match="both"):
+        read_numpy("y = x_1 + x1")
+    with pytest.raises(NotationError, match="identifier=name"):
+        read_numpy("y = x", names="input")
+
+
+def test_parameters_as_attributes_dicts_and_lists():
+    source = "h = relu(self.x.dot(self.W1))\nout = h.dot(self.W2)"
+    # self.x and self.h keep their attributes' names; out is the next layer
+    assert read_numpy(source).program.algebra() == "h = relu(xW1)\nl1 = hW2"
+    assert read_numpy("out = x.dot(model['W1'])").program.algebra() == "l1 = xW1"
+    assert read_numpy("h = x.dot(weights[0])\no = h.dot(weights[1])").program.algebra() == \
+        "h = xW0\no = hW1"
+
+
+def test_a_network_written_as_a_class():
+    source = '''
+class Net:
+    def __init__(self):
+        self.W1 = np.random.randn(3, 4)
+    def forward(self, X):
+        self.h = sigmoid(X.dot(self.W1))
+        return self.h
+'''
+    assert read_numpy(source).program.algebra() == "h = sigmoid(XW1)"
+
+
+def test_column_vectors():
+    assert read_numpy("h = np.dot(w, a) + b", columns=True).program.algebra() == "h = w a + b"
+    reading = read_numpy("out = np.dot(weights, inputs)", columns=True)
+    assert [(k, n) for k, n, _ in reading.legend.entries()] == [
+        ("weights", "W0"), ("inputs", "l0"), ("out", "l1")]
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def test_a_helper_is_read_as_its_body_never_as_the_books():
+    ge = "def relu2deriv(output):\n    return output >= 0\nd = relu2deriv(layer_1)"
+    assert read_numpy(ge).program.algebra() == "d = step(l1)"
+    seven = "def tanh2deriv(output):\n    return output * 7\nd = tanh2deriv(layer_1)"
+    assert read_numpy(seven).program.algebra() == "d = l1 7"
+    book = "def relu2deriv(output):\n    return output > 0\nd = relu2deriv(layer_1)"
+    assert read_numpy(book).program.algebra() == "d = relu'(l1)"
+    lam = "relu2deriv = lambda x: x >= 0\nd = relu2deriv(layer_1)"
+    assert read_numpy(lam).program.algebra() == "d = step(l1)"
+
+
+def test_step_is_not_relu_prime_at_zero():
+    program = read_numpy("d = layer_1 >= 0").program
+    values = evaluate(program, {"l1": np.array([[0.0, -1.0, 2.0]])})["d"]
+    assert values.tolist() == [[1.0, 0.0, 1.0]]
+    prime = evaluate(parse("d = relu'(l1)"), {"l1": np.array([[0.0, -1.0, 2.0]])})["d"]
+    assert prime.tolist() == [[0.0, 0.0, 1.0]]
+
+
+def test_a_helper_with_a_flag_and_a_two_line_softmax():
+    source = '''
+def nonlin(x, deriv=False):
+    if deriv:
+        return x * (1 - x)
+    return 1 / (1 + np.exp(-x))
+
+def softmax(x):
+    temp = np.exp(x)
+    return temp / np.sum(temp, axis=1, keepdims=True)
+
+l1 = nonlin(np.dot(l0, syn0))
+l2 = softmax(l1.dot(syn1))
+l1_delta = l2_delta.dot(syn1.T) * nonlin(l1, deriv=True)
+'''
+    assert read_numpy(source).program.algebra() == \
+        "l1 = sigmoid(l0W0)\nl2 = softmax(l1W1)\nδ1 = δ2W1ᵀ ⊙ sigmoid'(l1)"
+
+
+def test_an_unreadable_helper_is_refused_with_its_line():
+    source = "def f(x):\n    return np.abs(x)\n\ny = f(x)"
+    with pytest.raises(NotationError) as caught:
+        read_numpy(source)
+    assert "the helper f (defined at line 1)" in caught.value.message
+    assert caught.value.line == 4
+
+
+# ---------------------------------------------------------------------------- loops
+
+LOOP = '''
+import numpy as np
+np.random.seed(0)
+
+def relu(x):
+    return (x > 0) * x
+
+def relu2deriv(output):
+    return output > 0
+
+signals = np.array([[1, 0, 1], [0, 1, 1], [0, 0, 1], [1, 1, 1]])
+targets = np.array([[1, 1, 0, 0]]).T
+alpha, hidden_size = (0.2, 4)
+weights_0_1 = 2 * np.random.random((3, hidden_size)) - 1
+weights_1_2 = 2 * np.random.random((hidden_size, 1)) - 1
+
+for epoch in range(60):
+    total_error = 0
+    for row in range(len(signals)):
+        layer_0 = signals[row:row+1]
+        layer_1 = relu(np.dot(layer_0, weights_0_1))
+        layer_2 = np.dot(layer_1, weights_1_2)
+        total_error += np.sum((layer_2 - targets[row:row+1]) ** 2)
+        layer_2_delta = SIGN
+        layer_1_delta = layer_2_delta.dot(weights_1_2.T) * relu2deriv(layer_1)
+        weights_1_2 OP alpha * layer_1.T.dot(layer_2_delta)
+        weights_0_1 OP alpha * layer_0.T.dot(layer_1_delta)
+    if epoch % 10 == 9:
+        print("Error:" + str(total_error))
+'''
+MINUS = LOOP.replace("SIGN", "layer_2 - targets[row:row+1]").replace("OP", "-=")
+PLUS = LOOP.replace("SIGN", "targets[row:row+1] - layer_2").replace("OP", "+=")
+FORWARD = parse("l1 = relu(l0W0)\nl2 = l1W1")
+
+
+def test_a_training_loop_reads_as_printed():
+    reading = read_numpy(MINUS)
+    assert reading.program.algebra() == "\n".join([
+        "l1 = relu(l0W0)", "l2 = l1W1", "δ2 = l2 - y", "δ1 = δ2W1ᵀ ⊙ relu'(l1)",
+        "W1 -= αl1ᵀδ2", "W0 -= αl0ᵀδ1"])
+    assert reading.loss == "mse"
+    whys = {s.text.split()[0]: s.why for s in reading.skipped}
+    assert whys["total_error"] == "bookkeeping: an error or accuracy sum"
+    assert whys["if"].startswith("bookkeeping")
+    assert whys["layer_0"] == "layer_0 is an input: rows of signals"
+    assert whys["weights_0_1"] == "setup, outside the step"
+    assert compare(FORWARD.backward(), reading.program).equivalent
+
+
+def test_the_other_sign_convention_is_described_in_words():
+    report = compare(FORWARD.backward(), read_numpy(PLUS).program).report()
+    assert "W1: the same update" in report and "W0: the same update" in report
+    assert "δ2: view 2's delta is the negative of view 1's" in report
+
+
+def test_the_books_dropout_is_half_the_gradient_in_words():
+    source = MINUS.replace(
+        "        layer_2 = np.dot(layer_1, weights_1_2)",
+        "        mask = np.random.randint(2, size=layer_1.shape)\n        layer_1 *= mask * 2\n"
+        "        layer_2 = np.dot(layer_1, weights_1_2)").replace(
+        "* relu2deriv(layer_1)", "* relu2deriv(layer_1)\n        layer_1_delta *= mask")
+    reading = read_numpy(source)
+    assert "l1 = l1 ⊙ M1 2" in reading.program.algebra()
+    forward = parse("l1 = relu(l0W0)\nl1 = l1 ⊙ M1 2\nl2 = l1W1")
+    report = compare(forward.backward(), reading.program).report()
+    assert "W1: the same update" in report
+    assert "W0: view 2's update is half of view 1's" in report
+
+
+def test_an_update_repeated_by_an_inner_loop_is_reported():
+    source = MINUS.replace(
+        "        layer_2_delta = ", "        for k in range(4):\n            layer_2_delta = ").replace(
+        "\n        layer_1_delta", "\n            layer_1_delta").replace(
+        "\n        weights_", "\n            weights_")
+    with pytest.warns(UserWarning, match="repeats the updates"):
+        from notation import from_numpy
+        program = from_numpy(source)
+    assert "W0 -= αl0ᵀδ1" in program.algebra()
+
+
+def test_an_update_under_a_condition_is_an_error():
+    source = MINUS.replace("        weights_0_1 -=", "        if row:\n            weights_0_1 -=")
+    with pytest.raises(NotationError, match="an update inside an if statement"):
+        read_numpy(source)
+
+
+def test_reading_is_linear_in_the_source():
+    # issue 16, H4: each number was found by re-splitting the source (23 s for 4,000 lines).
+    # A ratio of times, not a time: the machine may be loaded.
+    import time
+
+    def seconds(n):
+        start = time.perf_counter()
+        read_numpy("\n".join("x = 1" for _ in range(n)))
+        return time.perf_counter() - start
+    small, large = min(seconds(500) for _ in range(2)), min(seconds(4000) for _ in range(2))
+    assert large / small < 8 * 2.0          # 8× the lines: linear is 8×
