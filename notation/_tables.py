@@ -6,24 +6,25 @@ The format is described in that script's docstring; notation/parser.py runs them
 
 # fmt: off
 UNIT, CALL, INLINE = 0, 1, 2   # reduction kinds
-GRAMMAR_CRC32 = 3625957632
+GRAMMAR_CRC32 = 597631067
 START = 0
-END = 19
+END = 18
 ROOT = 1
 IGNORE = ('COMMENT', 'LATEX_NOISE', 'WS')
 PATTERNS = (
     (  # context 0
-        ('FUNC', "(?:[a-z]{2,}(?:_[a-z]+)*|ReLU|σ|\\\\(?:sigma|tanh|exp|log)(?![A-Za-z]))(?=\\s*(?:'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?)?\\s*(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\())|\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit)\\s*\\{\\s*[A-Za-z]+\\s*\\}"),
+        ('FUNC', "(?:\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit|mathsf)\\s*\\{\\s*[A-Za-z]+\\s*\\}|(?:[a-z]{2,}(?:_[a-z]+)*|(?<![A-Za-z])[A-Za-z]{2,32}(?![A-Za-z])|σ|\\\\(?:sigma|tanh|exp|log|ln|max)(?![A-Za-z]))(?=\\s*(?:(?:'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z])))\\s*)?(?:\\\\mathopen\\s*\\{\\s*\\}\\s*)?(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\()))"),
         ('UPDATE', '(?:&\\s*)?(?:-=|−=|\\+=|\\\\mathrel\\s*\\{\\s*[-+]\\s*\\}\\s*=|\\\\mathrel\\s*\\{\\s*[-+]\\s*=\\s*\\})'),
         ('WORD', '[a-z]{2,}'),
         ('ASSIGN', '&\\s*=|='),
-        ('NAME', '(?:[A-Za-z]|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z]))(?:_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+)?'),
+        ('ARROW', '\\\\leftarrow(?![A-Za-z])|\\\\gets(?![A-Za-z])|←|:=|\\\\coloneqq(?![A-Za-z])'),
+        ('NAME', '(?:(?:\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*\\{\\s*\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*\\{\\s*\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))(?:(?:\\^\\s*\\{\\s*(?:\\(\\s*[A-Za-z0-9]+\\s*\\)|\\[\\s*[A-Za-z0-9]+\\s*\\])\\s*(?:(?:T|⊤|\\\\top(?![A-Za-z])|\\\\intercal(?![A-Za-z]))\\s*)?\\}|\\^(?:\\([0-9]+\\)|\\[[0-9A-Za-z]+\\])|_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+))?'),
         ('TRANSPOSE', 'ᵀ|\\.T|\\^\\s*(?:T|⊤|\\\\top|\\\\intercal|\\\\mathsf\\s*\\{\\s*T\\s*\\}|\\\\mathrm\\s*\\{\\s*T\\s*\\}|\\{\\s*(?:T|⊤|\\\\top|\\\\intercal|\\\\mathsf\\s*\\{\\s*T\\s*\\}|\\\\mathrm\\s*\\{\\s*T\\s*\\}|\\\\mathbf\\s*\\{\\s*T\\s*\\})\\s*\\})'),
-        ('LATEX_NOISE', '\\$\\$?|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('LATEX_NOISE', '\\$\\$?|\\\\mathopen\\s*\\{\\s*\\}|\\\\mathclose\\s*\\{\\s*\\}|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('PRIME', "'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z]))"),
         ('NUMBER', '[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?'),
         ('RIGHT', '\\\\right\\s*\\)|\\\\[bB]igg?r\\s*\\)'),
         ('LEFT', '\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\('),
-        ('PRIME', "'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?"),
         ('COMMENT', '#[^\n]*|%[^\n]*'),
         ('WS', '[ \t\x0c\r]+'),
         ('FRAC', '\\\\[dt]?frac(?![A-Za-z])'),
@@ -33,6 +34,7 @@ PATTERNS = (
         ('DECLARE', ':|∈|\\\\in(?![A-Za-z])'),
         ('_SEP', '\r?\n|;|\\\\\\\\'),
         ('MINUS', '-|−'),
+        ('COMMA', ','),
         ('LBRACE', '\\{'),
         ('LPAR', '\\('),
         ('PLUS', '\\+'),
@@ -42,17 +44,18 @@ PATTERNS = (
     (  # context 1
         ('REALS', 'ℝ|\\\\mathbb\\s*\\{\\s*R\\s*\\}|\\\\R(?![A-Za-z])|R(?![A-Za-z0-9_])'),
         ('SCALAR', 'scalar(?![A-Za-z])'),
-        ('FUNC', "(?:[a-z]{2,}(?:_[a-z]+)*|ReLU|σ|\\\\(?:sigma|tanh|exp|log)(?![A-Za-z]))(?=\\s*(?:'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?)?\\s*(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\())|\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit)\\s*\\{\\s*[A-Za-z]+\\s*\\}"),
+        ('FUNC', "(?:\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit|mathsf)\\s*\\{\\s*[A-Za-z]+\\s*\\}|(?:[a-z]{2,}(?:_[a-z]+)*|(?<![A-Za-z])[A-Za-z]{2,32}(?![A-Za-z])|σ|\\\\(?:sigma|tanh|exp|log|ln|max)(?![A-Za-z]))(?=\\s*(?:(?:'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z])))\\s*)?(?:\\\\mathopen\\s*\\{\\s*\\}\\s*)?(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\()))"),
         ('UPDATE', '(?:&\\s*)?(?:-=|−=|\\+=|\\\\mathrel\\s*\\{\\s*[-+]\\s*\\}\\s*=|\\\\mathrel\\s*\\{\\s*[-+]\\s*=\\s*\\})'),
         ('WORD', '[a-z]{2,}'),
         ('ASSIGN', '&\\s*=|='),
-        ('NAME', '(?:[A-Za-z]|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z]))(?:_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+)?'),
+        ('ARROW', '\\\\leftarrow(?![A-Za-z])|\\\\gets(?![A-Za-z])|←|:=|\\\\coloneqq(?![A-Za-z])'),
+        ('NAME', '(?:(?:\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*\\{\\s*\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*\\{\\s*\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))(?:(?:\\^\\s*\\{\\s*(?:\\(\\s*[A-Za-z0-9]+\\s*\\)|\\[\\s*[A-Za-z0-9]+\\s*\\])\\s*(?:(?:T|⊤|\\\\top(?![A-Za-z])|\\\\intercal(?![A-Za-z]))\\s*)?\\}|\\^(?:\\([0-9]+\\)|\\[[0-9A-Za-z]+\\])|_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+))?'),
         ('TRANSPOSE', 'ᵀ|\\.T|\\^\\s*(?:T|⊤|\\\\top|\\\\intercal|\\\\mathsf\\s*\\{\\s*T\\s*\\}|\\\\mathrm\\s*\\{\\s*T\\s*\\}|\\{\\s*(?:T|⊤|\\\\top|\\\\intercal|\\\\mathsf\\s*\\{\\s*T\\s*\\}|\\\\mathrm\\s*\\{\\s*T\\s*\\}|\\\\mathbf\\s*\\{\\s*T\\s*\\})\\s*\\})'),
-        ('LATEX_NOISE', '\\$\\$?|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('LATEX_NOISE', '\\$\\$?|\\\\mathopen\\s*\\{\\s*\\}|\\\\mathclose\\s*\\{\\s*\\}|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('PRIME', "'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z]))"),
         ('NUMBER', '[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?'),
         ('RIGHT', '\\\\right\\s*\\)|\\\\[bB]igg?r\\s*\\)'),
         ('LEFT', '\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\('),
-        ('PRIME', "'|′|\\^\\s*\\{?\\s*\\\\prime\\s*\\}?"),
         ('COMMENT', '#[^\n]*|%[^\n]*'),
         ('WS', '[ \t\x0c\r]+'),
         ('INT', '[0-9]+'),
@@ -65,6 +68,7 @@ PATTERNS = (
         ('_SEP', '\r?\n|;|\\\\\\\\'),
         ('MINUS', '-|−'),
         ('CARET', '\\^'),
+        ('COMMA', ','),
         ('LBRACE', '\\{'),
         ('LPAR', '\\('),
         ('PLUS', '\\+'),
@@ -74,15 +78,15 @@ PATTERNS = (
     (  # context 2
         ('REALS', 'ℝ|\\\\mathbb\\s*\\{\\s*R\\s*\\}|\\\\R(?![A-Za-z])|R(?![A-Za-z0-9_])'),
         ('SCALAR', 'scalar(?![A-Za-z])'),
-        ('NAME', '(?:[A-Za-z]|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z]))(?:_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+)?'),
-        ('LATEX_NOISE', '\\$\\$?|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('NAME', '(?:(?:\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*\\{\\s*\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*\\{\\s*\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))(?:(?:\\^\\s*\\{\\s*(?:\\(\\s*[A-Za-z0-9]+\\s*\\)|\\[\\s*[A-Za-z0-9]+\\s*\\])\\s*(?:(?:T|⊤|\\\\top(?![A-Za-z])|\\\\intercal(?![A-Za-z]))\\s*)?\\}|\\^(?:\\([0-9]+\\)|\\[[0-9A-Za-z]+\\])|_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+))?'),
+        ('LATEX_NOISE', '\\$\\$?|\\\\mathopen\\s*\\{\\s*\\}|\\\\mathclose\\s*\\{\\s*\\}|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
         ('COMMENT', '#[^\n]*|%[^\n]*'),
         ('WS', '[ \t\x0c\r]+'),
         ('INT', '[0-9]+'),
         ('LPAR', '\\('),
     ),
     (  # context 3
-        ('LATEX_NOISE', '\\$\\$?|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('LATEX_NOISE', '\\$\\$?|\\\\mathopen\\s*\\{\\s*\\}|\\\\mathclose\\s*\\{\\s*\\}|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
         ('COMMENT', '#[^\n]*|%[^\n]*'),
         ('WS', '[ \t\x0c\r]+'),
         ('DIMSEP', '×|x|,|\\\\times(?![A-Za-z])'),
@@ -91,22 +95,22 @@ PATTERNS = (
         ('RPAR', '\\)'),
     ),
     (  # context 4
-        ('NAME', '(?:[A-Za-z]|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z]))(?:_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+)?'),
-        ('LATEX_NOISE', '\\$\\$?|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('NAME', '(?:(?:\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*\\{\\s*\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*\\{\\s*\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))(?:(?:\\^\\s*\\{\\s*(?:\\(\\s*[A-Za-z0-9]+\\s*\\)|\\[\\s*[A-Za-z0-9]+\\s*\\])\\s*(?:(?:T|⊤|\\\\top(?![A-Za-z])|\\\\intercal(?![A-Za-z]))\\s*)?\\}|\\^(?:\\([0-9]+\\)|\\[[0-9A-Za-z]+\\])|_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+))?'),
+        ('LATEX_NOISE', '\\$\\$?|\\\\mathopen\\s*\\{\\s*\\}|\\\\mathclose\\s*\\{\\s*\\}|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
         ('COMMENT', '#[^\n]*|%[^\n]*'),
         ('WS', '[ \t\x0c\r]+'),
         ('INT', '[0-9]+'),
     ),
     (  # context 5
-        ('LATEX_NOISE', '\\$\\$?|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('LATEX_NOISE', '\\$\\$?|\\\\mathopen\\s*\\{\\s*\\}|\\\\mathclose\\s*\\{\\s*\\}|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
         ('COMMENT', '#[^\n]*|%[^\n]*'),
         ('WS', '[ \t\x0c\r]+'),
         ('_SEP', '\r?\n|;|\\\\\\\\'),
         ('CARET', '\\^'),
     ),
     (  # context 6
-        ('NAME', '(?:[A-Za-z]|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z]))(?:_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+)?'),
-        ('LATEX_NOISE', '\\$\\$?|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
+        ('NAME', '(?:(?:\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*\\{\\s*\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*\\{\\s*\\\\(?:hat|widehat|tilde|widetilde|bar|overline)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))\\s*\\}|\\\\(?:mathbf|boldsymbol|bm|pmb)(?![A-Za-z])\\s*(?:\\{\\s*(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])\\s*\\}|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ])))|(?:(?:\\\\(?:alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|iota|kappa|lambda|mu|nu|xi|pi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega)(?![A-Za-z])|[αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩϵϕ]|[A-Za-z])[̂̃̄̅]?|[âĉêĝĥîĵôŝûŵŷẑÂĈÊĜĤÎĴÔŜÛŴŶẐãẽĩñõũṽỹÃẼĨÑÕŨṼỸāēḡīōūȳĀĒḠĪŌŪȲ]))(?:(?:\\^\\s*\\{\\s*(?:\\(\\s*[A-Za-z0-9]+\\s*\\)|\\[\\s*[A-Za-z0-9]+\\s*\\])\\s*(?:(?:T|⊤|\\\\top(?![A-Za-z])|\\\\intercal(?![A-Za-z]))\\s*)?\\}|\\^(?:\\([0-9]+\\)|\\[[0-9A-Za-z]+\\])|_\\{ *[A-Za-z0-9]+ *\\}|_[0-9]+|_[A-Za-z]+[0-9]*|[0-9]+))?'),
+        ('LATEX_NOISE', '\\$\\$?|\\\\mathopen\\s*\\{\\s*\\}|\\\\mathclose\\s*\\{\\s*\\}|\\\\\\[|\\\\\\]|\\\\begin\\s*\\{[A-Za-z*]+\\}|\\\\end\\s*\\{[A-Za-z*]+\\}|\\\\[,;:! ]|\\\\q?quad(?![A-Za-z])|~|&'),
         ('COMMENT', '#[^\n]*|%[^\n]*'),
         ('WS', '[ \t\x0c\r]+'),
         ('INT', '[0-9]+'),
@@ -115,148 +119,159 @@ PATTERNS = (
     ),
 )
 LEXING = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
- 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 3, 5, 0, 3, 0, 0, 0, 0, 0,
- 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 4, 3, 0, 0, 0, 0, 4, 4, 0, 3, 4, 0, 0, 0, 3, 0, 0, 0)
+ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 4, 3, 5, 0, 3, 0, 0, 0,
+ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 6, 4, 3, 0, 0, 0, 0, 0, 0, 4, 4, 0, 3, 4, 0, 0, 0, 0,
+ 0, 3, 0, 0, 0)
 RULES = (   # size, kind, method, origin, plan, expand1
     (0, 1, 'start', 'start', None, False),  # 0
     (1, 1, 'name', 'atom', None, False),  # 1
     (1, 1, 'number', 'atom', None, False),  # 2
-    (1, 1, 'word', 'atom', None, False),  # 3
-    (1, 2, None, '__start_plus_0', (1,), False),  # 4
-    (1, 1, 'start', 'start', (2,), False),  # 5
-    (1, 0, None, 'postfix', None, True),  # 6
-    (1, 1, 'expr_statement', 'statement', None, False),  # 7
-    (1, 0, None, 'sum', None, True),  # 8
-    (1, 0, None, 'hadamard', None, True),  # 9
-    (1, 0, None, 'product', None, True),  # 10
-    (1, 0, None, 'negation', None, True),  # 11
-    (1, 1, 'start', 'start', None, False),  # 12
-    (1, 0, None, 'expr', None, True),  # 13
-    (2, 1, 'negate', 'negation', None, False),  # 14
-    (2, 2, None, '__start_plus_0', (2, 1), False),  # 15
-    (2, 1, 'start', 'start', (2, 2), False),  # 16
-    (2, 1, 'start', 'start', (2, 0), False),  # 17
-    (2, 1, 'transpose', 'postfix', None, False),  # 18
-    (2, 1, 'mat_mul', 'product', None, False),  # 19
-    (2, 2, None, '__start_star_1', (0, 2), False),  # 20
-    (3, 1, 'group', 'atom', None, False),  # 21
-    (3, 1, 'assign', 'statement', None, False),  # 22
-    (1, 0, None, 'dim', None, True),  # 23
-    (1, 1, 'shape', 'shape', None, False),  # 24
-    (1, 1, 'dims', 'dims', None, False),  # 25
-    (3, 1, 'declare', 'statement', None, False),  # 26
-    (3, 1, 'update', 'statement', None, False),  # 27
-    (3, 1, 'start', 'start', (2, 2, 0), False),  # 28
-    (3, 2, None, '__start_star_1', (2, 0, 2), False),  # 29
-    (3, 1, 'divide', 'hadamard', None, False),  # 30
-    (3, 1, 'hadamard', 'hadamard', None, False),  # 31
-    (3, 1, 'mat_mul', 'product', None, False),  # 32
-    (3, 1, 'subtract', 'sum', None, False),  # 33
-    (3, 1, 'add', 'sum', None, False),  # 34
-    (4, 1, 'call', 'atom', None, False),  # 35
-    (2, 1, 'dims', 'dims', (0, 2), False),  # 36
-    (5, 1, 'call', 'atom', None, False),  # 37
-    (3, 1, 'shape', 'shape', None, False),  # 38
-    (2, 2, None, '__dims_star_2', None, False),  # 39
-    (3, 2, None, '__dims_star_2', (2, 0, 0), False),  # 40
-    (7, 1, 'frac', 'atom', None, False),  # 41
-    (5, 1, 'shape', 'shape', None, False),  # 42
+    (1, 2, None, '__start_plus_0', (1,), False),  # 3
+    (1, 1, 'start', 'start', (2,), False),  # 4
+    (1, 0, None, 'postfix', None, True),  # 5
+    (1, 1, 'expr_statement', 'statement', None, False),  # 6
+    (1, 0, None, 'sum', None, True),  # 7
+    (1, 0, None, 'hadamard', None, True),  # 8
+    (1, 0, None, 'product', None, True),  # 9
+    (1, 0, None, 'negation', None, True),  # 10
+    (1, 1, 'start', 'start', None, False),  # 11
+    (1, 0, None, 'expr', None, True),  # 12
+    (2, 1, 'negate', 'negation', None, False),  # 13
+    (2, 2, None, '__start_plus_0', (2, 1), False),  # 14
+    (2, 1, 'start', 'start', (2, 2), False),  # 15
+    (2, 1, 'start', 'start', (2, 0), False),  # 16
+    (2, 1, 'transpose', 'postfix', None, False),  # 17
+    (2, 1, 'mat_mul', 'product', None, False),  # 18
+    (2, 2, None, '__start_star_1', (0, 2), False),  # 19
+    (3, 1, 'group', 'atom', None, False),  # 20
+    (3, 1, 'arrow', 'statement', None, False),  # 21
+    (3, 1, 'function_alias', 'statement', None, False),  # 22
+    (3, 1, 'assign', 'statement', None, False),  # 23
+    (1, 0, None, 'dim', None, True),  # 24
+    (1, 1, 'shape', 'shape', None, False),  # 25
+    (1, 1, 'dims', 'dims', None, False),  # 26
+    (3, 1, 'declare', 'statement', None, False),  # 27
+    (3, 1, 'update', 'statement', None, False),  # 28
+    (3, 1, 'start', 'start', (2, 2, 0), False),  # 29
+    (3, 2, None, '__start_star_1', (2, 0, 2), False),  # 30
+    (3, 1, 'divide', 'hadamard', None, False),  # 31
+    (3, 1, 'hadamard', 'hadamard', None, False),  # 32
+    (3, 1, 'mat_mul', 'product', None, False),  # 33
+    (3, 1, 'subtract', 'sum', None, False),  # 34
+    (3, 1, 'add', 'sum', None, False),  # 35
+    (4, 1, 'call', 'atom', None, False),  # 36
+    (2, 1, 'dims', 'dims', (0, 2), False),  # 37
+    (5, 1, 'call', 'atom', None, False),  # 38
+    (3, 1, 'shape', 'shape', None, False),  # 39
+    (2, 2, None, '__dims_star_2', None, False),  # 40
+    (6, 1, 'call2', 'atom', None, False),  # 41
+    (3, 2, None, '__dims_star_2', (2, 0, 0), False),  # 42
+    (7, 1, 'frac', 'atom', None, False),  # 43
+    (5, 1, 'shape', 'shape', None, False),  # 44
 )
 STATES = """\
-0: $END<0 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 WORD>9 _SEP>10 __start_plus_0>11 __start_star_1>12 atom>13 expr>14 hadamard>15 negation>16 postfix>17 product>18 start>19 statement>20 sum>21
-1: LBRACE>22
-2: LEFT>23 LPAR>24 PRIME>25
-3: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>27 hadamard>15 negation>16 postfix>17 product>18 sum>21
-4: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>28 hadamard>15 negation>16 postfix>17 product>18 sum>21
-5: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>29 hadamard>15 negation>16 postfix>17 product>18 sum>21
-6: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 negation>30 postfix>17 product>18
-7: $END<1 ASSIGN>31 DECLARE>32 DIVIDE<1 FRAC<1 FUNC<1 HADAMARD<1 LBRACE<1 LEFT<1 LPAR<1 MATMUL<1 MINUS<1 NAME<1 NUMBER<1 PLUS<1 TRANSPOSE<1 UPDATE>33 WORD<1 _SEP<1
-8: $END<2 DIVIDE<2 FRAC<2 FUNC<2 HADAMARD<2 LBRACE<2 LEFT<2 LPAR<2 MATMUL<2 MINUS<2 NAME<2 NUMBER<2 PLUS<2 RBRACE<2 RIGHT<2 RPAR<2 TRANSPOSE<2 WORD<2 _SEP<2
-9: $END<3 DIVIDE<3 FRAC<3 FUNC<3 HADAMARD<3 LBRACE<3 LEFT<3 LPAR<3 MATMUL<3 MINUS<3 NAME<3 NUMBER<3 PLUS<3 RBRACE<3 RIGHT<3 RPAR<3 TRANSPOSE<3 WORD<3 _SEP<3
-10: $END<4 FRAC<4 FUNC<4 LBRACE<4 LEFT<4 LPAR<4 MINUS<4 NAME<4 NUMBER<4 WORD<4 _SEP<4
-11: $END<5 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 WORD>9 _SEP>34 __start_star_1>35 atom>13 expr>14 hadamard>15 negation>16 postfix>17 product>18 statement>36 sum>21
-12: $END<5 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 WORD>9 atom>13 expr>14 hadamard>15 negation>16 postfix>17 product>18 statement>37 sum>21
-13: $END<6 DIVIDE<6 FRAC<6 FUNC<6 HADAMARD<6 LBRACE<6 LEFT<6 LPAR<6 MATMUL<6 MINUS<6 NAME<6 NUMBER<6 PLUS<6 RBRACE<6 RIGHT<6 RPAR<6 TRANSPOSE<6 WORD<6 _SEP<6
-14: $END<7 _SEP<7
-15: $END<8 DIVIDE>38 HADAMARD>39 MINUS<8 PLUS<8 RBRACE<8 RIGHT<8 RPAR<8 _SEP<8
-16: $END<9 DIVIDE<9 HADAMARD<9 MINUS<9 PLUS<9 RBRACE<9 RIGHT<9 RPAR<9 _SEP<9
-17: $END<10 DIVIDE<10 FRAC<10 FUNC<10 HADAMARD<10 LBRACE<10 LEFT<10 LPAR<10 MATMUL<10 MINUS<10 NAME<10 NUMBER<10 PLUS<10 RBRACE<10 RIGHT<10 RPAR<10 TRANSPOSE>40 WORD<10 _SEP<10
-18: $END<11 DIVIDE<11 FRAC>1 FUNC>2 HADAMARD<11 LBRACE>3 LEFT>4 LPAR>5 MATMUL>41 MINUS<11 NAME>26 NUMBER>8 PLUS<11 RBRACE<11 RIGHT<11 RPAR<11 WORD>9 _SEP<11 atom>13 postfix>42
-19: 
-20: $END<12 _SEP>10 __start_plus_0>43
-21: $END<13 MINUS>44 PLUS>45 RBRACE<13 RIGHT<13 RPAR<13 _SEP<13
-22: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>46 hadamard>15 negation>16 postfix>17 product>18 sum>21
-23: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>47 hadamard>15 negation>16 postfix>17 product>18 sum>21
-24: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>48 hadamard>15 negation>16 postfix>17 product>18 sum>21
-25: LEFT>49 LPAR>50
-26: $END<1 DIVIDE<1 FRAC<1 FUNC<1 HADAMARD<1 LBRACE<1 LEFT<1 LPAR<1 MATMUL<1 MINUS<1 NAME<1 NUMBER<1 PLUS<1 RBRACE<1 RIGHT<1 RPAR<1 TRANSPOSE<1 WORD<1 _SEP<1
-27: RBRACE>51
-28: RIGHT>52
-29: RPAR>53
-30: $END<14 DIVIDE<14 HADAMARD<14 MINUS<14 PLUS<14 RBRACE<14 RIGHT<14 RPAR<14 _SEP<14
-31: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>54 hadamard>15 negation>16 postfix>17 product>18 sum>21
-32: INT>55 LPAR>56 NAME>57 REALS>58 SCALAR>59 dim>60 dims>61 shape>62
-33: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>63 hadamard>15 negation>16 postfix>17 product>18 sum>21
-34: $END<15 FRAC<15 FUNC<15 LBRACE<15 LEFT<15 LPAR<15 MINUS<15 NAME<15 NUMBER<15 WORD<15 _SEP<15
-35: $END<16 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 WORD>9 atom>13 expr>14 hadamard>15 negation>16 postfix>17 product>18 statement>64 sum>21
-36: $END<17 _SEP>10 __start_plus_0>43
-37: $END<17 _SEP>10 __start_plus_0>65
-38: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 negation>66 postfix>17 product>18
-39: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 negation>67 postfix>17 product>18
-40: $END<18 DIVIDE<18 FRAC<18 FUNC<18 HADAMARD<18 LBRACE<18 LEFT<18 LPAR<18 MATMUL<18 MINUS<18 NAME<18 NUMBER<18 PLUS<18 RBRACE<18 RIGHT<18 RPAR<18 TRANSPOSE<18 WORD<18 _SEP<18
-41: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 NAME>26 NUMBER>8 WORD>9 atom>13 postfix>68
-42: $END<19 DIVIDE<19 FRAC<19 FUNC<19 HADAMARD<19 LBRACE<19 LEFT<19 LPAR<19 MATMUL<19 MINUS<19 NAME<19 NUMBER<19 PLUS<19 RBRACE<19 RIGHT<19 RPAR<19 TRANSPOSE>40 WORD<19 _SEP<19
-43: $END<20 FRAC<20 FUNC<20 LBRACE<20 LEFT<20 LPAR<20 MINUS<20 NAME<20 NUMBER<20 WORD<20 _SEP>34
-44: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 hadamard>69 negation>16 postfix>17 product>18
-45: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 hadamard>70 negation>16 postfix>17 product>18
-46: RBRACE>71
-47: RIGHT>72
-48: RPAR>73
-49: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>74 hadamard>15 negation>16 postfix>17 product>18 sum>21
-50: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>75 hadamard>15 negation>16 postfix>17 product>18 sum>21
-51: $END<21 DIVIDE<21 FRAC<21 FUNC<21 HADAMARD<21 LBRACE<21 LEFT<21 LPAR<21 MATMUL<21 MINUS<21 NAME<21 NUMBER<21 PLUS<21 RBRACE<21 RIGHT<21 RPAR<21 TRANSPOSE<21 WORD<21 _SEP<21
-52: $END<21 DIVIDE<21 FRAC<21 FUNC<21 HADAMARD<21 LBRACE<21 LEFT<21 LPAR<21 MATMUL<21 MINUS<21 NAME<21 NUMBER<21 PLUS<21 RBRACE<21 RIGHT<21 RPAR<21 TRANSPOSE<21 WORD<21 _SEP<21
-53: $END<21 DIVIDE<21 FRAC<21 FUNC<21 HADAMARD<21 LBRACE<21 LEFT<21 LPAR<21 MATMUL<21 MINUS<21 NAME<21 NUMBER<21 PLUS<21 RBRACE<21 RIGHT<21 RPAR<21 TRANSPOSE<21 WORD<21 _SEP<21
-54: $END<22 _SEP<22
-55: $END<23 DIMSEP<23 RBRACE<23 RPAR<23 _SEP<23
-56: INT>55 NAME>57 dim>60 dims>76
-57: $END<23 DIMSEP<23 RBRACE<23 RPAR<23 _SEP<23
-58: $END<24 CARET>77 _SEP<24
-59: $END<24 _SEP<24
-60: $END<25 DIMSEP>78 RBRACE<25 RPAR<25 _SEP<25 __dims_star_2>79
-61: $END<24 _SEP<24
-62: $END<26 _SEP<26
-63: $END<27 _SEP<27
-64: $END<28 _SEP>10 __start_plus_0>65
-65: $END<29 FRAC<29 FUNC<29 LBRACE<29 LEFT<29 LPAR<29 MINUS<29 NAME<29 NUMBER<29 WORD<29 _SEP>34
-66: $END<30 DIVIDE<30 HADAMARD<30 MINUS<30 PLUS<30 RBRACE<30 RIGHT<30 RPAR<30 _SEP<30
-67: $END<31 DIVIDE<31 HADAMARD<31 MINUS<31 PLUS<31 RBRACE<31 RIGHT<31 RPAR<31 _SEP<31
-68: $END<32 DIVIDE<32 FRAC<32 FUNC<32 HADAMARD<32 LBRACE<32 LEFT<32 LPAR<32 MATMUL<32 MINUS<32 NAME<32 NUMBER<32 PLUS<32 RBRACE<32 RIGHT<32 RPAR<32 TRANSPOSE>40 WORD<32 _SEP<32
-69: $END<33 DIVIDE>38 HADAMARD>39 MINUS<33 PLUS<33 RBRACE<33 RIGHT<33 RPAR<33 _SEP<33
-70: $END<34 DIVIDE>38 HADAMARD>39 MINUS<34 PLUS<34 RBRACE<34 RIGHT<34 RPAR<34 _SEP<34
-71: LBRACE>80
-72: $END<35 DIVIDE<35 FRAC<35 FUNC<35 HADAMARD<35 LBRACE<35 LEFT<35 LPAR<35 MATMUL<35 MINUS<35 NAME<35 NUMBER<35 PLUS<35 RBRACE<35 RIGHT<35 RPAR<35 TRANSPOSE<35 WORD<35 _SEP<35
-73: $END<35 DIVIDE<35 FRAC<35 FUNC<35 HADAMARD<35 LBRACE<35 LEFT<35 LPAR<35 MATMUL<35 MINUS<35 NAME<35 NUMBER<35 PLUS<35 RBRACE<35 RIGHT<35 RPAR<35 TRANSPOSE<35 WORD<35 _SEP<35
-74: RIGHT>81
-75: RPAR>82
-76: RPAR>83
-77: INT>55 LBRACE>84 LPAR>85 NAME>57 dim>86
-78: INT>55 NAME>57 dim>87
-79: $END<36 DIMSEP>88 RBRACE<36 RPAR<36 _SEP<36
-80: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>26 NUMBER>8 WORD>9 atom>13 expr>89 hadamard>15 negation>16 postfix>17 product>18 sum>21
-81: $END<37 DIVIDE<37 FRAC<37 FUNC<37 HADAMARD<37 LBRACE<37 LEFT<37 LPAR<37 MATMUL<37 MINUS<37 NAME<37 NUMBER<37 PLUS<37 RBRACE<37 RIGHT<37 RPAR<37 TRANSPOSE<37 WORD<37 _SEP<37
-82: $END<37 DIVIDE<37 FRAC<37 FUNC<37 HADAMARD<37 LBRACE<37 LEFT<37 LPAR<37 MATMUL<37 MINUS<37 NAME<37 NUMBER<37 PLUS<37 RBRACE<37 RIGHT<37 RPAR<37 TRANSPOSE<37 WORD<37 _SEP<37
-83: $END<38 _SEP<38
-84: INT>55 NAME>57 dim>60 dims>90
-85: INT>55 NAME>57 dim>60 dims>91
-86: $END<38 _SEP<38
-87: $END<39 DIMSEP<39 RBRACE<39 RPAR<39 _SEP<39
-88: INT>55 NAME>57 dim>92
-89: RBRACE>93
-90: RBRACE>94
-91: RPAR>95
-92: $END<40 DIMSEP<40 RBRACE<40 RPAR<40 _SEP<40
-93: $END<41 DIVIDE<41 FRAC<41 FUNC<41 HADAMARD<41 LBRACE<41 LEFT<41 LPAR<41 MATMUL<41 MINUS<41 NAME<41 NUMBER<41 PLUS<41 RBRACE<41 RIGHT<41 RPAR<41 TRANSPOSE<41 WORD<41 _SEP<41
-94: $END<42 _SEP<42
-95: $END<42 _SEP<42
+0: $END<0 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 _SEP>9 __start_plus_0>10 __start_star_1>11 atom>12 expr>13 hadamard>14 negation>15 postfix>16 product>17 start>18 statement>19 sum>20
+1: LBRACE>21
+2: LEFT>22 LPAR>23 PRIME>24
+3: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>26 hadamard>14 negation>15 postfix>16 product>17 sum>20
+4: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>27 hadamard>14 negation>15 postfix>16 product>17 sum>20
+5: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>28 hadamard>14 negation>15 postfix>16 product>17 sum>20
+6: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 negation>29 postfix>16 product>17
+7: $END<1 ARROW>30 ASSIGN>31 DECLARE>32 DIVIDE<1 FRAC<1 FUNC<1 HADAMARD<1 LBRACE<1 LEFT<1 LPAR<1 MATMUL<1 MINUS<1 NAME<1 NUMBER<1 PLUS<1 TRANSPOSE<1 UPDATE>33 _SEP<1
+8: $END<2 COMMA<2 DIVIDE<2 FRAC<2 FUNC<2 HADAMARD<2 LBRACE<2 LEFT<2 LPAR<2 MATMUL<2 MINUS<2 NAME<2 NUMBER<2 PLUS<2 RBRACE<2 RIGHT<2 RPAR<2 TRANSPOSE<2 _SEP<2
+9: $END<3 FRAC<3 FUNC<3 LBRACE<3 LEFT<3 LPAR<3 MINUS<3 NAME<3 NUMBER<3 _SEP<3
+10: $END<4 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 _SEP>34 __start_star_1>35 atom>12 expr>13 hadamard>14 negation>15 postfix>16 product>17 statement>36 sum>20
+11: $END<4 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 atom>12 expr>13 hadamard>14 negation>15 postfix>16 product>17 statement>37 sum>20
+12: $END<5 COMMA<5 DIVIDE<5 FRAC<5 FUNC<5 HADAMARD<5 LBRACE<5 LEFT<5 LPAR<5 MATMUL<5 MINUS<5 NAME<5 NUMBER<5 PLUS<5 RBRACE<5 RIGHT<5 RPAR<5 TRANSPOSE<5 _SEP<5
+13: $END<6 _SEP<6
+14: $END<7 COMMA<7 DIVIDE>38 HADAMARD>39 MINUS<7 PLUS<7 RBRACE<7 RIGHT<7 RPAR<7 _SEP<7
+15: $END<8 COMMA<8 DIVIDE<8 HADAMARD<8 MINUS<8 PLUS<8 RBRACE<8 RIGHT<8 RPAR<8 _SEP<8
+16: $END<9 COMMA<9 DIVIDE<9 FRAC<9 FUNC<9 HADAMARD<9 LBRACE<9 LEFT<9 LPAR<9 MATMUL<9 MINUS<9 NAME<9 NUMBER<9 PLUS<9 RBRACE<9 RIGHT<9 RPAR<9 TRANSPOSE>40 _SEP<9
+17: $END<10 COMMA<10 DIVIDE<10 FRAC>1 FUNC>2 HADAMARD<10 LBRACE>3 LEFT>4 LPAR>5 MATMUL>41 MINUS<10 NAME>25 NUMBER>8 PLUS<10 RBRACE<10 RIGHT<10 RPAR<10 _SEP<10 atom>12 postfix>42
+18: 
+19: $END<11 _SEP>9 __start_plus_0>43
+20: $END<12 COMMA<12 MINUS>44 PLUS>45 RBRACE<12 RIGHT<12 RPAR<12 _SEP<12
+21: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>46 hadamard>14 negation>15 postfix>16 product>17 sum>20
+22: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>47 hadamard>14 negation>15 postfix>16 product>17 sum>20
+23: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>48 hadamard>14 negation>15 postfix>16 product>17 sum>20
+24: LEFT>49 LPAR>50
+25: $END<1 COMMA<1 DIVIDE<1 FRAC<1 FUNC<1 HADAMARD<1 LBRACE<1 LEFT<1 LPAR<1 MATMUL<1 MINUS<1 NAME<1 NUMBER<1 PLUS<1 RBRACE<1 RIGHT<1 RPAR<1 TRANSPOSE<1 _SEP<1
+26: RBRACE>51
+27: RIGHT>52
+28: RPAR>53
+29: $END<13 COMMA<13 DIVIDE<13 HADAMARD<13 MINUS<13 PLUS<13 RBRACE<13 RIGHT<13 RPAR<13 _SEP<13
+30: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>54 hadamard>14 negation>15 postfix>16 product>17 sum>20
+31: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 WORD>55 atom>12 expr>56 hadamard>14 negation>15 postfix>16 product>17 sum>20
+32: INT>57 LPAR>58 NAME>59 REALS>60 SCALAR>61 dim>62 dims>63 shape>64
+33: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>65 hadamard>14 negation>15 postfix>16 product>17 sum>20
+34: $END<14 FRAC<14 FUNC<14 LBRACE<14 LEFT<14 LPAR<14 MINUS<14 NAME<14 NUMBER<14 _SEP<14
+35: $END<15 FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>7 NUMBER>8 atom>12 expr>13 hadamard>14 negation>15 postfix>16 product>17 statement>66 sum>20
+36: $END<16 _SEP>9 __start_plus_0>43
+37: $END<16 _SEP>9 __start_plus_0>67
+38: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 negation>68 postfix>16 product>17
+39: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 negation>69 postfix>16 product>17
+40: $END<17 COMMA<17 DIVIDE<17 FRAC<17 FUNC<17 HADAMARD<17 LBRACE<17 LEFT<17 LPAR<17 MATMUL<17 MINUS<17 NAME<17 NUMBER<17 PLUS<17 RBRACE<17 RIGHT<17 RPAR<17 TRANSPOSE<17 _SEP<17
+41: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 NAME>25 NUMBER>8 atom>12 postfix>70
+42: $END<18 COMMA<18 DIVIDE<18 FRAC<18 FUNC<18 HADAMARD<18 LBRACE<18 LEFT<18 LPAR<18 MATMUL<18 MINUS<18 NAME<18 NUMBER<18 PLUS<18 RBRACE<18 RIGHT<18 RPAR<18 TRANSPOSE>40 _SEP<18
+43: $END<19 FRAC<19 FUNC<19 LBRACE<19 LEFT<19 LPAR<19 MINUS<19 NAME<19 NUMBER<19 _SEP>34
+44: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 hadamard>71 negation>15 postfix>16 product>17
+45: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 hadamard>72 negation>15 postfix>16 product>17
+46: RBRACE>73
+47: COMMA>74 RIGHT>75
+48: COMMA>76 RPAR>77
+49: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>78 hadamard>14 negation>15 postfix>16 product>17 sum>20
+50: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>79 hadamard>14 negation>15 postfix>16 product>17 sum>20
+51: $END<20 COMMA<20 DIVIDE<20 FRAC<20 FUNC<20 HADAMARD<20 LBRACE<20 LEFT<20 LPAR<20 MATMUL<20 MINUS<20 NAME<20 NUMBER<20 PLUS<20 RBRACE<20 RIGHT<20 RPAR<20 TRANSPOSE<20 _SEP<20
+52: $END<20 COMMA<20 DIVIDE<20 FRAC<20 FUNC<20 HADAMARD<20 LBRACE<20 LEFT<20 LPAR<20 MATMUL<20 MINUS<20 NAME<20 NUMBER<20 PLUS<20 RBRACE<20 RIGHT<20 RPAR<20 TRANSPOSE<20 _SEP<20
+53: $END<20 COMMA<20 DIVIDE<20 FRAC<20 FUNC<20 HADAMARD<20 LBRACE<20 LEFT<20 LPAR<20 MATMUL<20 MINUS<20 NAME<20 NUMBER<20 PLUS<20 RBRACE<20 RIGHT<20 RPAR<20 TRANSPOSE<20 _SEP<20
+54: $END<21 _SEP<21
+55: $END<22 _SEP<22
+56: $END<23 _SEP<23
+57: $END<24 DIMSEP<24 RBRACE<24 RPAR<24 _SEP<24
+58: INT>57 NAME>59 dim>62 dims>80
+59: $END<24 DIMSEP<24 RBRACE<24 RPAR<24 _SEP<24
+60: $END<25 CARET>81 _SEP<25
+61: $END<25 _SEP<25
+62: $END<26 DIMSEP>82 RBRACE<26 RPAR<26 _SEP<26 __dims_star_2>83
+63: $END<25 _SEP<25
+64: $END<27 _SEP<27
+65: $END<28 _SEP<28
+66: $END<29 _SEP>9 __start_plus_0>67
+67: $END<30 FRAC<30 FUNC<30 LBRACE<30 LEFT<30 LPAR<30 MINUS<30 NAME<30 NUMBER<30 _SEP>34
+68: $END<31 COMMA<31 DIVIDE<31 HADAMARD<31 MINUS<31 PLUS<31 RBRACE<31 RIGHT<31 RPAR<31 _SEP<31
+69: $END<32 COMMA<32 DIVIDE<32 HADAMARD<32 MINUS<32 PLUS<32 RBRACE<32 RIGHT<32 RPAR<32 _SEP<32
+70: $END<33 COMMA<33 DIVIDE<33 FRAC<33 FUNC<33 HADAMARD<33 LBRACE<33 LEFT<33 LPAR<33 MATMUL<33 MINUS<33 NAME<33 NUMBER<33 PLUS<33 RBRACE<33 RIGHT<33 RPAR<33 TRANSPOSE>40 _SEP<33
+71: $END<34 COMMA<34 DIVIDE>38 HADAMARD>39 MINUS<34 PLUS<34 RBRACE<34 RIGHT<34 RPAR<34 _SEP<34
+72: $END<35 COMMA<35 DIVIDE>38 HADAMARD>39 MINUS<35 PLUS<35 RBRACE<35 RIGHT<35 RPAR<35 _SEP<35
+73: LBRACE>84
+74: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>85 hadamard>14 negation>15 postfix>16 product>17 sum>20
+75: $END<36 COMMA<36 DIVIDE<36 FRAC<36 FUNC<36 HADAMARD<36 LBRACE<36 LEFT<36 LPAR<36 MATMUL<36 MINUS<36 NAME<36 NUMBER<36 PLUS<36 RBRACE<36 RIGHT<36 RPAR<36 TRANSPOSE<36 _SEP<36
+76: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>86 hadamard>14 negation>15 postfix>16 product>17 sum>20
+77: $END<36 COMMA<36 DIVIDE<36 FRAC<36 FUNC<36 HADAMARD<36 LBRACE<36 LEFT<36 LPAR<36 MATMUL<36 MINUS<36 NAME<36 NUMBER<36 PLUS<36 RBRACE<36 RIGHT<36 RPAR<36 TRANSPOSE<36 _SEP<36
+78: RIGHT>87
+79: RPAR>88
+80: RPAR>89
+81: INT>57 LBRACE>90 LPAR>91 NAME>59 dim>92
+82: INT>57 NAME>59 dim>93
+83: $END<37 DIMSEP>94 RBRACE<37 RPAR<37 _SEP<37
+84: FRAC>1 FUNC>2 LBRACE>3 LEFT>4 LPAR>5 MINUS>6 NAME>25 NUMBER>8 atom>12 expr>95 hadamard>14 negation>15 postfix>16 product>17 sum>20
+85: RIGHT>96
+86: RPAR>97
+87: $END<38 COMMA<38 DIVIDE<38 FRAC<38 FUNC<38 HADAMARD<38 LBRACE<38 LEFT<38 LPAR<38 MATMUL<38 MINUS<38 NAME<38 NUMBER<38 PLUS<38 RBRACE<38 RIGHT<38 RPAR<38 TRANSPOSE<38 _SEP<38
+88: $END<38 COMMA<38 DIVIDE<38 FRAC<38 FUNC<38 HADAMARD<38 LBRACE<38 LEFT<38 LPAR<38 MATMUL<38 MINUS<38 NAME<38 NUMBER<38 PLUS<38 RBRACE<38 RIGHT<38 RPAR<38 TRANSPOSE<38 _SEP<38
+89: $END<39 _SEP<39
+90: INT>57 NAME>59 dim>62 dims>98
+91: INT>57 NAME>59 dim>62 dims>99
+92: $END<39 _SEP<39
+93: $END<40 DIMSEP<40 RBRACE<40 RPAR<40 _SEP<40
+94: INT>57 NAME>59 dim>100
+95: RBRACE>101
+96: $END<41 COMMA<41 DIVIDE<41 FRAC<41 FUNC<41 HADAMARD<41 LBRACE<41 LEFT<41 LPAR<41 MATMUL<41 MINUS<41 NAME<41 NUMBER<41 PLUS<41 RBRACE<41 RIGHT<41 RPAR<41 TRANSPOSE<41 _SEP<41
+97: $END<41 COMMA<41 DIVIDE<41 FRAC<41 FUNC<41 HADAMARD<41 LBRACE<41 LEFT<41 LPAR<41 MATMUL<41 MINUS<41 NAME<41 NUMBER<41 PLUS<41 RBRACE<41 RIGHT<41 RPAR<41 TRANSPOSE<41 _SEP<41
+98: RBRACE>102
+99: RPAR>103
+100: $END<42 DIMSEP<42 RBRACE<42 RPAR<42 _SEP<42
+101: $END<43 COMMA<43 DIVIDE<43 FRAC<43 FUNC<43 HADAMARD<43 LBRACE<43 LEFT<43 LPAR<43 MATMUL<43 MINUS<43 NAME<43 NUMBER<43 PLUS<43 RBRACE<43 RIGHT<43 RPAR<43 TRANSPOSE<43 _SEP<43
+102: $END<44 _SEP<44
+103: $END<44 _SEP<44
 """

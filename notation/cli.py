@@ -205,7 +205,21 @@ def _replace_atomically(text: str, path: str, target: str, st) -> None:
 def _parse(args):
     # A whole LaTeX document (`latex --document` output) is read by its math environments.
     from .read.latex import from_latex
-    return from_latex(read_source(args))
+    return from_latex(read_source(args), strict=getattr(args, "strict", False),
+                      functions=_functions(getattr(args, "function", None)))
+
+
+def _functions(specs) -> dict[str, str] | None:
+    """``--function g=relu`` (repeatable, or comma-separated) as ``{"g": "relu"}``."""
+    if not specs:
+        return None
+    out = {}
+    for spec in ",".join(specs).split(","):
+        letter, eq, fn = (part.strip() for part in spec.partition("="))
+        if not (eq and letter and fn):
+            raise UsageError(f"--function takes LETTER=FUNCTION, such as g=relu, not {spec!r}")
+        out[letter] = fn
+    return out
 
 
 def cmd_algebra(args) -> str:
@@ -417,6 +431,14 @@ def _add_input(p: argparse.ArgumentParser, output: bool = True) -> None:
     p.add_argument("-f", "--file", help="read the program from FILE ('-' for standard input)")
     if output:
         p.add_argument("-o", "--output", help="write the result to FILE, only once it is complete")
+    _add_reading(p)
+
+
+def _add_reading(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (a reading picked where two were plausible) as errors")
+    p.add_argument("--function", action="append", metavar="LETTER=FUNCTION",
+                   help="read a letter as a function, e.g. g=relu: g(z1) is then relu(z1)")
 
 
 def _add_shapes(p: argparse.ArgumentParser) -> None:
@@ -524,6 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--names", help="notation names for identifiers of NumPy views, "
                                    "e.g. input=l0,weights=W0")
     p.add_argument("-o", "--output", help="write the report to FILE, only once it is complete")
+    p.add_argument("--strict", action="store_true",
+                   help="treat warnings (a reading picked where two were plausible) as errors")
     p.set_defaults(run=cmd_compare)
 
     p = sub.add_parser("backward", help="derive the deltas and weight updates of a forward pass")
@@ -864,9 +888,20 @@ def main(argv: list[str] | None = None) -> int:
         output_format(args)
     except SystemExit as e:  # argparse has printed the usage message
         return int(e.code or 0)
-    from .errors import NotationError, NotationOptionError
+    import warnings
+    from .errors import NotationError, NotationOptionError, NotationWarning
     try:
-        out = args.run(args)
+        with warnings.catch_warnings(record=True) as found:
+            warnings.simplefilter("always", NotationWarning)
+            out = args.run(args)
+        raised = [w.message for w in found if isinstance(w.message, NotationWarning)]
+        for w in found:
+            if not isinstance(w.message, NotationWarning):
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        if raised and getattr(args, "strict", False):
+            raise raised[0].error()
+        for w in raised:
+            sys.stderr.write(w.render() + "\n")
         status = 0
         if isinstance(out, tuple):          # (text, status): compare says "different" with 1
             out, status = out

@@ -93,6 +93,44 @@ class NotationOptionError(NotationError, ValueError, TypeError):
     CLI reports it as bad usage (exit status 2)."""
 
 
+class NotationWarning(UserWarning):
+    """Text the tool read one way where another reading was plausible (SPEC §1, §6).
+
+    Rendered as an error is, with ``warning:`` in front; issued with Python's ``warnings``
+    module and kept on the program (``Program.warnings``). ``parse(..., strict=True)`` and
+    the CLI's ``--strict`` raise :meth:`error` instead.
+    """
+
+    kind = "warning"
+
+    def __init__(self, message: str, span: Span | None = None, *, hint: str | None = None,
+                 label: str = "", labels: tuple[Label, ...] = (), source: str | None = None,
+                 code: str = ""):
+        super().__init__(message)
+        self.message, self.span, self.hint = message, span, hint
+        self.label, self.labels, self.source = label, tuple(labels), source
+        self.code = code           # a short name for the kind of warning (docs/language.md)
+
+    def with_source(self, source: str) -> "NotationWarning":
+        if self.source is None:
+            self.source = source
+        return self
+
+    line = NotationError.line
+    column = NotationError.column
+
+    def error(self) -> NotationError:
+        """The same finding as an error (``--strict``)."""
+        return NotationSyntaxError(self.message, self.span, hint=self.hint, label=self.label,
+                                   labels=self.labels, source=self.source)
+
+    def render(self) -> str:
+        return render(self, "warning")
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 # ---------------------------------------------------------------------------- rendering
 
 def line_and_column(source: str, offset: int) -> tuple[int, int]:
@@ -128,8 +166,8 @@ def visible(text: str) -> str:
 _MAX_SHOWN = 72  # characters of a long source line shown around the caret
 
 
-def render(error: NotationError) -> str:
-    out = [f"error: {error.message}"]
+def render(error, prefix: str = "error") -> str:
+    out = [f"{prefix}: {error.message}"]
     labels = list(error.labels)
     if error.span is not None:
         labels.insert(0, Label(error.span, error.label))

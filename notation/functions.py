@@ -171,7 +171,7 @@ def _register_builtin() -> tuple[Function, ...]:
         Function(
             "sigmoid", "1 / (1 + np.exp(-x))", r"\sigma", latex_operator=False,
             derivative="output * (1 - output)", derivative_name="sigmoid2deriv",
-            spellings=("σ", "\\sigma"), mathml="σ",
+            spellings=("σ", "\\sigma", "sigma", "logistic"), mathml="σ",
             reference=_sigmoid, reference_derivative=lambda y: y - y * y,
             sympy="1/(1 + exp(-x))", sympy_derivative="x*(1 - x)",
             recipe=r(("{t} = np.negative({a})", "np.exp({t}, out={t})", "{t} += 1",
@@ -209,7 +209,7 @@ def _register_builtin() -> tuple[Function, ...]:
             recipe=r(("{t} = np.exp({a})",), ("np.exp({t}, out={t})",)), idioms=("np.exp(x)",)),
         Function(
             "log", "np.log(x)", r"\log", numpy_call="np.log", latex_operator=False,
-            spellings=("\\log",), reference=lambda x: np.log(x), sympy="log(x)",
+            spellings=("\\log", "ln", "\\ln"), reference=lambda x: np.log(x), sympy="log(x)",
             backward="G / x",                     # log'(x) = 1/x, on the input
             recipe=r(("{t} = np.log({a})",), ("np.log({t}, out={t})",)), idioms=("np.log(x)",)),
         # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
@@ -277,6 +277,16 @@ FUNCTIONS: dict[str, Function] = {}
 # Spellings that name a function in the input and are not its name (derived from the
 # records' ``spellings``; kept up to date by :func:`add`).
 ALIASES: dict[str, str] = {}
+# Every name and ASCII spelling by its folded form (lower case, no _), so that a name is
+# matched in any case: ReLU, Relu, SIGMOID, SoftMax, LeakyReLU.
+_FOLDED: dict[str, str] = {}
+
+# max(0, e) and max(e, 0), as courses write ReLU, are relu: (spellings of max, its name).
+MAX_OF_ZERO = (("max", "\\max"), "relu")
+
+
+def _fold(spelling: str) -> str:
+    return spelling.lower().replace("_", "")
 
 
 def add(fn: Function) -> Function:
@@ -293,6 +303,9 @@ def add(fn: Function) -> Function:
     FUNCTIONS[fn.name] = fn
     for spelling in fn.spellings:
         ALIASES[spelling] = fn.name
+    for spelling in (fn.name, *fn.spellings):
+        if spelling.isascii() and spelling.replace("_", "").isalpha():
+            _FOLDED.setdefault(_fold(spelling), fn.name)
     return fn
 
 
@@ -301,12 +314,15 @@ for _fn in _register_builtin():
 
 
 def lookup(spelling: str) -> Function | None:
-    """The function a spelling names, or None.
+    """The function a spelling names, or None; names are matched in any case.
 
-    >>> lookup("σ").name
-    'sigmoid'
+    >>> lookup("σ").name, lookup("ReLU").name, lookup("SoftMax").name
+    ('sigmoid', 'relu', 'softmax')
     """
-    return FUNCTIONS.get(ALIASES.get(spelling, spelling))
+    fn = FUNCTIONS.get(ALIASES.get(spelling, spelling))
+    if fn is None and spelling.isascii():
+        fn = FUNCTIONS.get(_FOLDED.get(_fold(spelling), ""))
+    return fn
 
 
 def nearest(name: str) -> str | None:
@@ -316,7 +332,8 @@ def nearest(name: str) -> str | None:
     'relu'
     """
     import difflib  # only when a name is wrong; it costs the CLI's start-up otherwise
-    found = difflib.get_close_matches(name, list(FUNCTIONS), n=1, cutoff=0.5)
+    # In lower case (Relux -> relu), and only its start: a 10^6-letter word is no function.
+    found = difflib.get_close_matches(name.lower()[:64], list(FUNCTIONS), n=1, cutoff=0.5)
     return found[0] if found else None
 
 

@@ -4,6 +4,10 @@
 ``δ2 -> layer_2_delta``, ``α -> alpha``; other names keep letter and subscript
 (``x1 -> x_1``, ``b1 -> b_1``), Greek by its English name (``β -> beta``).
 ``plain`` writes the notation's own spelling: ``l0``, ``W0``, ``delta_2``, ``W_out``.
+
+A decorated letter (ŷ, h̃, x̄) is a name of its own; in the tree it is the base letter and
+one combining mark (``"y\u0302"``), and in Python its decoration's word follows the letter:
+``ŷ -> y_hat``, ``θ̂1 -> theta_hat_1`` (book) or ``theta_hat1`` (plain).
 """
 
 from __future__ import annotations
@@ -17,6 +21,31 @@ from .greek import ENGLISH_BY_UNICODE, UNICODE_BY_ENGLISH, is_greek
 from .nodes import Name
 
 _SUB = r"([A-Za-z0-9]+)"
+
+# (decoration, the combining mark that carries it in the tree, LaTeX command printed,
+#  further LaTeX commands and combining marks read as the same decoration)
+DECORATIONS = (
+    ("hat", "\u0302", "hat", ("widehat",), ()),
+    ("tilde", "\u0303", "tilde", ("widetilde",), ()),
+    ("bar", "\u0304", "bar", ("overline",), ("\u0305",)),
+)
+MARK_BY_COMMAND = {cmd: mark for _, mark, printed, others, _ in DECORATIONS
+                   for cmd in (printed, *others)}
+MARK_BY_WORD = {word: mark for word, mark, *_ in DECORATIONS}
+CANONICAL_MARK = {m: mark for _, mark, _, _, more in DECORATIONS for m in (mark, *more)}
+WORD_BY_MARK = {mark: word for word, mark, *_ in DECORATIONS}
+LATEX_BY_MARK = {mark: printed for _, mark, printed, *_ in DECORATIONS}
+
+
+def split_letter(letter: str) -> tuple[str, str]:
+    """A letter of the tree as (base letter, combining mark or "").
+
+    >>> split_letter("y\u0302"), split_letter("W")
+    (('y', '\u0302'), ('W', ''))
+    """
+    if len(letter) == 2 and letter[1] in WORD_BY_MARK:
+        return letter[0], letter[1]
+    return letter, ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +81,9 @@ BOOK_RULES = (
 
 
 def _letter_word(letter: str) -> str:
-    return ENGLISH_BY_UNICODE[letter] if is_greek(letter) else letter
+    base, mark = split_letter(letter)
+    word = ENGLISH_BY_UNICODE[base] if is_greek(base) else base
+    return f"{word.rstrip('_')}_{WORD_BY_MARK[mark]}" if mark else word
 
 
 class Scheme:
@@ -87,8 +118,10 @@ class Scheme:
         word = _letter_word(name.letter)
         if not name.sub:
             return word
-        if name.sub.isdigit() and not is_greek(name.letter):
+        if name.sub.isdigit() and not is_greek(name.letter) and not split_letter(name.letter)[1]:
             return f"{word}{self.joiner}{name.sub}"
+        if name.sub.isdigit() and split_letter(name.letter)[1] and not self.joiner:
+            return f"{word}{name.sub}"
         return f"{word.rstrip('_')}_{name.sub}"
 
     def notation(self, identifier: str) -> Name | None:
@@ -106,6 +139,12 @@ class Scheme:
                 if rule.sub_is_int and m.group(2) != _next(sub):
                     return None     # weights_0_2 joins no adjacent layers: not a W_k
                 return Name(rule.letter, _strip_zeros(sub) if rule.sub_is_int else sub)
+        m = _DECORATED_IDENTIFIER.fullmatch(identifier)
+        if m:
+            word, decoration, sub = m.group(1), m.group(2), m.group(3) or m.group(4) or ""
+            base = word if len(word) == 1 else (UNICODE_BY_ENGLISH.get(word)
+                                                or UNICODE_BY_ENGLISH[word + "_"])
+            return Name(base + MARK_BY_WORD[decoration], sub)
         m = _GREEK_IDENTIFIER.fullmatch(identifier)
         if m:
             word = m.group(1)
@@ -130,6 +169,10 @@ _GREEK_IDENTIFIER = re.compile(
     "(" + "|".join(sorted((re.escape(w) for w in UNICODE_BY_ENGLISH if not w.endswith("_")),
                           key=len, reverse=True)) + "|lambda_?)"
     r"(?:_([A-Za-z0-9]+))?")
+_DECORATED_IDENTIFIER = re.compile(
+    "([A-Za-z]|" + "|".join(sorted((re.escape(w.rstrip("_")) for w in UNICODE_BY_ENGLISH),
+                                   key=len, reverse=True)) + ")"
+    "_(" + "|".join(MARK_BY_WORD) + r")(?:_([A-Za-z0-9]+)|([0-9]+))?")
 _LATIN_IDENTIFIER = re.compile(r"([A-Za-z])(?:_([A-Za-z0-9]+)|([0-9]+))?")
 
 
@@ -145,8 +188,10 @@ SCHEMES = {"book": BOOK, "plain": PLAIN}
 def is_letter(letter) -> bool:
     """One Latin letter, or a Greek one: all a name's letter can be. A tree built by hand may
     hold anything (``Name("__import__")``); the views write only these."""
-    return isinstance(letter, str) and (
-        len(letter) == 1 and letter.isascii() and letter.isalpha() or is_greek(letter))
+    if not isinstance(letter, str):
+        return False
+    base, mark = split_letter(letter)
+    return len(base) == 1 and base.isascii() and base.isalpha() or is_greek(base)
 
 
 def is_subscript(sub) -> bool:

@@ -177,6 +177,8 @@ class Program(Node):
 
     statements: tuple[Statement, ...]
     source: str = field(default="", compare=False, repr=False)
+    # NotationWarnings the reading gave (a letter before "(" read as a product, …)
+    warnings: tuple = field(default=(), compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------- deep trees

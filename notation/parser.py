@@ -122,7 +122,7 @@ class Driver:
         self.ignore = frozenset(tables.IGNORE)
         self.regexes = _Regexes(tables.PATTERNS)
         self.unit, self.inline = tables.UNIT, tables.INLINE
-        builder = TreeBuilder()
+        builder = self.builder = TreeBuilder()
         # A rule whose builder method is missing could only make a bare parse tree, which
         # no view can print: a grammar change that adds one fails at the first parse.
         self.methods = {name: getattr(builder, name, None) for name in
@@ -228,8 +228,13 @@ def driver() -> Driver:
 
 # --------------------------------------------------------------------------- parse
 
-def parse(text: str) -> Program:
+def parse(text: str, *, strict: bool = False, functions: dict[str, str] | None = None
+          ) -> Program:
     """Parse a program of the notation into its tree.
+
+    A reading that picked one of two plausible meanings gives a NotationWarning (kept in
+    ``Program.warnings`` and issued with Python's ``warnings``); ``strict=True`` raises it as a
+    NotationError instead. ``functions`` declares letters as functions: ``{"g": "relu"}``.
 
     >>> parse("l2 = relu(l0W0)W1").algebra()
     'l2 = relu(l0W0)W1'
@@ -243,10 +248,17 @@ def parse(text: str) -> Program:
             f"{MAX_SOURCE_CHARS:,}", Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
             label="the program goes on past here",
             hint="split it into programs of their own and read each one").with_source(text)
-    return parse_derived(text)
+    program = parse_derived(text, functions)
+    if program.warnings:
+        if strict:
+            raise program.warnings[0].error() from None
+        import warnings
+        for w in program.warnings:
+            warnings.warn(w, stacklevel=2)
+    return program
 
 
-def parse_derived(text: str) -> Program:
+def parse_derived(text: str, functions: dict[str, str] | None = None) -> Program:
     """Parse a program that notation wrote itself (a derived training step), with no limit
     on its length: the limit is for what people give it, and a network within the limit
     may derive a longer program."""
@@ -256,6 +268,7 @@ def parse_derived(text: str) -> Program:
     # large program a quarter of its parse, for nothing.
     gc.disable()
     try:
+        parsing.builder.begin(functions)
         statements = parsing.parse(text)
     except NotationError as e:
         raise e.with_source(text) from None
@@ -270,4 +283,5 @@ def parse_derived(text: str) -> Program:
         raise NotationSyntaxError("empty input: there is no statement to read", Span(end, end),
                                   hint="write a statement such as l2 = relu(l0W0)W1",
                                   source=text)
-    return Program(tuple(statements), source=text)
+    found = tuple(w.with_source(text) for w in parsing.builder.warnings)
+    return Program(tuple(statements), source=text, warnings=found)

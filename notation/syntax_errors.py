@@ -31,6 +31,14 @@ def word_error(tok: Token) -> NotationError:
             f"{word} is a function: it needs parentheses", span,
             label="no ( after the function name", hint=f"write {word}(…), as in {word}(l0W0)")
     spaced = " ".join(word)
+    from .greek import UNICODE_BY_ENGLISH
+    greek = UNICODE_BY_ENGLISH.get(word) or UNICODE_BY_ENGLISH.get(word + "_")
+    if greek is not None:
+        return NotationNameError(
+            f"'{word}' is a word, not the Greek letter", span,
+            label="a run of lowercase letters is a word",
+            hint=f"write {greek} or \\{word} for the letter; for the product of its letters "
+                 f"write '{spaced}'")
     return NotationNameError(
         f"'{word}' is a word, not a product of letters", span,
         label="a run of lowercase letters is a word",
@@ -39,13 +47,55 @@ def word_error(tok: Token) -> NotationError:
              f"({', '.join(functions.FUNCTIONS)})")
 
 
-def unknown_function(name: str, tok: Token) -> NotationError:
+def unknown_function(name: str, tok: Token | None = None, *, span: Span | None = None
+                     ) -> NotationError:
+    span = Span(tok.start_pos, tok.end_pos) if tok is not None else span
+    known = f"the known functions are {', '.join(functions.FUNCTIONS)}; others can be " \
+        f"registered with notation.functions.register"
+    if name.isascii() and name.isalpha() and not re.search("[a-z]{2}", name):
+        # XW(b): letters, not a word, before ( -- a product, but written like a call.
+        spaced = " ".join(name)
+        return NotationNameError(
+            f"'{name}' is not a function, in any case", span,
+            label="letters directly before ( read as a function name",
+            hint=f"for the product of its letters write {spaced} (…) or {name}·(…); " + known)
     near = functions.nearest(name)
-    hint = (f"did you mean {near}? " if near else "") + \
-        f"the known functions are {', '.join(functions.FUNCTIONS)}; others can be registered " \
-        f"with notation.functions.register"
-    return NotationNameError(f"unknown function '{name}'", Span(tok.start_pos, tok.end_pos),
+    hint = (f"did you mean {near}? " if near else "") + known
+    return NotationNameError(f"unknown function '{name}'", span,
                              label="not a known function", hint=hint)
+
+
+# Words in NumPy names and the notation letter for what they usually hold.
+_ROLES = (("delta", "δ"), ("mask", "M"), ("weight", "W"), ("bias", "b"), ("layer", "l"),
+          ("goal", "y"), ("target", "y"), ("label", "y"), ("input", "x"), ("pred", "ŷ"),
+          ("output", "ŷ"), ("hidden", "h"), ("alpha", "α"), ("rate", "α"))
+
+
+def numpy_name_error(text: str, pos: int) -> NotationError:
+    """``layer_1``, ``weights_0_1``, ``dropout_mask`` written in the algebra: NumPy's names."""
+    from .emit.algebra import algebra
+    from .naming import BOOK
+    start = pos
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_") \
+            and text[start - 1].isascii():
+        start -= 1
+    end = pos
+    while end < len(text) and (text[end].isalnum() or text[end] == "_") and text[end].isascii():
+        end += 1
+    ident = text[start:end]
+    name = BOOK.notation(ident)
+    if name is not None:
+        says = f"in the notation it is {algebra(name)}"
+    else:
+        role = next((letter for word, letter in _ROLES if word in ident.lower()), None)
+        says = ("the notation names it with one letter and a subscript"
+                + (f", such as {role} (say --names {ident}={role} when reading NumPy)"
+                   if role else ""))
+    return NotationNameError(
+        f"'{ident}' is a NumPy name, not a name of the notation", Span(start, end),
+        label="a Python identifier",
+        hint=f"{says} (layer_k is lk, weights_j_k is Wj, layer_k_delta is δk); to read NumPy "
+             f"code as it is, use notation.from_numpy(source), or notation compare")
 
 
 # Human names for the terminals, for "expected ..." in messages.
@@ -115,6 +165,15 @@ def syntax_error(text: str, e) -> NotationError:
         end = len(text[:pos].rstrip(" \t\r\f"))
         here = Span(end, end)
 
+    # A word is never a value: the grammar has it only after "g =" (g = relu, a function).
+    if token_type == "WORD":
+        if text.startswith("_", tok.end_pos):
+            return numpy_name_error(text, tok.end_pos)      # layer_1 = …
+        return word_error(tok)
+    last = _last_value(e)
+    if isinstance(last, Token) and last.type == "WORD":
+        return word_error(last)
+
     closing = expected & {"RPAR", "RIGHT"}
     if at_end and closing:
         opened = _open_brackets(text, pos)
@@ -166,6 +225,12 @@ def syntax_error(text: str, e) -> NotationError:
         return NotationSyntaxError(
             "a function needs parentheses", _span(word, tok), label="no ( after the function name",
             hint=f"write {word}'(…) around its argument")
+    if token_type == "CARET" and re.match(r"\^\s*\{?\s*[(\[]", text[pos:pos + 40]) \
+            and isinstance(last, Token) and last.type == "NAME":
+        return NotationSyntaxError(
+            "a name has one index: a subscript or a layer superscript, not both",
+            Span(last.start_pos, tok.end_pos), label="a second index",
+            hint="write W_2 or W^{[2]} (the same name), not both")
     if token_type in _SHAPE_ONLY:
         return NotationSyntaxError(
             f"'{token_text}' belongs in a shape, not in an expression", here,
@@ -227,6 +292,8 @@ def _unexpected_character(text: str, e: UnexpectedCharacters) -> NotationError:
     pos = e.pos_in_stream
     ch = text[pos]
     prev = text[pos - 1] if pos > 0 else ""
+    if ch == "_" and pos >= 2 and text[pos - 1].isalpha() and text[pos - 2].isalpha():
+        return numpy_name_error(text, pos)
     if ch == "_" or (ch == "{" and prev == "_") or (prev == "_" and pos >= 1):
         start = pos if ch == "_" else pos - 1
         return NotationSyntaxError(

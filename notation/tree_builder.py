@@ -8,23 +8,90 @@ the tests run side by side. Spans come from the tokens, so positions stay exact.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from . import functions
-from .errors import NotationNameError, NotationSyntaxError
+from .errors import NotationNameError, NotationSyntaxError, NotationWarning
 from .greek import canonical_letter
+from .naming import CANONICAL_MARK, MARK_BY_COMMAND, MARK_BY_WORD, split_letter
 from .nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Span, Subtract, Transpose, Update)
 
-_NAME = re.compile(r"(\\[A-Za-z]+|.)(?:_\{ *([A-Za-z0-9]+) *\}|_([A-Za-z0-9]+)|([0-9]+))?\Z", re.S)
+_GREEK_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_DECORATION_COMMAND = re.compile(r"\\([A-Za-z]+)\s*")
+_BOLD_COMMANDS = frozenset({"mathbf", "boldsymbol", "bm", "pmb"})
+_INDEX = re.compile(
+    r"_\{ *([A-Za-z0-9]+) *\}|_([A-Za-z0-9]+)|([0-9]+)"
+    r"|\^\s*\{\s*[(\[]\s*([A-Za-z0-9]+)\s*[)\]]\s*(T|⊤|\\top|\\intercal)?\s*\}"
+    r"|\^[(\[]([A-Za-z0-9]+)[)\]]")
+
+# A digit subscript is a layer index: past this length it is no index anyone writes, and
+# past 4,300 digits Python's int() (which the shape convention applies) refuses it.
+MAX_SUBSCRIPT_DIGITS = 18
+
+
+def _letter(text: str, i: int) -> tuple[str, int]:
+    """The letter that starts at ``text[i]``, as the tree holds it, and where it ends.
+
+    Bold is dropped; a decoration becomes the base letter and one combining mark."""
+    if text.startswith("\\", i):
+        m = _DECORATION_COMMAND.match(text, i)
+        command = m.group(1)
+        if command in _BOLD_COMMANDS:
+            return _braced(text, m.end())
+        mark = MARK_BY_COMMAND.get(command)
+        if mark is not None:
+            inner, end = _braced(text, m.end())
+            if split_letter(inner)[1]:
+                raise NotationSyntaxError(
+                    "a name has at most one decoration", Span(i, end),
+                    label="two decorations on one letter",
+                    hint="write one of \\hat, \\tilde or \\bar over the letter")
+            return inner + mark, end
+        g = _GREEK_COMMAND.match(text, i)
+        letter, end = canonical_letter(g.group()), g.end()
+    else:
+        letter, end = text[i], i + 1
+        if len(decomposed := unicodedata.normalize("NFD", letter)) == 2:
+            return decomposed[0] + CANONICAL_MARK[decomposed[1]], end     # ŷ, precomposed
+        letter = canonical_letter(letter)
+    if end < len(text) and text[end] in CANONICAL_MARK:
+        return letter + CANONICAL_MARK[text[end]], end + 1              # y + U+0302
+    return letter, end
+
+
+def _braced(text: str, i: int) -> tuple[str, int]:
+    if text.startswith("{", i):
+        j = i + 1
+        while text[j].isspace():
+            j += 1
+        letter, end = _letter(text, j)
+        while text[end].isspace():
+            end += 1
+        return letter, end + 1                  # past the closing brace
+    return _letter(text, i)
 
 
 @lru_cache(maxsize=4096)
 def name_parts(text: str) -> tuple[str, str]:
-    """``"l_{12}"`` -> ``("l", "12")``; ``"\\delta2"`` -> ``("δ", "2")``."""
-    m = _NAME.match(text)
-    letter, *subs = m.groups()
-    return canonical_letter(letter), next((s for s in subs if s), "")
+    """``"l_{12}"`` -> ``("l", "12")``; ``"\\delta2"`` -> ``("δ", "2")``;
+    ``"\\hat{y}"`` -> ``("y\u0302", "")``; ``"W^{[2]}"`` -> ``("W", "2")``."""
+    return _name_parts(text)[:2]
+
+
+@lru_cache(maxsize=4096)
+def _name_parts(text: str) -> tuple[str, str, bool]:
+    """(letter, subscript, whether a transpose was written inside the superscript)."""
+    letter, end = _letter(text, 0)
+    sub, transposed = "", False
+    if end < len(text):
+        m = _INDEX.match(text, end)
+        sub = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4), m.group(6)) if g)
+        transposed = bool(m.group(5))
+    if not split_letter(letter)[1] and sub in MARK_BY_WORD:
+        letter, sub = letter + MARK_BY_WORD[sub], ""     # y_hat is ŷ, as NumPy spells it
+    return letter, sub, transposed
 
 
 def normal_number(text: str) -> str:
@@ -59,12 +126,33 @@ def _span(first, last) -> Span:
 
 
 def _name(tok) -> Name:
+    """The name a NAME token spells; one spelled with a transpose (``W^{[2]T}``) is refused
+    here, where only a name can stand (the left of ``=``)."""
+    node = _name_or_transpose(tok)
+    if isinstance(node, Transpose):
+        raise NotationSyntaxError(
+            "only a name can stand left of '='", node.span, label="this is a transpose",
+            hint=f"write the name without ᵀ: {str(tok).split('^')[0]}")
+    return node
+
+
+def _name_or_transpose(tok):
     text = str(tok)
-    if text[0].isascii() and text[1:].isdigit() or len(text) == 1 and text.isascii():
-        letter, sub = text[0], text[1:]      # l0, W12, x: the common case, no regex
-    else:
-        letter, sub = name_parts(text)
-    return Name(letter, sub, Span(tok.start_pos, tok.end_pos))
+    span = Span(tok.start_pos, tok.end_pos)
+    if text[0].isascii() and text[1:].isdigit() and len(text) <= MAX_SUBSCRIPT_DIGITS + 1 \
+            or len(text) == 1 and text.isascii():
+        return Name(text[0], text[1:], span)   # l0, W12, x: the common case, no regex
+    try:
+        letter, sub, transposed = _name_parts(text)
+    except NotationSyntaxError as e:        # its span is within the token: make it the text's
+        e.span = Span(tok.start_pos + e.span.start, tok.start_pos + e.span.end)
+        raise
+    if sub.isdigit() and len(sub) > MAX_SUBSCRIPT_DIGITS:
+        raise NotationSyntaxError(
+            f"a subscript of {len(sub):,} digits is too long", span,
+            label="this index", hint=f"a layer index has at most {MAX_SUBSCRIPT_DIGITS} digits")
+    name = Name(letter, sub, span)
+    return Transpose(name, span) if transposed else name
 
 
 _FUNC_SPELLING = re.compile(r"\\(?:operatorname\*?|mathrm|text|textrm|mathit)\s*\{\s*([A-Za-z]+)\s*\}")
@@ -77,11 +165,59 @@ def _function_name(tok) -> str:
 
 
 class TreeBuilder:
-    """Called by the LALR parser at each reduction; each method returns a node."""
+    """Called by the LALR parser at each reduction; each method returns a node.
+
+    A parse starts with :meth:`begin`, which sets the letters declared as functions and
+    empties the warnings that this parse collects (NotationWarning, SPEC §1)."""
+
+    def __init__(self):
+        self.begin()
+
+    def begin(self, functions: dict[str, str] | None = None) -> None:
+        """Start a parse: ``functions`` maps letters to the function they name (``g -> relu``)."""
+        self.functions = {}
+        for letter, fn in (functions or {}).items():
+            self.declare_function(letter, fn)
+        self.warnings: list[NotationWarning] = []
+        self._parenthesized: dict[int, int] = {}   # start -> end of each group in plain ( )
+
+    def declare_function(self, letter: str, spelling: str, span: Span | None = None) -> None:
+        fn = functions.lookup(spelling)
+        if fn is None:
+            from .syntax_errors import unknown_function
+            raise unknown_function(spelling, span=span)
+        if not (len(letter) == 1 and letter.isascii() and letter.isalpha()):
+            raise NotationNameError(f"only a single letter can be declared a function, not {letter!r}",
+                                    span, hint="write g = relu, or --function g=relu")
+        self.functions[letter] = fn.name
 
     # -- statements
     def start(self, children):
-        return children
+        return [c for c in children if c is not None]
+
+    def function_alias(self, c):
+        """``g = relu``: the letter g names the function relu from here on; no statement."""
+        target, word = c[0], c[2]
+        if functions.lookup(str(word)) is None:
+            from .syntax_errors import word_error
+            raise word_error(word)
+        if not str(target).isascii() or len(str(target)) != 1:
+            raise NotationNameError(
+                f"only a single letter can name a function, not {target}",
+                _span(target, word), label="a function is named by one letter",
+                hint=f"write f = {word}, then f(…)")
+        self.declare_function(str(target), str(word), _span(target, word))
+        return None
+
+    def arrow(self, c):
+        """``W \\leftarrow W - η g`` and ``W := W - η g`` are the update ``W -= ηg``; any
+        other value is an assignment (``h \\leftarrow σ(h)``)."""
+        target = _name(c[0])
+        update = _as_update(target, c[2])
+        if update is not None:
+            op, value = update
+            return Update(target, op, value, _span(c[0], c[2]))
+        return Assign(target, c[2], _span(c[0], c[2]))
 
     def assign(self, c):
         return Assign(_name(c[0]), c[2], _span(c[0], c[2]))
@@ -133,17 +269,15 @@ class TreeBuilder:
 
     # -- expressions
     def name(self, c):
-        return _name(c[0])
+        return _name_or_transpose(c[0])
 
     def number(self, c):
         return Number(normal_number(str(c[0])), _span(c[0], c[0]))
 
-    def word(self, c):
-        from .syntax_errors import word_error  # error paths load their module on demand
-        raise word_error(c[0])
-
     def group(self, c):
         inner = c[1]
+        if c[0].type == "LPAR":
+            self._parenthesized[c[0].start_pos] = c[-1].end_pos
         # The parentheses belong to the value they enclose: carets then cover them too.
         return _respan(inner, _span(c[0], c[-1]))
 
@@ -156,6 +290,7 @@ class TreeBuilder:
         if fn is None:
             from .syntax_errors import unknown_function
             raise unknown_function(spelling, fn_tok)
+
         if derivative and fn.derivative is None:
             raise NotationNameError(
                 f"{fn.name} has no derivative in the notation",
@@ -166,6 +301,30 @@ class TreeBuilder:
                       f"{', '.join(f.name for f in functions.FUNCTIONS.values() if f.derivative)}"))
         return Call(fn.name, arg, derivative, _span(fn_tok, c[-1]))
 
+    def call2(self, c):
+        """``max(0, e)`` and ``max(e, 0)`` are relu; no other function takes two arguments."""
+        fn_tok, first, second = c[0], c[2], c[4]
+        spelling = _function_name(fn_tok)
+        maxes, relu = functions.MAX_OF_ZERO
+        if spelling.lower() in maxes or spelling in maxes:
+            for zero, other in ((first, second), (second, first)):
+                if isinstance(zero, Number) and float(zero.text) == 0:
+                    return Call(relu, other, False, _span(fn_tok, c[-1]))
+            raise NotationNameError(
+                "max of two values is read only as max(0, e), which is relu", _span(fn_tok, c[-1]),
+                label="neither argument is 0",
+                hint="write max(0, e) or relu(e); an elementwise maximum of two arrays is not "
+                     "in the notation")
+        if functions.lookup(spelling) is None:
+            from .syntax_errors import unknown_function
+            raise unknown_function(spelling, fn_tok)
+        comma = c[3]
+        raise NotationSyntaxError(
+            "a function takes one argument", Span(comma.start_pos, comma.end_pos),
+            label="a second argument starts here",
+            hint="functions apply to one value, as relu(l0W0); a comma only separates "
+                 "dimensions in a shape such as (b, 3)")
+
     def frac(self, c):
         return Divide(c[2], c[5], _span(c[0], c[-1]))
 
@@ -173,7 +332,28 @@ class TreeBuilder:
         return Transpose(c[0], _span(c[0], c[1]))
 
     def mat_mul(self, c):
-        return MatMul(c[0], c[-1], _span(c[0], c[-1]))
+        left, right = c[0], c[-1]
+        if len(c) == 2 and right.span.start in self._parenthesized:
+            # A letter directly before "(": g(z1) may be a call or a product.
+            letter = left.right if type(left) is MatMul else left
+            if type(letter) is Name and letter.span is not None \
+                    and letter.span.end == right.span.start:
+                fn = self.functions.get(letter.letter) if not letter.sub else None
+                if fn is not None:
+                    if self._parenthesized[right.span.start] != right.span.end:
+                        raise NotationSyntaxError(
+                            f"{letter.letter} is declared a function, and what follows it is "
+                            f"more than its parenthesized argument", _span(letter, right),
+                            label="a call followed by more",
+                            hint=f"bracket what you mean: ({letter.letter}(…))ᵀ, or "
+                                 f"{letter.letter}((…)ᵀ)")
+                    call = Call(fn, right, False, _span(letter, right))
+                    if letter is left:
+                        return call
+                    return MatMul(left.left, call, _span(left, right))
+                if _doubtful(letter):
+                    self.warnings.append(_call_or_product(letter, right))
+        return MatMul(left, right, _span(left, right))
 
     def negate(self, c):
         return Negate(c[1], _span(c[0], c[1]))
@@ -189,6 +369,40 @@ class TreeBuilder:
 
     def subtract(self, c):
         return Subtract(c[0], c[2], _span(c[0], c[2]))
+
+
+def _doubtful(name: Name) -> bool:
+    """A lowercase Latin letter without subscript directly before "(" reads as a function as
+    readily as a product (f(x), g(z1)); a matrix W(…), a scalar α(…) or l1(…) reads as a
+    product."""
+    return not name.sub and len(name.letter) == 1 and "a" <= name.letter <= "z"
+
+
+def _call_or_product(name: Name, group) -> NotationWarning:
+    from .emit.algebra import algebra
+    letter = name.letter
+    inner = algebra(group)
+    return NotationWarning(
+        f"{letter}({inner}) is read as the product {letter}·({inner})", _span(name, group),
+        label=f"{letter} directly before ( could also be a function", code="call-or-product",
+        hint=f"for a function declare it: {letter} = relu (or --function {letter}=relu); for "
+             f"the product write {letter}·({inner}) or {letter} ({inner})")
+
+
+def _as_update(target: Name, value):
+    """``target ± e ± f …`` as (op, value) of an update, or None when it is not one."""
+    terms = []
+    node = value
+    while isinstance(node, (Add, Subtract)):
+        terms.append((type(node), node.right))
+        node = node.left
+    if not terms or node != target:
+        return None
+    terms.reverse()
+    first_op, result = terms[0]
+    for op, term in terms[1:]:
+        result = (Add if op is first_op else Subtract)(result, term, _span(result, term))
+    return ("-=" if first_op is Subtract else "+="), result
 
 
 def _respan(node, span):

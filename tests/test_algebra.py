@@ -87,7 +87,7 @@ CASES = [
     ("-x", "-x", None),
     ("-xW", "-xW", None),
     ("(-x)W", "(-x)W", None),
-    ("x(-W)", "x(-W)", None),
+    ("x(-W)", "x·(-W)", "x @ (-W)"),     # a letter before ( is printed with · (it would warn)
     ("--x", "--x", None),
     ("a - -b", "a - -b", None),
     ("-a ⊙ b", "-a ⊙ b", "-a * b"),

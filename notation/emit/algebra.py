@@ -9,8 +9,10 @@ with ASCII that parses back to the same tree: ``^T``, ``*``, ``\\alpha``, ``x``,
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..greek import LATEX_BY_UNICODE, is_greek
+from ..naming import LATEX_BY_MARK, split_letter
 from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                      Name, Negate, Number, Program, Subtract, Transpose, Update)
 from ..operators import BINARY_OPERATORS, needs_parens
@@ -30,18 +32,28 @@ def needs_space(left: str, right: str) -> bool:
     # factors linear: the regular expressions below would otherwise scan all of it each time.
     left = left[-80:]
     a, b = left[-1], right[0]
+    if unicodedata.combining(a) and len(left) > 1:
+        a = left[-2]         # h̃ 2: the decorated letter, not its mark, meets the digit
     if a.isdigit() and (b.isdigit() or b == "."):
         return True          # l2 3, 2 3 (not l23, 23)
     if a.isdigit() and b in "eE" and _ENDS_IN_NUMBER.search(left):
         return True          # 2 e1 (not the number 2e1); but l0E is l0 E
 
-    if a.isalpha() and (b.isdigit() or b == "_"):
-        return True          # x 2, α 2 (not the names x2, α2)
+    if (a.isalpha() or a == "}") and (b.isdigit() or b == "_"):
+        return True          # x 2, α 2, \hat{y} 2 (not the names x2, α2, ŷ2)
     if _lower_latin(a) and _lower_latin(b):
         return True          # x y (not the word xy)
     if b.isalpha() and _ENDS_IN_COMMAND.search(left):
         return True          # \alpha l1 (not the command \alphal)
     return False
+
+
+def _doubtful(left: Expr) -> bool:
+    """Is the last factor of ``left`` a lowercase letter without subscript (g, f, x), which
+    directly before "(" would read as a call (the parser warns)?"""
+    factor = left.right if type(left) is MatMul else left
+    return type(factor) is Name and not factor.sub and len(factor.letter) == 1 \
+        and "a" <= factor.letter <= "z"
 
 
 class AlgebraEmitter(Emitter):
@@ -71,14 +83,22 @@ class AlgebraEmitter(Emitter):
     # -- expressions
     def emit_Name(self, node: Name) -> str:
         letter = node.letter
-        if self.ascii and is_greek(letter):
+        base, mark = split_letter(letter)
+        if mark:
+            # ŷ as one code point where Unicode has one (NFC); in ASCII, LaTeX's \hat{y}.
+            if self.ascii:
+                base = "\\" + LATEX_BY_UNICODE[base] if is_greek(base) else base
+                letter = f"\\{LATEX_BY_MARK[mark]}{{{base}}}"
+            else:
+                letter = unicodedata.normalize("NFC", letter)
+        elif self.ascii and is_greek(letter):
             letter = "\\" + LATEX_BY_UNICODE[letter]
         if not node.sub:
             return letter
         if node.sub.isdigit():
             # \alpha2 would read as the command \alpha2 in LaTeX habits; the notation reads
             # it as α₂, but an underscore makes the intent plain in ASCII.
-            return f"{letter}_{node.sub}" if letter.startswith("\\") else letter + node.sub
+            return f"{letter}_{node.sub}" if letter.startswith("\\") or mark else letter + node.sub
         return f"{letter}_{{{node.sub}}}"
 
     def emit_Number(self, node: Number) -> str:
@@ -108,8 +128,9 @@ class AlgebraEmitter(Emitter):
         for parent in reversed(spine):
             right = self.operand(parent, parent.right, right=True)
             if type(parent) is MatMul:
-                if right.startswith("(") and text in ("σ", "\\sigma"):
-                    # σ( is the sigmoid; the product of the scalar σ and a bracket needs an operator.
+                if right.startswith("(") and (text in ("σ", "\\sigma") or _doubtful(parent.left)):
+                    # σ( is the sigmoid; the product of the scalar σ and a bracket needs an
+                    # operator. So does g(…), which reads as a call as readily as a product.
                     text += " @ " if self.ascii else "·"
                 elif needs_space(text, right):
                     text += " "

@@ -1,15 +1,20 @@
-"""The LaTeX view (SPEC §4): ``l_{2} = \\operatorname{relu}\\left(l_{0} W_{0}\\right) W_{1}``.
+"""The LaTeX view (SPEC §4): ``l_{2} = \\operatorname{relu}(l_{0} W_{0}) W_{1}``.
 
-Names are a letter (Greek as its command) with the subscript in braces; a product is its
-factors side by side, a space apart; transpose is ``^{\\top}``, ``⊙`` is ``\\odot``, a
-derivative ``\\operatorname{relu}'``; a quotient is ``\\frac{a}{b}``; brackets are
-``\\left( … \\right)``. A declaration is ``W_{0} \\in \\mathbb{R}^{3 \\times 4}``; several
-statements are an ``aligned`` block with ``&=``; ``document=True`` gives a whole ``.tex``
-file (article, amsmath, amssymb) that pdflatex compiles.
+Names are a letter (Greek as its command, decorated as ``\\hat{y}``) with the subscript in
+braces; a product is its factors side by side, a space apart (a thin space ``\\,`` after a
+scalar's Greek letter); transpose is ``^{\\top}``, ``⊙`` is ``\\odot``, a derivative
+``\\operatorname{relu}'``; a quotient is ``\\frac{a}{b}``. Brackets are set as a careful
+author sets them: plain ``( … )`` around flat contents, ``\\left( … \\right)`` only around
+tall ones (a fraction), and then ``\\mathopen{}`` after an operator name, so that TeX puts
+no gap between ``relu`` and its bracket. An update is ``W_{1} \\leftarrow W_{1} - \\alpha\\,
+l_{1}^{\\top} \\delta_{2}``. A declaration is ``W_{0} \\in \\mathbb{R}^{3 \\times 4}``; several
+statements are an ``aligned`` block with ``&=`` (``&\\leftarrow``, ``&\\in``);
+``document=True`` gives a whole ``.tex`` file (article, amsmath, amssymb) that pdflatex
+compiles.
 
 What is printed parses back to the same tree (SPEC §1), so where the plain spelling would
 read otherwise, the view says it otherwise: ``x \\cdot 2`` (not ``x 2``, which looks like
-x²), ``\\sigma \\cdot \\left(…\\right)`` (``\\sigma\\left(`` is the sigmoid),
+x²), ``\\sigma \\cdot (…)`` (``\\sigma(`` is the sigmoid),
 ``x^{\\top}\\,^{\\top}`` (a double superscript is an error in TeX).
 """
 
@@ -19,10 +24,11 @@ import re
 
 from .. import functions
 from ..errors import NotationTranslationError
-from ..greek import LATEX_BY_UNICODE
-from ..naming import is_letter, is_subscript
-from ..nodes import (Assign, Call, Declare, Divide, Expr, ExprStatement, MatMul, Name, Negate,
-                     Number, Program, Statement, Transpose, Update)
+from ..greek import LATEX_BY_UNICODE, is_greek
+from ..kinds import Kind, kind_by_letter
+from ..naming import LATEX_BY_MARK, is_letter, is_subscript, split_letter
+from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, MatMul, Name,
+                     Negate, Number, Program, Statement, Subtract, Transpose, Update)
 from ..operators import BINARY_OPERATORS, needs_parens
 from .base import Emitter
 
@@ -31,10 +37,12 @@ RELATIONS = {
     Assign: ("=", "&="),
     Declare: (r"\in", r"&\in"),
 }
-UPDATES = {"-=": r"\mathrel{-}=", "+=": r"\mathrel{+}="}
+UPDATES = {"-=": Subtract, "+=": Add}
+ARROW = (r"\leftarrow", r"&\leftarrow")
 
 TRANSPOSE = r"^{\top}"
 LEFT, RIGHT = r"\left(", r"\right)"
+OPEN = r"\mathopen{}"     # after an operator name: no space before a \left( (TeX's Inner atom)
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 _ENDS_IN_SIGMA = re.compile(r"\\sigma\Z")
 BINARY = tuple(BINARY_OPERATORS)
@@ -59,8 +67,9 @@ class LatexEmitter(Emitter):
         if isinstance(node, Update):
             if node.op not in UPDATES:
                 raise NotationTranslationError(f"unknown update {node.op!r}", node.span)
-            relation = ("&" if aligned else "") + UPDATES[node.op]
-            return f"{self.emit(node.target)} {relation} {self.emit(node.value)}"
+            # As mathematics: W \leftarrow W - \alpha\, l^{\top} \delta.
+            value = UPDATES[node.op](node.target, node.value)
+            return f"{self.emit(node.target)} {ARROW[aligned]} {self.emit(value)}"
         relation = RELATIONS.get(type(node))
         if relation is None:
             return self.emit(node)            # fails loudly on a stranger
@@ -80,12 +89,14 @@ class LatexEmitter(Emitter):
 
     # -- expressions
     def emit_Name(self, node: Name) -> str:
-        letter = node.letter
+        if not is_letter(node.letter):
+            raise NotationTranslationError(f"{node.letter!r} is not a letter the LaTeX view can write",
+                                           node.span)
+        letter, mark = split_letter(node.letter)
         if letter in LATEX_BY_UNICODE:
             letter = "\\" + LATEX_BY_UNICODE[letter]
-        elif not is_letter(letter):
-            raise NotationTranslationError(f"{letter!r} is not a letter the LaTeX view can write",
-                                           node.span)
+        if mark:
+            letter = f"\\{LATEX_BY_MARK[mark]}{{{letter}}}"
         if not node.sub:
             return letter
         if not is_subscript(node.sub):
@@ -104,7 +115,10 @@ class LatexEmitter(Emitter):
             raise NotationTranslationError(f"the function '{node.func}' is not in the function table",
                                            node.span)
         prime = "'" if node.derivative else ""
-        return f"{fn.latex}{prime}{LEFT}{self.emit(node.arg)}{RIGHT}"
+        arg = self.emit(node.arg)
+        if _tall(arg):
+            return f"{fn.latex}{prime}{OPEN}{LEFT}{arg}{RIGHT}"
+        return f"{fn.latex}{prime}({arg})"
 
     def emit_Transpose(self, node: Transpose) -> str:
         # xᵀᵀ… is a chain the parser does not bound: count it instead of recursing. TeX
@@ -132,7 +146,7 @@ class LatexEmitter(Emitter):
         for parent in reversed(spine):
             right = self.operand(parent, parent.right, right=True)
             if type(parent) is MatMul:
-                text += self.juxtapose(text, right)
+                text += self.juxtapose(text, right, parent.left)
             else:
                 text += BINARY_OPERATORS[type(parent)].latex
             text += right
@@ -141,12 +155,16 @@ class LatexEmitter(Emitter):
     emit_MatMul = emit_Hadamard = emit_Add = emit_Subtract = _binary
 
     @staticmethod
-    def juxtapose(left: str, right: str) -> str:
-        """What goes between two factors: a space, or ``\\cdot`` where a space would mislead."""
+    def juxtapose(left: str, right: str, left_node: Expr | None = None) -> str:
+        """What goes between two factors: a space, ``\\cdot`` where a space would mislead,
+        or a thin space after a scalar's Greek letter (``\\alpha\\, l_{1}``)."""
         if right[:1].isdigit():
             return r" \cdot "      # x 2 looks like x², and 2 3 like 23
-        if right.startswith(LEFT) and _ENDS_IN_SIGMA.search(left):
-            return r" \cdot "      # \sigma \left( is the sigmoid
+        if right.startswith((LEFT, "(")) and _ENDS_IN_SIGMA.search(left):
+            return r" \cdot "      # \sigma( is the sigmoid
+        if type(left_node) is Name and not left_node.sub and is_greek(left_node.letter) \
+                and kind_by_letter(left_node) is Kind.SCALAR:
+            return r"\, "
         return " "
 
     def operand(self, parent: Expr, child: Expr, right: bool = False) -> str:
@@ -154,7 +172,16 @@ class LatexEmitter(Emitter):
         if isinstance(child, Divide):
             # \frac{a}{b} is a unit on the page; only a transpose brackets it, for clarity.
             return f"{LEFT}{text}{RIGHT}" if isinstance(parent, Transpose) else text
-        return f"{LEFT}{text}{RIGHT}" if needs_parens(parent, child, right) else text
+        return _bracket(text) if needs_parens(parent, child, right) else text
+
+
+def _tall(text: str) -> bool:
+    """Is this LaTeX taller than a line of text? A fraction is; subscripts and ⊤ are not."""
+    return r"\frac{" in text
+
+
+def _bracket(text: str) -> str:
+    return f"{LEFT}{text}{RIGHT}" if _tall(text) else f"({text})"
 
 
 def latex(node, *, document: bool = False) -> str:
@@ -162,7 +189,7 @@ def latex(node, *, document: bool = False) -> str:
 
     >>> from notation import parse
     >>> latex(parse("l2 = relu(l0W0)W1"))
-    'l_{2} = \\\\operatorname{relu}\\\\left(l_{0} W_{0}\\\\right) W_{1}'
+    'l_{2} = \\\\operatorname{relu}(l_{0} W_{0}) W_{1}'
     """
     try:
         body = LatexEmitter().emit(node)

@@ -38,7 +38,8 @@ _BEGIN = "\\begin{document}"
 _END = "\\end{document}"
 
 
-def from_latex(text: str) -> Program:
+def from_latex(text: str, *, strict: bool = False, functions: dict[str, str] | None = None
+               ) -> Program:
     """Read LaTeX back into the notation: a formula, or the display math of a document.
 
     >>> from_latex(r"l_{2} = \\operatorname{relu}\\left(l_{0} W_{0}\\right) W_{1}").algebra()
@@ -47,10 +48,10 @@ def from_latex(text: str) -> Program:
     if not isinstance(text, str):
         raise TypeError(f"from_latex() takes the text as a str, not {type(text).__name__}")
     if _BEGIN not in text:
-        return parse(text)
+        return parse(text, strict=strict, functions=functions)
     masked = display_math(text)
     try:
-        program = parse(masked)
+        program = parse(masked, strict=strict, functions=functions)
     except NotationError as e:
         e.source = text            # same offsets: the errors point into the file itself
         raise e from None
