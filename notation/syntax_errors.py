@@ -105,7 +105,7 @@ TERMINAL_NAMES = {
     "LBRACE": "'{'", "RBRACE": "'}'", "TRANSPOSE": "'ᵀ'", "PRIME": "'",
     "MATMUL": "'@'", "HADAMARD": "'⊙'", "DIVIDE": "'/'", "PLUS": "'+'", "MINUS": "'-'",
     "ASSIGN": "'='", "UPDATE": "'-='", "DECLARE": "':'", "REALS": "'ℝ'", "CARET": "'^'",
-    "SCALAR": "'scalar'", "DIMSEP": "'×'", "INT": "a whole number", "FRAC": "'\\frac'",
+    "SCALAR": "'scalar'", "DIMSEP": "'×'", "COMMA": "','", "INT": "a whole number", "FRAC": "'\\frac'",
     "_SEP": "the end of the statement", "$END": "the end of the input",
 }
 _OPERATORS = {"MATMUL", "HADAMARD", "DIVIDE", "PLUS", "MINUS", "ASSIGN", "UPDATE", "DECLARE"}

@@ -195,9 +195,13 @@ class TreeBuilder:
     def start(self, children):
         return [c for c in children if c is not None]
 
-    def function_alias(self, c):
+    def assign(self, c):
+        if type(c[2]) is _Word:
+            return self.function_alias(c[0], c[2].tok)
+        return Assign(_name(c[0]), c[2], _span(c[0], c[2]))
+
+    def function_alias(self, target, word):
         """``g = relu``: the letter g names the function relu from here on; no statement."""
-        target, word = c[0], c[2]
         if functions.lookup(str(word)) is None:
             from .syntax_errors import word_error
             raise word_error(word)
@@ -218,9 +222,6 @@ class TreeBuilder:
             op, value = update
             return Update(target, op, value, _span(c[0], c[2]))
         return Assign(target, c[2], _span(c[0], c[2]))
-
-    def assign(self, c):
-        return Assign(_name(c[0]), c[2], _span(c[0], c[2]))
 
     def update(self, c):
         op = "+=" if "+" in str(c[1]) else "-="
@@ -253,7 +254,7 @@ class TreeBuilder:
         return dims.dims, end
 
     def dims(self, c):
-        return _Dims(tuple(self._dim(t) for t in c if t.type != "DIMSEP"),
+        return _Dims(tuple(self._dim(t) for t in c if t.type not in ("DIMSEP", "COMMA")),
                      c[0].start_pos, c[-1].end_pos)
 
     @staticmethod
@@ -274,8 +275,15 @@ class TreeBuilder:
     def number(self, c):
         return Number(normal_number(str(c[0])), _span(c[0], c[0]))
 
+    def word(self, c):
+        # Only "g = relu" takes a word as it is; anywhere else its span is asked for, and
+        # that raises the word's error (see _Word).
+        return _Word(c[0])
+
     def group(self, c):
         inner = c[1]
+        if type(inner) is _Word:
+            inner.span
         if c[0].type == "LPAR":
             self._parenthesized[c[0].start_pos] = c[-1].end_pos
         # The parentheses belong to the value they enclose: carets then cover them too.
@@ -285,6 +293,8 @@ class TreeBuilder:
         fn_tok = c[0]
         derivative = c[1].type == "PRIME"
         arg = c[-2]
+        if type(arg) is _Word:
+            arg.span
         spelling = _function_name(fn_tok)
         fn = functions.lookup(spelling)
         if fn is None:
@@ -304,6 +314,9 @@ class TreeBuilder:
     def call2(self, c):
         """``max(0, e)`` and ``max(e, 0)`` are relu; no other function takes two arguments."""
         fn_tok, first, second = c[0], c[2], c[4]
+        for arg in (first, second):
+            if type(arg) is _Word:
+                arg.span
         spelling = _function_name(fn_tok)
         maxes, relu = functions.MAX_OF_ZERO
         if spelling.lower() in maxes or spelling in maxes:
@@ -326,6 +339,9 @@ class TreeBuilder:
                  "dimensions in a shape such as (b, 3)")
 
     def frac(self, c):
+        for part in (c[2], c[5]):
+            if type(part) is _Word:
+                part.span
         return Divide(c[2], c[5], _span(c[0], c[-1]))
 
     def transpose(self, c):
@@ -408,6 +424,21 @@ def _as_update(target: Name, value):
 def _respan(node, span):
     from dataclasses import replace
     return replace(node, span=span)
+
+
+class _Word:
+    """A word where a value stands: right only in ``g = relu``. Every builder asks a value
+    for its span; a word answers with its error ('layer' is a word, not l·a·y·e·r)."""
+
+    __slots__ = ("tok",)
+
+    def __init__(self, tok):
+        self.tok = tok
+
+    @property
+    def span(self):
+        from .syntax_errors import word_error  # error paths load their module on demand
+        raise word_error(self.tok)
 
 
 class _Dims:

@@ -191,7 +191,10 @@ PREAMBLE = ["\\documentclass{article}", "\\usepackage{amsmath}", "\\usepackage{a
 GREEK_COMMANDS = {cmd for _, cmd, _ in GREEK}
 LATEX_COMMANDS = GREEK_COMMANDS | {"operatorname", "left", "right", "top", "odot", "cdot", "frac",
                                    "mathbb", "in", "times", "mathrel", "sigma", "tanh", "exp",
-                                   "log", "begin", "end"}
+                                   "log", "begin", "end",
+                                   # issue 15: updates as mathematics, \mathopen{} before a
+                                   # tall bracket, decorated names
+                                   "leftarrow", "mathopen", "hat", "tilde", "bar"}
 LATEX_SYMBOLS = {"\\,", "\\\\", "\\[", "\\]"}
 DANGEROUS = {"input", "include", "includeonly", "InputIfFileExists", "write", "write18",
              "immediate", "openout", "openin", "closeout", "closein", "read", "readline", "def",

@@ -508,7 +508,7 @@ def test_cli_show_includes_numpy_and_latex():
     assert r.returncode == 0
     lines = [line.strip() for line in r.stdout.splitlines()]
     assert "layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)" in lines
-    assert "l_{2} = \\operatorname{relu}\\left(l_{0} W_{0}\\right) W_{1}" in lines
+    assert "l_{2} = \\operatorname{relu}(l_{0} W_{0}) W_{1}" in lines
 
 
 @pytest.mark.parametrize("command", [["numpy"], ["numpy", "--module"], ["latex"],

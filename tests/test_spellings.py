@@ -247,3 +247,45 @@ def test_a_subscript_of_thousands_of_digits_is_an_error_not_a_crash():
     with pytest.raises(NotationError) as e:
         parse("y = W" + "1" * 5000).plan()
     assert "a subscript of 5,000 digits is too long" in str(e.value)
+
+
+# -- LaTeX typeset as a careful author would (pdflatex is the oracle)
+
+def _ink_widths(formulas):
+    """The width in pixels of each formula as pdflatex and pdftoppm set it."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from tests.tools import require_tool
+    pdflatex, pdftoppm = require_tool("pdflatex"), require_tool("pdftoppm")
+    pages = "\n\\newpage\n".join(f"${f}$" for f in formulas)
+    tex = ("\\documentclass{article}\\usepackage{amsmath}\\usepackage{amssymb}"
+           "\\pagestyle{empty}\\begin{document}\n" + pages + "\n\\end{document}\n")
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder, "f.tex").write_text(tex, encoding="utf-8")
+        subprocess.run([pdflatex, "-interaction=nonstopmode", "f.tex"], cwd=folder,
+                       capture_output=True, check=True, timeout=120)
+        subprocess.run([pdftoppm, "-gray", "-r", "600", "f.pdf", "p"], cwd=folder,
+                       check=True, timeout=120)
+        widths = []
+        for page in sorted(Path(folder).glob("p-*.pgm")):
+            data = page.read_bytes()
+            magic, w, h, maxval, pixels = data.split(maxsplit=4)
+            w, h = int(w), int(h)
+            columns = [x for x in range(w) if any(pixels[y * w + x] < 128 for y in range(0, h, 2))]
+            widths.append(columns[-1] - columns[0] + 1)
+        return widths
+
+
+def test_a_call_typesets_as_a_hand_written_call_and_a_tall_one_without_a_gap():
+    ours = parse("y = relu(x)").latex().split(" = ")[1]
+    tall = parse("y = relu(a / c)").latex().split(" = ")[1]
+    assert ours == r"\operatorname{relu}(x)"
+    assert tall == r"\operatorname{relu}\mathopen{}\left(\frac{a}{c}\right)"
+    hand, ours_w, old, tall_w, old_tall = _ink_widths(
+        [r"\operatorname{relu}(x)", ours, r"\operatorname{relu}\left(x\right)", tall,
+         r"\operatorname{relu}\left(\frac{a}{c}\right)"])
+    assert ours_w == hand
+    assert old > hand             # the gap the old spelling set: "relu (x)"
+    assert tall_w < old_tall      # \mathopen{} takes it away before a tall bracket

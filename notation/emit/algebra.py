@@ -19,6 +19,8 @@ from ..operators import BINARY_OPERATORS, needs_parens
 from .base import Emitter
 
 _ENDS_IN_COMMAND = re.compile(r"\\[A-Za-z]+\Z")
+_STARTS_A_WORD = re.compile(r"[a-z]{2}")
+_ENDS_IN_LETTERS = re.compile(r"[A-Za-z]{2}\Z")
 _ENDS_IN_NUMBER = re.compile(r"(?:\A|[^A-Za-z0-9_.])[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\Z")
 
 
@@ -43,6 +45,8 @@ def needs_space(left: str, right: str) -> bool:
         return True          # x 2, α 2, \hat{y} 2 (not the names x2, α2, ŷ2)
     if _lower_latin(a) and _lower_latin(b):
         return True          # x y (not the word xy)
+    if a.isascii() and a.isalpha() and _STARTS_A_WORD.match(right):
+        return True          # A relu(x) (not the cased function name Arelu)
     if b.isalpha() and _ENDS_IN_COMMAND.search(left):
         return True          # \alpha l1 (not the command \alphal)
     return False
@@ -128,9 +132,11 @@ class AlgebraEmitter(Emitter):
         for parent in reversed(spine):
             right = self.operand(parent, parent.right, right=True)
             if type(parent) is MatMul:
-                if right.startswith("(") and (text in ("σ", "\\sigma") or _doubtful(parent.left)):
+                if right.startswith("(") and (text in ("σ", "\\sigma") or _doubtful(parent.left)
+                                              or _ENDS_IN_LETTERS.search(text[-2:])):
                     # σ( is the sigmoid; the product of the scalar σ and a bracket needs an
-                    # operator. So does g(…), which reads as a call as readily as a product.
+                    # operator. So does g(…), which reads as a call as readily as a product,
+                    # and xW(…), which reads as the (unknown) function xW.
                     text += " @ " if self.ascii else "·"
                 elif needs_space(text, right):
                     text += " "

@@ -55,7 +55,9 @@ def from_latex(text: str, *, strict: bool = False, functions: dict[str, str] | N
     except NotationError as e:
         e.source = text            # same offsets: the errors point into the file itself
         raise e from None
-    return Program(program.statements, source=text)
+    for w in program.warnings:
+        w.source = text            # as errors: they point into the file itself
+    return Program(program.statements, source=text, warnings=program.warnings)
 
 
 def display_math(text: str) -> str:
