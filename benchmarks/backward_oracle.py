@@ -42,6 +42,7 @@ def main() -> int:
             if len(failures) < 5:
                 failures.append(f"{case.text()}\n  loss={case.loss} delta={case.delta} "
                                 f"mean={case.mean}\n  {type(e).__name__}: {str(e)[:400]}")
+                print("--- failed:\n" + failures[-1], flush=True)
 
     began = time.perf_counter()
     run()

@@ -110,10 +110,16 @@ def oracle_loss(program, loss: str, mean: bool, inputs: dict, trained: list[Name
         out, y = env[last.target], inputs[Name("y")]
         if loss == "mse":
             total = 0.5 * anp.sum((out - y) ** 2)
-        elif isinstance(last.value, Call) and last.value.func == "softmax":
-            total = -anp.sum(y * anp.log(out))
         else:
-            total = -anp.sum(y * anp.log(out) + (1 - y) * anp.log(1 - out))
+            # From the logits z, without cancellation: 1 - σ(z) rounds to 1e-15 long before
+            # the derived δ = σ(z) - y loses a digit, and the oracle must be the exact one.
+            z = _evaluate(last.value.arg, env)
+            if last.value.func == "softmax":
+                top = anp.max(z, axis=1, keepdims=True)
+                log_out = z - top - anp.log(anp.sum(anp.exp(z - top), axis=1, keepdims=True))
+                total = -anp.sum(y * log_out)
+            else:               # log σ(z) = -softplus(-z), log(1 - σ(z)) = -softplus(z)
+                total = anp.sum(y * anp.logaddexp(0, -z) + (1 - y) * anp.logaddexp(0, z))
         return total / inputs[Name("n")] if mean else total
     return L
 
