@@ -29,7 +29,7 @@ def kind_by_letter(name: Name) -> Kind:
     >>> kind_by_letter(Name("W", "0")), kind_by_letter(Name("δ", "2"))
     (<Kind.MATRIX: 'matrix'>, <Kind.DELTA: 'delta'>)
     """
-    letter = name.letter
+    letter = name.letter[:1]     # a decorated letter (ẑ is z + U+0302) is of its base letter's kind
     if letter == "δ":
         return Kind.DELTA
     if letter == "b":

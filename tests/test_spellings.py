@@ -289,3 +289,11 @@ def test_a_call_typesets_as_a_hand_written_call_and_a_tall_one_without_a_gap():
     assert ours_w == hand
     assert old > hand             # the gap the old spelling set: "relu (x)"
     assert tall_w < old_tall      # \mathopen{} takes it away before a tall bracket
+
+
+@pytest.mark.parametrize("text, kind", [("ẑ = xW", "LAYER"), ("ŷ = xW", "LAYER"),
+                                        ("Ẑ = xW", "MATRIX"), ("\\hat{z} = xW", "LAYER")])
+def test_a_decorated_letter_has_the_kind_of_its_base_letter(text, kind):
+    # ẑ is z and U+0302: compared whole, "z\u0302" sorted after "z" and read as a scalar.
+    from notation.kinds import Kind, kind_by_letter
+    assert kind_by_letter(parse(text).statements[0].target) is Kind[kind]
