@@ -243,8 +243,11 @@ def parse(text: str, *, strict: bool = False, functions: dict[str, str] | None =
         from .errors import NotationOptionError
         raise NotationOptionError(f"parse() takes the program as a str, not {type(text).__name__}")
     if len(text) > MAX_SOURCE_CHARS:
+        # The CLI reads at most one character past the limit, so a text of exactly that
+        # length may have been cut: its length is a lower bound then, and says so.
+        length = f"{len(text):,}" if len(text) > MAX_SOURCE_CHARS + 1 else f"at least {len(text):,}"
         raise NotationSyntaxError(
-            f"the program is {len(text):,} characters long; notation reads at most "
+            f"the program is {length} characters long; notation reads at most "
             f"{MAX_SOURCE_CHARS:,}", Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
             label="the program goes on past here",
             hint="split it into programs of their own and read each one").with_source(text)

@@ -71,7 +71,7 @@ def test_the_page_is_self_contained():
     import html
     shown = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert "layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)" in shown
-    assert "l_{2} = \\operatorname{relu}\\left(l_{0} W_{0}\\right) W_{1}" in shown
+    assert "l_{2} = \\operatorname{relu}(l_{0} W_{0}) W_{1}" in shown   # plain brackets (issue 15)
     for piece in ("<math", "<table class='plan'>", "<svg"):
         assert piece in page
 
