@@ -12,10 +12,12 @@ from .errors import Label, NotationShapeError
 from .kinds import Kind, kind_by_letter
 from .nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                     Name, Negate, Number, Program, Subtract, Transpose, Update)
-from .shapes import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE, OPTION,
-                     PRODUCT, REDUCED, SHAPE_RULES, UPDATE, Conflict, DimValue, Origin, Shape, Shapes,
-                     Var, _text, find, symbol_text)
+from .dims import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE, OPTION, PRODUCT,
+                   REDUCED, SHAPE_RULES, UPDATE, Conflict, DimValue, Origin, Shape, Var, _text,
+                   compatible as _compatible, find, is_one as _is_one, symbol_text)
+from .shape_errors import assignment_error, elementwise_error, kind_error, product_error
 from .shape_options import ShapeOptions
+from .shape_record import Shapes
 
 def _check_dims(decl: Declare) -> None:
     """A declaration's dimensions are numbers or names. The parser makes no other, but a tree
@@ -527,7 +529,6 @@ def _product_rule(shapes: Shapes, node: MatMul, left: Shape, right: Shape) -> Sh
     try:
         shapes.unify(left[1], right[0], (PRODUCT, node, None))
     except Conflict:
-        from .shape_errors import product_error
         raise product_error(shapes, node, left, right) from None
     return (left[0], right[1])
 
@@ -544,10 +545,6 @@ def _row_wise_error(node: Call) -> NotationShapeError:
         node.span, label=f"{node.func} of a column layer",
         hint=f"write {node.func}(eᵀ)ᵀ to apply it to each column, or read the program in the "
              f"book's rows (without --columns)")
-
-
-def _is_one(v: Var) -> bool:
-    return find(v).value == 1
 
 
 def _elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape, axis: int = 0) -> Shape:
@@ -575,21 +572,14 @@ def _elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape, axis: int
             shapes.unify(left[axis], right[axis], reason)
             rows = left[axis]
     except Conflict:
-        from .shape_errors import elementwise_error
         raise elementwise_error(shapes, node, left, right) from None
     return (rows, left[1]) if axis == 0 else (left[0], rows)
-
-
-def _compatible(a: Var, b: Var) -> bool:
-    va, vb = find(a).value, find(b).value
-    return va is None or vb is None or va == vb
 
 
 def _assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None:
     """The target takes the shape of the value (one shape per name)."""
     if target is None or value is None:
         if target is not value:
-            from .shape_errors import kind_error
             raise kind_error(shapes, s, target, value)
         return
     reason = (ASSIGNMENT, s, None)
@@ -599,7 +589,6 @@ def _assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None
         shapes.unify(target[0], value[0], reason)
         shapes.unify(target[1], value[1], reason)
     except Conflict:
-        from .shape_errors import assignment_error
         raise assignment_error(shapes, s, target, value) from None
 
 
@@ -609,7 +598,6 @@ def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape, axis: i
     if value is None:
         return
     if target is None:
-        from .shape_errors import kind_error
         raise kind_error(shapes, s, target, value)
     other = 1 - axis
     row = _is_one(value[axis])
@@ -622,7 +610,6 @@ def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape, axis: i
         if not row:
             shapes.unify(target[axis], value[axis], reason)
     except Conflict:
-        from .shape_errors import assignment_error
         raise assignment_error(shapes, s, target, value) from None
 
 

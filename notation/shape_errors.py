@@ -19,7 +19,10 @@ from __future__ import annotations
 from .errors import Label, NotationShapeError
 from .nodes import (Add, Assign, Call, Divide, Hadamard, MatMul, Name, Negate, Subtract,
                     Transpose, Update)
-from .shapes import Shapes, _text
+from .dims import _text, compatible as _compatible
+
+# ``Shapes`` in the annotations is shape_record.Shapes, which imports this module (it names
+# the operation of a reason): not imported here, so that the stage has no cycle.
 
 _OPERATION = {
     MatMul: "the product",
@@ -128,7 +131,6 @@ def product_error(shapes: Shapes, node: MatMul, left, right) -> NotationShapeErr
 
 
 def elementwise_error(shapes: Shapes, node, left, right) -> NotationShapeError:
-    from .inference import _compatible
     if shapes.columns:       # (a layer is units × batch: a column broadcasts, as a bias)
         if not _compatible(left[0], right[0]):
             hint = (f"the rows of both sides must be equal ({shapes.dim(left[0])} and "

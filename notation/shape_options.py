@@ -14,7 +14,7 @@ from __future__ import annotations
 from .errors import NotationOptionError
 from .kinds import Kind, kind_by_letter
 from .nodes import (Assign, Declare, ExprStatement, MatMul, Name, Program, Update)
-from .shapes import OPTION, DimValue, Origin, _text
+from .dims import OPTION, DimValue, Origin, _text
 
 
 class ShapeOptions:

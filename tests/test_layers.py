@@ -23,7 +23,8 @@ LAYERS = [
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
     # spelling, which every error message of every stage quotes.
     ("syntax", ["tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
-    ("shapes", ["shapes", "inference", "shape_options", "declarations", "shape_errors"]),
+    ("shapes", ["dims", "shape_errors", "shape_record", "declarations", "shape_options",
+                "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering", "plan"]),
     ("training", ["layers", "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export"]),
@@ -39,18 +40,6 @@ LAYERS = [
 # Upward imports not yet removed, each (importer, imported) with why it is still there.
 # This list only shrinks: remove an entry when its import goes.
 KNOWN_UPWARD: dict[tuple[str, str], str] = {}
-
-# Imports that close a cycle inside one layer, not yet removed (the list only shrinks). The
-# shapes stage is being made one class (issue 12, the `shapes` work): its four modules
-# import each other, lazily in one direction. Each entry is the edge from the lower module
-# back up; removing these four leaves the layer acyclic.
-KNOWN_CYCLE_EDGES: dict[tuple[str, str], str] = {
-    ("shapes", "shape_options"): "shapes re-exports ShapeOptions, options, shape_options, "
-                                 "which use its Origin and _text",
-    ("shapes", "inference"): "shapes.infer() runs inference.Inference",
-    ("shapes", "shape_errors"): "Shapes.describe() uses shape_errors.describe",
-    ("shape_errors", "inference"): "shape_errors uses inference._compatible (a private name)",
-}
 
 # Outside packages that no module may import: the parser's tables are built at development
 # time (tools/build_tables.py), so no user run needs Lark.
@@ -204,21 +193,11 @@ def test_the_known_exceptions_are_still_needed():
     edges, _ = graph()
     gone = sorted(k for k in KNOWN_UPWARD if k not in upward(edges))
     assert not gone, f"remove from KNOWN_UPWARD, these imports are gone: {gone}"
-    gone = sorted(k for k in KNOWN_CYCLE_EDGES if k[1] not in edges.get(k[0], ()))
-    assert not gone, f"remove from KNOWN_CYCLE_EDGES, these imports are gone: {gone}"
-    for edge in KNOWN_CYCLE_EDGES:        # each must still close a cycle on its own
-        trimmed = {m: set(t) for m, t in edges.items()}
-        for importer, imported in KNOWN_CYCLE_EDGES:
-            if (importer, imported) != edge:
-                trimmed[importer].discard(imported)
-        assert any(set(edge) <= set(c) for c in cycles(trimmed)), \
-            f"remove {edge} from KNOWN_CYCLE_EDGES: it no longer closes a cycle"
 
 
 def test_the_import_graph_has_no_cycle():
+    # no exemption: an import that closes a cycle, even inside one layer, fails here
     edges, _ = graph()
-    for importer, imported in {**KNOWN_UPWARD, **KNOWN_CYCLE_EDGES}:
-        edges[importer].discard(imported)
     found = cycles(edges)
     assert not found, f"import cycles (move the shared code down): {found}"
 
