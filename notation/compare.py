@@ -211,10 +211,15 @@ def _rebuild(node: Expr, kids: list[Expr]) -> Expr:
     return type(node)(kids[0])
 
 
-def first_difference(a: Expr, b: Expr) -> tuple[Expr, Expr] | None:
-    """The outermost, leftmost pair of sub-expressions that differ, or None if equal."""
+def first_difference(a: Expr, b: Expr, seen: set[tuple[int, int]] | None = None
+                     ) -> tuple[Expr, Expr] | None:
+    """The outermost, leftmost pair of sub-expressions that differ, or None if equal.
+
+    ``seen`` holds the pairs ``(id(x), id(y))`` already found equal by earlier calls that
+    returned None (for trees the caller keeps alive): the inlined values of a network share
+    each earlier layer's tree, and comparing every layer is then linear, not quadratic."""
     stack = [(a, b)]
-    seen: set[tuple[int, int]] = set()
+    seen = set() if seen is None else seen
     while stack:
         x, y = stack.pop()
         if x is y or (id(x), id(y)) in seen:
@@ -269,11 +274,15 @@ def _compare_pair(views, i: int, j: int) -> PairResult:
         notes.append("no name is assigned in both views: their last values are compared")
     compared = tuple(p[0] for p in pairs)
     form = None
+    # Shared across the names: the inlined values share sub-trees (l2's holds l1's).
+    sizes: dict[int, int] = {}
+    equal: set[tuple[int, int]] = set()
     for label, _, _, x, y in pairs:
-        if printed_size(x, MAX_NODES) > MAX_NODES or printed_size(y, MAX_NODES) > MAX_NODES:
+        if printed_size(x, MAX_NODES, sizes) > MAX_NODES \
+                or printed_size(y, MAX_NODES, sizes) > MAX_NODES:
             form = Difference(label, None, None)
             break
-        found = first_difference(x, y)
+        found = first_difference(x, y, equal)
         if found is not None:
             form = Difference(label, *found)
             break
@@ -286,7 +295,8 @@ def _compare_pair(views, i: int, j: int) -> PairResult:
     from .compare_steps import describe
     notes.extend(f"step: {line}" for line in describe(a.program, b.program))
     where = (None, None)
-    if printed_size(x, MAX_NODES) <= MAX_NODES and printed_size(y, MAX_NODES) <= MAX_NODES:
+    if printed_size(x, MAX_NODES, sizes) <= MAX_NODES \
+            and printed_size(y, MAX_NODES, sizes) <= MAX_NODES:
         where = _value_difference(x, y, inputs)
     return PairResult(i, j, False, "numeric", compared, Difference(label, *where), tuple(notes))
 

@@ -33,6 +33,8 @@ run code compiled for those shapes, kept for the next call.
 
 from __future__ import annotations
 
+import unicodedata
+
 import numbers
 
 from .errors import NotationShapeError
@@ -43,8 +45,12 @@ _CACHE_SIZE = 32          # shape signatures of the slow path kept compiled
 
 
 def keyword(name: Name) -> str:
-    """The keyword argument of an input: ``l0``, ``W_out``, ``δ2``, ``α``."""
-    return symbol_text(name)
+    """The keyword argument of an input: ``l0``, ``W_out``, ``δ2``, ``α``.
+
+    In NFKC form, as Python reads the identifier in ``def run(*, ŷ)``: the tree holds ŷ as
+    y + U+0302, which as a keyword would match no parameter.
+    """
+    return unicodedata.normalize("NFKC", symbol_text(name))
 
 
 def compile_program(program: Program, opts: ShapeOptions | None = None, *, style: str = "plan",

@@ -20,6 +20,11 @@ from typing import Callable
 from .greek import ENGLISH_BY_UNICODE, UNICODE_BY_ENGLISH, is_greek
 from .nodes import Name
 
+# A digit subscript is a layer index: past this length it is no index anyone writes, and
+# past 4,300 digits Python's int() (which the shape convention applies) refuses it. The
+# parser refuses a longer one; an identifier with one (layer_666…6) names no notation name.
+MAX_SUBSCRIPT_DIGITS = 18
+
 _SUB = r"([A-Za-z0-9]+)"
 
 # (decoration, the combining mark that carries it in the tree, LaTeX command printed,
@@ -132,6 +137,12 @@ class Scheme:
         >>> BOOK.notation("layer_2_delta"), BOOK.notation("alpha")
         (Name(letter='δ', sub='2'), Name(letter='α', sub=''))
         """
+        name = self._notation(identifier)
+        if name is not None and name.sub.isdigit() and len(name.sub) > MAX_SUBSCRIPT_DIGITS:
+            return None     # the parser would refuse it: read as any other identifier
+        return name
+
+    def _notation(self, identifier: str) -> Name | None:
         for rule in self.rules:
             m = rule.pattern.match(identifier)
             if m:

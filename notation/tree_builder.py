@@ -14,7 +14,8 @@ from functools import lru_cache
 from . import functions
 from .errors import NotationNameError, NotationSyntaxError, NotationWarning
 from .greek import canonical_letter
-from .naming import CANONICAL_MARK, MARK_BY_COMMAND, MARK_BY_WORD, split_letter
+from .naming import (CANONICAL_MARK, MARK_BY_COMMAND, MARK_BY_WORD, MAX_SUBSCRIPT_DIGITS,
+                     split_letter)
 from .nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Span, Subtract, Transpose, Update)
 
@@ -26,9 +27,6 @@ _INDEX = re.compile(
     r"|\^\s*\{\s*[(\[]\s*([A-Za-z0-9]+)\s*[)\]]\s*(T|⊤|\\top|\\intercal)?\s*\}"
     r"|\^[(\[]([A-Za-z0-9]+)[)\]]")
 
-# A digit subscript is a layer index: past this length it is no index anyone writes, and
-# past 4,300 digits Python's int() (which the shape convention applies) refuses it.
-MAX_SUBSCRIPT_DIGITS = 18
 
 
 def _letter(text: str, i: int) -> tuple[str, int]:

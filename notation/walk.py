@@ -99,10 +99,13 @@ def rebuild(node: Expr, operands) -> Expr:
     return replace(node, **dict(zip(names, operands)))
 
 
-def printed_size(root: Expr, limit: int) -> int:
+def printed_size(root: Expr, limit: int, memo: dict[int, int] | None = None) -> int:
     """Nodes in the tree as printed (a shared sub-tree counts each time it appears), stopping
-    at ``limit + 1``: a derivation can share sub-trees whose printed text is quadratic."""
-    memo: dict[int, int] = {}
+    at ``limit + 1``: a derivation can share sub-trees whose printed text is quadratic.
+
+    ``memo`` (``{id(node): size}``, kept by the caller for trees it holds alive, with the
+    same ``limit``) lets trees that share sub-trees be measured in one linear pass in all."""
+    memo = {} if memo is None else memo
     stack = [(root, False)]
     while stack:
         node, ready = stack.pop()

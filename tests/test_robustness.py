@@ -427,3 +427,24 @@ def test_a_numeric_check_of_huge_declared_sizes_uses_stand_ins():
 def test_inline_text_that_reads_both_ways_is_read_as_its_plausible_view():
     r = cli("compare", "y = Π1x", "y = Pi_1 * x")
     assert r.returncode == 0 and b"it was read as NumPy" in r.stdout
+
+
+# ------------------------------------------------------------------ fuzz findings (seed 7)
+
+def test_a_decorated_input_is_a_keyword_of_the_compiled_function():
+    # fuzz seed 7, input 815: ŷ is y + U+0302 in the tree, but Python reads the identifier
+    # of `def run(*, ŷ)` in NFKC form (U+0177): the keyword the library gave matched nothing.
+    from notation.compile import keyword
+    f = parse("M1 ∈ R^{k×k}\ny = \\hat{y} * M1").compile()
+    assert f.inputs == tuple(keyword(n) for n in f.plan.inputs)
+    out = f(**{k: np.full((2, 2), 2.0) for k in f.inputs})
+    assert np.array_equal(out["y"], np.full((2, 2), 4.0))
+
+
+@pytest.mark.parametrize("code", ["layer_2 = relu(layer_" + "6" * 30 + ")",
+                                  "weights_1_2 -= a" + "8" * 30 + " * layer_1.T.dot(d)"])
+def test_an_identifier_with_a_too_long_index_reads_back(code):
+    # fuzz seed 7, inputs 539 and 652: layer_666…6 was read as l with a 30-digit index,
+    # which the algebra printed and the parser refuses (at most 18 digits).
+    program = notation.from_numpy(code)
+    assert parse(program.algebra()) == program
