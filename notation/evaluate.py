@@ -19,6 +19,7 @@ import numpy as np
 
 from . import functions
 from .errors import NotationNameError, NotationTranslationError
+from .walk import children
 from .nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                     Name, Negate, Number, Program, Subtract, Transpose, Update)
 
@@ -88,16 +89,8 @@ class Evaluator:
                 results.append(float(node.text))
             elif not ready:
                 stack.append((node, True))
-                if kind in BINARY:
-                    stack.append((node.right, False))
-                    stack.append((node.left, False))
-                elif kind in (Transpose, Negate):
-                    stack.append((node.operand, False))
-                elif kind is Call:
-                    stack.append((node.arg, False))
-                else:
-                    raise NotationTranslationError(f"cannot evaluate {kind.__name__}",
-                                                   getattr(node, "span", None))
+                # an unknown node raises in children (walk.FIELDS), as in every walk
+                stack.extend((k, False) for k in reversed(children(node)))
             elif kind in BINARY:
                 right = results.pop()
                 left = results.pop()

@@ -18,6 +18,7 @@ from .dims import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE, O
 from .shape_errors import assignment_error, elementwise_error, kind_error, product_error
 from .shape_options import ShapeOptions
 from .shape_record import Shapes
+from .walk import children, fields, names, pre_order
 
 def _check_dims(decl: Declare) -> None:
     """A declaration's dimensions are numbers or names. The parser makes no other, but a tree
@@ -348,13 +349,7 @@ class Inference:
                 shape = None
             elif t is not tuple:
                 stack.append((node,))
-                if t is Call:
-                    stack.append(node.arg)
-                elif t is Transpose or t is Negate:
-                    stack.append(node.operand)
-                else:
-                    stack.append(node.right)
-                    stack.append(node.left)
+                stack.extend(reversed(children(node)))     # an unknown node raises there
                 continue
             else:
                 node = node[0]
@@ -389,7 +384,7 @@ class Inference:
                     left = out.pop()
                     shape = _elementwise_rule(shapes, node, left, right, self.batch_axis)
                 else:
-                    raise TypeError(f"shapes cannot check {t.__name__}")
+                    fields(node)             # raises: a node that walk.FIELDS lacks
             nodes[id(node)] = shape
             out.append(shape)
         return out[-1]
@@ -430,24 +425,14 @@ def _matrix_and_layer(program: Program, matrix_first: bool):
     for s in program.statements:
         if type(s) is Declare:
             continue
-        stack = [s.expr if type(s) is ExprStatement else s.value]
-        while stack:
-            node = stack.pop()
-            t = type(node)
-            if t is MatMul:
+        for node in pre_order(s.expr if type(s) is ExprStatement else s.value):
+            if type(node) is MatMul:
                 matrix, layer = (node.left, node.right) if matrix_first else \
                     (node.right, node.left)
                 if type(matrix) is Name and type(layer) is Name \
                         and kind_by_letter(matrix) is Kind.MATRIX \
                         and kind_by_letter(layer) is Kind.LAYER:
                     return _text(matrix), _text(layer)
-                stack += [node.right, node.left]
-            elif t is Call:
-                stack.append(node.arg)
-            elif t is Transpose or t is Negate:
-                stack.append(node.operand)
-            elif t is not Name and t is not Number:
-                stack += [node.right, node.left]
     return None
 
 
@@ -458,23 +443,13 @@ def _first_mention(program: Program, name: Name):
             if s.target == name:
                 return s.target.span
             continue
-        stack = [s.expr if isinstance(s, ExprStatement) else s.value]
-        if isinstance(s, (Assign, Update)):
-            stack.insert(0, s.target)
         found = None
-        while stack:
-            node = stack.pop()
-            t = type(node)
-            if t is Name:
-                if node == name and (found is None or node.span.start < found.start):
-                    found = node.span
-            elif t is Call:
-                stack.append(node.arg)
-            elif t is Transpose or t is Negate:
-                stack.append(node.operand)
-            elif t is not Number:
-                stack.append(node.right)
-                stack.append(node.left)
+        written = list(names(s.expr if isinstance(s, ExprStatement) else s.value))
+        if isinstance(s, (Assign, Update)):
+            written.append(s.target)
+        for node in written:
+            if node == name and (found is None or node.span.start < found.start):
+                found = node.span
         if found is not None:
             return found
     return None
@@ -500,19 +475,8 @@ def _mentioned_names(program: Program) -> dict[tuple, Name]:
     for s in program.statements:
         if type(s) is Declare:
             continue
-        stack = [s.expr if type(s) is ExprStatement else s.value]
-        while stack:
-            node = stack.pop()
-            t = type(node)
-            if t is Name:
-                seen.setdefault((node.letter, node.sub), node)
-            elif t is Call:
-                stack.append(node.arg)
-            elif t is Transpose or t is Negate:
-                stack.append(node.operand)
-            elif t is not Number:
-                stack.append(node.right)
-                stack.append(node.left)
+        for node in names(s.expr if type(s) is ExprStatement else s.value):
+            seen.setdefault((node.letter, node.sub), node)
         if type(s) is not ExprStatement:
             seen.setdefault((s.target.letter, s.target.sub), s.target)
     return seen

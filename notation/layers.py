@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import NotationTranslationError
-from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Negate,
-                    Number, Program, Span, Subtract, Transpose, Update)
-from .walk import children
+from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Number,
+                    Program, Span, Subtract, Transpose, Update)
+from .walk import children, names, rebuild
 
 
 @dataclass
@@ -26,18 +26,8 @@ class Layer:
 
 
 def names_in(expr: Expr) -> list[Name]:
-    out, stack = [], [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Name):
-            out.append(node)
-        elif isinstance(node, (Transpose, Negate)):
-            stack.append(node.operand)
-        elif isinstance(node, Call):
-            stack.append(node.arg)
-        elif isinstance(node, (MatMul, Hadamard, Divide, Add, Subtract)):
-            stack.extend((node.right, node.left))
-    return out
+    """The names of an expression, left to right (walk.names)."""
+    return list(names(expr))
 
 
 def all_names(program: Program) -> set[Name]:
@@ -116,10 +106,8 @@ class _Splitter:
                     name = self.name_for(inner)
                     self.statements.append(Assign(name, inner, node.span))
                     done.append(name)
-            elif isinstance(node, (Transpose, Negate)):
-                done.append(type(node)(parts[0], node.span))
             else:
-                done.append(type(node)(parts[0], parts[1], node.span))
+                done.append(rebuild(node, parts))
         return done[0]
 
 
@@ -169,13 +157,7 @@ def layers_of(forward: list[Assign]) -> list[Layer]:
 
 def _rebuild(node: Expr, parts: list[Expr]) -> Expr:
     """``node`` with its operands replaced by ``parts`` (the same node if none changed)."""
-    if all(p is k for p, k in zip(parts, children(node))):
-        return node
-    if isinstance(node, Call):
-        return Call(node.func, parts[0], node.derivative, node.span)
-    if isinstance(node, (Transpose, Negate)):
-        return type(node)(parts[0], node.span)
-    return type(node)(parts[0], parts[1], node.span)
+    return rebuild(node, parts)
 
 
 def _map_names(expr: Expr, mapping: dict[Name, Name]) -> Expr:

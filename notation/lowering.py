@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from . import chain as chains
 from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
-                    Negate, Number, Subtract, Transpose, Update)
+                    Negate, Subtract, Transpose, Update)
 from .polynomial import add, mul
 from .shapes import Shapes, find
+from .walk import children, names, pre_order
 from .steps import F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp
 
 _ELEMENTWISE = {Hadamard: "hadamard", Divide: "divide", Add: "add", Subtract: "subtract"}
@@ -115,22 +116,11 @@ class Lowering:
         """Record the names read before they are assigned (the inputs), and add the keys
         read to ``read``."""
         outputs, inputs = self.outputs, self.inputs
-        stack = [expr]
-        while stack:
-            node = stack.pop()
-            t = type(node)
-            if t is Name:
-                key = (node.letter, node.sub)
-                read.add(key)
-                if key not in outputs and key not in inputs:
-                    inputs[key] = node
-            elif t is Call:
-                stack.append(node.arg)
-            elif t is Transpose or t is Negate:
-                stack.append(node.operand)
-            elif t is not Number:
-                stack.append(node.right)
-                stack.append(node.left)
+        for node in names(expr):
+            key = (node.letter, node.sub)
+            read.add(key)
+            if key not in outputs and key not in inputs:
+                inputs[key] = node
 
     # -- expressions
     def value(self, root, statement, read: set) -> Operand:
@@ -163,13 +153,7 @@ class Lowering:
                     stack.extend(reversed(factors))
                 else:
                     stack.append((node, None, False))
-                    if t is Call:
-                        stack.append(node.arg)
-                    elif t is Transpose or t is Negate:
-                        stack.append(node.operand)
-                    else:
-                        stack.append(node.right)
-                        stack.append(node.left)
+                    stack.extend(reversed(children(node)))
                 continue
             node, factors, in_order = node
             t = type(node)
@@ -560,17 +544,4 @@ def _written_tree(node, is_array: list[bool]):
 
 
 def _scalar_operations(expr) -> int:
-    count, stack = 0, [expr]
-    while stack:
-        node = stack.pop()
-        t = type(node)
-        if t in _SCALAR_OPS:
-            count += 1
-        if t is Call:
-            stack.append(node.arg)
-        elif t is Transpose or t is Negate:
-            stack.append(node.operand)
-        elif t is not Number and t is not Name:
-            stack.append(node.right)
-            stack.append(node.left)
-    return count
+    return sum(1 for node in pre_order(expr) if type(node) in _SCALAR_OPS)

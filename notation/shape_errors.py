@@ -17,9 +17,9 @@ statement that failed, so tests and tools can ask where it was reported.
 from __future__ import annotations
 
 from .errors import Label, NotationShapeError
-from .nodes import (Add, Assign, Call, Divide, Hadamard, MatMul, Name, Negate, Subtract,
-                    Transpose, Update)
+from .nodes import Add, Assign, Divide, Hadamard, MatMul, Name, Subtract, Update
 from .dims import _text, compatible as _compatible
+from .walk import size
 
 # ``Shapes`` in the annotations is shape_record.Shapes, which imports this module (it names
 # the operation of a reason): not imported here, so that the stage has no cycle.
@@ -70,19 +70,7 @@ def _as_layer(node, shapes: Shapes):
 
 
 def _small(node) -> bool:
-    count, stack = 0, [node]
-    while stack:
-        n = stack.pop()
-        count += 1
-        if count > _MAX_NODES:
-            return False
-        if isinstance(n, (MatMul, Hadamard, Divide, Add, Subtract)):
-            stack += [n.left, n.right]
-        elif isinstance(n, (Transpose, Negate)):
-            stack.append(n.operand)
-        elif isinstance(n, Call):
-            stack.append(n.arg)
-    return True
+    return size(node, _MAX_NODES) <= _MAX_NODES
 
 
 def _source_text(node, shapes: Shapes | None) -> str:

@@ -21,6 +21,7 @@ from .errors import NotationTranslationError
 from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Program, Subtract, Transpose, Update)
 from .shapes import ShapeOptions, infer
+from .walk import children
 
 
 def to_sympy(program: Program, opts: ShapeOptions | None = None, *,
@@ -114,19 +115,15 @@ class _Builder:
                 continue
             if not ready:
                 stack.append((node, True))
-                if t is Call:
-                    stack.append((node.arg, False))
-                elif t is Transpose or t is Negate:
-                    stack.append((node.operand, False))
-                elif t is MatMul:
+                if t is MatMul:
                     # A chain a b c … is one n-ary product: SymPy canonicalises every
                     # product it makes, so building it pairwise is quadratic (a 300-factor
                     # chain took 2.5 s that way).
                     factors = _factors(node)
                     stack[-1] = (node, factors)
                     stack += [(f, False) for f in reversed(factors)]
-                else:
-                    stack += [(node.right, False), (node.left, False)]
+                else:            # an unknown node raises in children (walk.FIELDS)
+                    stack.extend((k, False) for k in reversed(children(node)))
                 continue
             if t is Transpose:
                 x = out.pop()

@@ -8,6 +8,7 @@ pieces more than one module needs.
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
 from .errors import NotationTranslationError
 from .nodes import BINARY, Call, Expr, Name, Negate, Number, Transpose
@@ -35,22 +36,80 @@ def fields(node: Expr) -> tuple[str, ...]:
             getattr(node, "span", None), hint="build trees from notation.nodes") from None
 
 
+def _getter(names: tuple[str, ...]):
+    """A function of a node that gives its operands as a tuple (FIELDS, made fast)."""
+    if not names:
+        return lambda node: ()
+    if len(names) == 1:
+        get = attrgetter(names[0])
+        return lambda node: (get(node),)
+    return attrgetter(*names)
+
+
+# type -> its operands as a tuple: one dict lookup a node, for the walks that visit millions
+_OPERANDS = {cls: _getter(names) for cls, names in FIELDS.items()}
+
+
 def children(node: Expr) -> tuple[Expr, ...]:
-    """The operands of an expression node, left to right.
+    """The operands of an expression node, left to right; an unknown node raises (as
+    :func:`fields` does): no walk skips a node it does not know.
 
     >>> children(Transpose(Name("W")))
     (Name(letter='W', sub=''),)
     """
-    if isinstance(node, BINARY):
-        return node.left, node.right
-    if isinstance(node, (Transpose, Negate)):
-        return (node.operand,)
-    if isinstance(node, Call):
-        return (node.arg,)
-    if isinstance(node, (Name, Number)):
-        return ()
-    fields(node)                     # raises: no walk skips a node it does not know
-    return ()
+    get = _OPERANDS.get(type(node))
+    if get is None:
+        fields(node)                 # raises
+    return get(node)
+
+
+def pre_order(root: Expr):
+    """Every node, each before its operands, left to right, without recursion.
+
+    >>> from notation import parse
+    >>> [type(n).__name__ for n in pre_order(parse("relu(xW)").statements[0].expr)]
+    ['Call', 'MatMul', 'Name', 'Name']
+    """
+    operands = _OPERANDS
+    stack = [root]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node = pop()
+        yield node
+        get = operands.get(type(node))
+        if get is None:
+            fields(node)             # raises
+        kids = get(node)
+        if kids:
+            if len(kids) == 2:
+                push(kids[1])
+                push(kids[0])
+            else:
+                push(kids[0])
+
+
+def names(root: Expr):
+    """The names of an expression, left to right, each time it is written.
+
+    >>> [n.letter for n in names(Transpose(Name("W")))]
+    ['W']
+    """
+    return (node for node in pre_order(root) if type(node) is Name)
+
+
+def size(root: Expr, limit: int) -> int:
+    """The number of nodes, counting to at most ``limit + 1`` (a large tree is not walked
+    to its end).
+
+    >>> size(Transpose(Name("W")), 10)
+    2
+    """
+    count = 0
+    for _ in pre_order(root):
+        count += 1
+        if count > limit:
+            break
+    return count
 
 
 def post_order(root: Expr):

@@ -15,8 +15,9 @@ from .. import functions
 from ..aliasing import aliasing_assignments  # noqa: F401 (emit.numpy imports it from here)
 from ..errors import NotationTranslationError
 from ..naming import SCHEMES, Scheme, is_identifier
-from ..nodes import (BINARY, Assign, Call, Declare, Expr, ExprStatement, Name, Negate, Program,
-                     Statement, Transpose, Update)
+from ..walk import pre_order as walk  # noqa: F401 (every node, parents first; emit.* use it)
+from ..nodes import (Assign, Call, Declare, Expr, ExprStatement, Name, Program, Statement,
+                     Update)
 
 
 def _algebra(node) -> str:
@@ -38,21 +39,6 @@ def scheme_for(naming: str | Scheme) -> Scheme:
         from ..errors import NotationOptionError
         raise NotationOptionError(f"unknown naming scheme {naming!r}: choose one of "
                          f"{', '.join(SCHEMES)}") from None
-
-
-def walk(expr: Expr):
-    """Every node of an expression, parents before children, left before right (no recursion)."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (Transpose, Negate)):
-            stack.append(node.operand)
-        elif isinstance(node, Call):
-            stack.append(node.arg)
-        elif isinstance(node, BINARY):
-            stack.append(node.right)
-            stack.append(node.left)
 
 
 def statement_value(statement: Statement) -> Expr | None:
