@@ -83,6 +83,13 @@ def _scale(factor: Expr, expr: Expr) -> Expr:
     return out
 
 
+def full_sum(grad: Expr) -> Expr:
+    """The sum of every element: the sum over the batch (1 × n), transposed (n × 1) and
+    summed again (1 × 1), ``sum(sum(G)ᵀ)``. It is one number, the change of a scalar
+    parameter."""
+    return Call(BATCH_SUM, Transpose(Call(BATCH_SUM, grad)))
+
+
 def _sum(terms: list[Expr]) -> Expr:
     total = terms[0]
     for t in terms[1:]:
@@ -93,8 +100,9 @@ def _sum(terms: list[Expr]) -> Expr:
 class _Gradients:
     """Reverse-mode rules, one per node: carry an incoming gradient G to the names below."""
 
-    def __init__(self, wanted: set[Name], shapes):
+    def __init__(self, wanted: set[Name], shapes, trained: set[Name] = frozenset()):
         self.wanted = wanted          # layers and parameters: the names a gradient is for
+        self.trained = trained        # the parameters among them
         self.shapes = shapes          # the inferred shapes of the forward pass
 
     def needing(self, root: Expr) -> set[int]:
@@ -145,23 +153,35 @@ class _Gradients:
     def carry_MatMul(self, node: MatMul, grad: Expr, out) -> list:
         a, b = node.left, node.right
         if self.scalar(a) and self.scalar(b):
-            raise NotationTranslationError(
-                "backward does not train scalars", node.span,
-                hint="scalars such as α are hyperparameters; train matrices and biases")
+            # Both scalars (2c, βγ): the gradient is a scalar too.
+            self._only_parameters(a)
+            self._only_parameters(b)
+            return [(a, MatMul(grad, b)), (b, MatMul(a, grad))]
         if self.scalar(a):
-            self._no_scalar_gradient(a)
-            return [(b, _scale(a, grad))]
+            return [(a, self._full_sum(a, Hadamard(grad, b))), (b, _scale(a, grad))]
         if self.scalar(b):
-            self._no_scalar_gradient(b)
-            return [(a, _scale(b, grad))]
+            return [(a, _scale(b, grad)), (b, self._full_sum(b, Hadamard(grad, a)))]
         return [(a, MatMul(grad, _t(b))),               # dL/dA = G Bᵀ
                 (b, MatMul(_t(a), grad))]               # dL/dB = Aᵀ G
 
-    def _no_scalar_gradient(self, side: Expr) -> None:
-        if any(isinstance(n, Name) and n in self.wanted for n in names_in(side)):
+    def _only_parameters(self, side: Expr) -> None:
+        """A scalar operand carries a gradient only to trained scalar parameters (γ, a
+        declared ``c : scalar``): a scalar layer would need a scalar delta, not derived."""
+        layers = [n for n in names_in(side) if isinstance(n, Name) and n in self.wanted
+                  and n not in self.trained]
+        if layers:
             raise NotationTranslationError(
-                "backward does not train scalars, nor carry a gradient through one",
-                side.span, hint="scalars such as α are hyperparameters; train matrices and biases")
+                "backward does not carry a gradient through a scalar layer", side.span,
+                hint="give the layer an array shape, or train the scalars it is computed from "
+                     "directly (--params)")
+
+    def _full_sum(self, side: Expr, grad: Expr) -> Expr:
+        """The gradient of a scalar operand broadcast over a whole array: the sum of every
+        element of the array's gradient (the sum over the batch, then over the units)."""
+        if not any(isinstance(n, Name) and n in self.wanted for n in names_in(side)):
+            return grad             # not carried (needing() skips it): no sum to write
+        self._only_parameters(side)
+        return full_sum(grad)
 
     def _reduce(self, side: Expr, node: Expr, grad: Expr) -> Expr:
         """The gradient of an operand broadcast to the shape of ``node``: summed over the rows
@@ -169,9 +189,7 @@ class _Gradients:
         shapes = self.shapes
         mine, whole = shapes.of(side), shapes.of(node)
         if mine is None:
-            if whole is not None:
-                self._no_scalar_gradient(side)
-            return grad
+            return grad if whole is None else self._full_sum(side, grad)
         if not shapes.same(mine[1], whole[1]):
             if not shapes.columns:
                 raise NotationTranslationError(
@@ -266,6 +284,20 @@ def _delta_name(layer: Name, taken: set[Name], span=None) -> Name:
         raise NotationTranslationError(
             f"the forward pass already uses {name.letter}{name.sub}, the name of a delta",
             hint="rename it: backward names the delta of layer l_k δ_k")
+    return name
+
+
+def _stash_name(param: Name, taken: set[Name]) -> Name:
+    """The name of a parameter's gradient computed before the updates: δ_{W1}; for a Greek
+    scalar parameter its English name, δ_{gamma1} (a subscript is Latin letters and digits)."""
+    if param.letter.isascii():
+        return _delta_name(param, taken)
+    from .greek import ENGLISH_BY_UNICODE
+    name = Name("δ", ENGLISH_BY_UNICODE.get(param.letter, "p") + param.sub)
+    if name in taken:
+        raise NotationTranslationError(
+            f"the forward pass already uses δ_{{{name.sub}}}, the name of a gradient",
+            hint=f"rename it: backward names the gradient of {param.letter}{param.sub} so")
     return name
 
 
@@ -405,7 +437,7 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
 
     layers = layers_of(forward)
     assigned = {s.target for s in forward}
-    gradients = _Gradients(trained_set | assigned, shapes)
+    gradients = _Gradients(trained_set | assigned, shapes, trained_set)
     taken = taken | fresh.taken | assigned
     out_grads: dict[Name, list[Expr]] = {}
     param_grads: dict[Name, list[Expr]] = {}
@@ -457,7 +489,7 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
         if done & set(names_in(grad)):
             # It would read a parameter an earlier update changed: its gradient is computed
             # with the deltas, before any update (W0W1 has no value of its own to name).
-            stash = _delta_name(name, taken)
+            stash = _stash_name(name, taken)
             stashed.append(Assign(stash, grad))
             grad, grads = stash, [stash]
         updates.append(Update(name, op, _scale(lr_expr, grad) if len(grads) == 1 else

@@ -562,6 +562,8 @@ def _update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape, axis: i
     if value is None:
         return
     if target is None:
+        if _is_one(value[0]) and _is_one(value[1]):
+            return      # a 1 × 1 value is one number: a scalar parameter's step (backward)
         raise kind_error(shapes, s, target, value)
     other = 1 - axis
     row = _is_one(value[axis])

@@ -249,8 +249,7 @@ def _reads(node: Expr, child: Expr, scalar) -> list[Expr]:
     """The operands whose values the reverse-mode rule of ``node`` reads to carry a gradient
     to ``child`` (one of its operands)."""
     if isinstance(node, MatMul):
-        if scalar(node.left) or scalar(node.right):
-            return []
+        # A scalar side reads the other too: γ's gradient is the full sum of G ⊙ x.
         return [node.right if child is node.left else node.left]
     if isinstance(node, Hadamard):
         return [node.right if child is node.left else node.left]
@@ -294,10 +293,13 @@ def name_products(forward: list[Assign], trained: set[Name], fresh: Fresh, scala
                     continue
                 read = [r for r in _reads(node, child, scalar) if holds[id(r)] and id(r) not in marked]
                 if read:
-                    if not _is_alias(child):
+                    # A scalar value gets no name (it would be a scalar layer, which has no
+                    # delta); an update that would read one after a parameter in it changed
+                    # is computed before the updates instead (backward's stash).
+                    if not _is_alias(child) and not scalar(child):
                         marked.add(id(child))
                     else:
-                        marked.update(id(r) for r in read if not _is_alias(r))
+                        marked.update(id(r) for r in read if not _is_alias(r) and not scalar(r))
             stack.extend(k for k in kids if holds[id(k)])
         if not marked:
             out.append(s)
