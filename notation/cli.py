@@ -203,9 +203,15 @@ def _replace_atomically(text: str, path: str, target: str, st) -> None:
 # ---------------------------------------------------------------------------- commands
 
 def _parse(args):
+    source = read_source(args)
+    if (getattr(args, "file", None) or "").lower().endswith(".py"):
+        # a .py file is NumPy (issue 14): --names chooses names, --columns reads W·a + b
+        from .read.numpy import from_numpy
+        return from_numpy(source, names=getattr(args, "names", None),
+                          columns=getattr(args, "columns", False))
     # A whole LaTeX document (`latex --document` output) is read by its math environments.
     from .read.latex import from_latex
-    return from_latex(read_source(args), strict=getattr(args, "strict", False),
+    return from_latex(source, strict=getattr(args, "strict", False),
                       functions=_functions(getattr(args, "function", None)))
 
 
@@ -386,15 +392,17 @@ def cmd_compare(args):
     views = []
     for arg in args.views:
         if arg == "-":                      # '-' is standard input, here too
-            views.append(read_view(_read_stdin(), naming=args.naming))
+            views.append(read_view(_read_stdin(), naming=args.naming, names=args.names,
+                                   columns=args.columns))
             continue
         ext = os.path.splitext(arg)[1].lower()
         # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
         if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
             views.append(read_view(read_file(arg), VIEW_KINDS[ext], naming=args.naming,
-                                   names=args.names))
+                                   names=args.names, columns=args.columns))
         else:
-            views.append(read_view(arg, naming=args.naming, names=args.names))
+            views.append(read_view(arg, naming=args.naming, names=args.names,
+                                   columns=args.columns))
     result = compare(*views, naming=args.naming)
     return result.report(), (0 if result.equivalent else INPUT_ERROR)
 
@@ -439,6 +447,8 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
                    help="treat warnings (a reading picked where two were plausible) as errors")
     p.add_argument("--function", action="append", metavar="LETTER=FUNCTION",
                    help="read a letter as a function, e.g. g=relu: g(z1) is then relu(z1)")
+    p.add_argument("--names", help="notation names for identifiers of a .py program, "
+                                   "e.g. input=l0,weights=W0")
 
 
 def _add_shapes(p: argparse.ArgumentParser) -> None:
@@ -482,6 +492,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("algebra", help="the canonical algebra")
     _add_input(p)
+    p.add_argument("--columns", action="store_true",
+                   help="read a .py program as column-vector code: np.dot(W, a) + b")
     p.add_argument("--ascii", action="store_true",
                    help="spell ᵀ ⊙ α … as ^T * \\alpha … (parses back the same)")
     p.set_defaults(run=cmd_algebra)
@@ -522,6 +534,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("numpy", help="the NumPy code, as the book writes it")
     _add_input(p)
+    p.add_argument("--columns", action="store_true",
+                   help="read a .py program as column-vector code: np.dot(W, a) + b")
     p.add_argument("--style", default="book", metavar="{" + ",".join(NUMPY_STYLES) + "}",
                    help="book (default: .dot()), matmul (@), plan (one step a line, in place), "
                         "or another registered style")
@@ -533,6 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("latex", help="the LaTeX")
     _add_input(p)
+    p.add_argument("--columns", action="store_true",
+                   help="read a .py program as column-vector code: np.dot(W, a) + b")
     p.add_argument("--document", action="store_true",
                    help="a complete .tex file (article, amsmath, amssymb)")
     p.set_defaults(run=cmd_latex)
@@ -545,6 +561,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the naming scheme of NumPy views (default book)")
     p.add_argument("--names", help="notation names for identifiers of NumPy views, "
                                    "e.g. input=l0,weights=W0")
+    p.add_argument("--columns", action="store_true",
+                   help="read NumPy views as column-vector code: np.dot(W, a) + b")
     p.add_argument("-o", "--output", help="write the report to FILE, only once it is complete")
     p.add_argument("--strict", action="store_true",
                    help="treat warnings (a reading picked where two were plausible) as errors")

@@ -94,8 +94,10 @@ class Comparison:
 
 # ---------------------------------------------------------------------------- reading views
 
-def read_view(view, kind: str | None = None, *, naming: str = "book", names=None) -> View:
-    """A view from text (algebra, LaTeX or NumPy, guessed unless ``kind`` says) or a Program."""
+def read_view(view, kind: str | None = None, *, naming: str = "book", names=None,
+              columns: bool = False) -> View:
+    """A view from text (algebra, LaTeX or NumPy, guessed unless ``kind`` says) or a Program;
+    ``columns`` reads NumPy as column-vector code (``np.dot(W, a) + b``)."""
     if isinstance(view, Program):
         return View("tree", view)
     if isinstance(view, View):
@@ -103,7 +105,7 @@ def read_view(view, kind: str | None = None, *, naming: str = "book", names=None
     if not isinstance(view, str):
         raise NotationOptionError(f"a view is a str or a Program, not {type(view).__name__}")
     if kind == "numpy":
-        return _numpy_view(view, naming, names)
+        return _numpy_view(view, naming, names, columns)
     if kind in ("latex", "algebra"):
         from .read.latex import from_latex
         return View("LaTeX" if kind == "latex" else "algebra", from_latex(view))
@@ -112,7 +114,7 @@ def read_view(view, kind: str | None = None, *, naming: str = "book", names=None
         program = from_latex(view)
     except NotationError as notation_error:
         try:
-            return _numpy_view(view, naming, names)
+            return _numpy_view(view, naming, names, columns)
         except NotationError as numpy_error:
             # Report the reading that got further: Python that parses is meant as Python.
             import ast
@@ -122,7 +124,7 @@ def read_view(view, kind: str | None = None, *, naming: str = "book", names=None
                 raise notation_error from None
             raise numpy_error from None
     kind = "LaTeX" if "\\" in view else "algebra"
-    return _plausible(view, View(kind, program), naming, names)
+    return _plausible(view, View(kind, program), naming, names, columns)
 
 
 # A Python identifier of two or more letters that is no call (`Pi_1`, `alpha`, `layer_0`),
@@ -130,13 +132,13 @@ def read_view(view, kind: str | None = None, *, naming: str = "book", names=None
 _PYTHON_SIGNS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}\w*(?!\w|\s*\()|\bnp\.|\.dot\(|\*\*")
 
 
-def _plausible(text: str, read: View, naming: str, names=None) -> View:
+def _plausible(text: str, read: View, naming: str, names=None, columns: bool = False) -> View:
     """Inline text that reads both as notation and as Python (``y = Pi_1 * x``) is taken as
     the view it most plausibly is, and the report says which reading was taken."""
     if "\\" in text:
         return read
     try:
-        python = _numpy_view(text, naming, names)
+        python = _numpy_view(text, naming, names, columns)
     except NotationError:
         return read
     if python.program == read.program or python.notes:
@@ -150,9 +152,9 @@ def _plausible(text: str, read: View, naming: str, names=None) -> View:
                 "as NumPy)")
 
 
-def _numpy_view(text: str, naming: str, names=None) -> View:
+def _numpy_view(text: str, naming: str, names=None, columns: bool = False) -> View:
     from .read.numpy import read_numpy
-    reading = read_numpy(text, naming=naming, names=names)
+    reading = read_numpy(text, naming=naming, names=names, columns=columns)
     notes = tuple(f"{k} → {n} ({w})" for k, n, w in reading.legend.entries())
     notes += tuple(f"warning: {w}" for w in reading.warnings)
     return View("NumPy", reading.program, "matmul" if "@" in text else "book", notes=notes)

@@ -313,10 +313,14 @@ def test_an_update_repeated_by_an_inner_loop_is_reported():
         "        layer_2_delta = ", "        for k in range(4):\n            layer_2_delta = ").replace(
         "\n        layer_1_delta", "\n            layer_1_delta").replace(
         "\n        weights_", "\n            weights_")
-    with pytest.warns(UserWarning, match="repeats the updates"):
-        from notation import from_numpy
+    from notation import from_numpy
+    from notation.errors import NotationWarning
+    with pytest.warns(NotationWarning, match="repeats the updates") as caught:
         program = from_numpy(source)
     assert "W0 -= αl0ᵀδ1" in program.algebra()
+    found = [w.message for w in caught if isinstance(w.message, NotationWarning)]
+    assert found[0].line == source.splitlines().index("        for k in range(4):") + 1
+    assert found[0].column == 9
 
 
 def test_an_update_under_a_condition_is_an_error():
@@ -336,3 +340,121 @@ def test_reading_is_linear_in_the_source():
         return time.process_time() - start
     small, large = min(seconds(500) for _ in range(3)), min(seconds(4000) for _ in range(3))
     assert large / small < 8 * 2.0          # 8× the lines: linear is 8×
+
+
+# ------------------------------------------------- plain Python: chapters 3–5 (issue 14)
+# Lists and loops over their elements, in the notebooks' idioms with names of our own.
+
+PLAIN = '''
+def dot_rows(u, v):
+    total = 0
+    for k in range(len(u)):
+        total += u[k] * v[k]
+    return total
+
+def scale(s, vec):
+    res = [0, 0, 0, 0]
+    for k in range(len(vec)):
+        res[k] = vec[k] * s
+    return res
+
+def predict(signal, w):
+    guess = dot_rows(signal, w)
+    return guess
+
+lr = 0.05
+w = [0.3, -0.2, 0.1, 0.4]
+signal = [1.0, 0.5, 0.2, 0.9]
+answer = 0.7
+for epoch in range(1):
+    guess = predict(signal, w)
+    miss = guess - answer
+    changes = scale(miss, signal)
+    for k in range(len(w)):
+        w[k] -= lr * changes[k]
+'''
+
+
+def test_functions_and_element_loops_of_plain_python_read():
+    reading = read_numpy(PLAIN)
+    assert reading.program.algebra() == "\n".join([
+        "y : scalar", "l1 = l0wᵀ", "z1 = l1 - y", "a1 = l0 ⊙ z1", "w -= αa1"])
+    assert "dot_rows() (line 2) is put in place where it is called" in reading.helpers
+    # the same numbers as the Python, run once on the lists
+    namespace: dict = {}
+    exec(PLAIN, namespace)
+    inputs = {"l0": np.array([[1.0, 0.5, 0.2, 0.9]]), "w": np.array([[0.3, -0.2, 0.1, 0.4]]),
+              "y": 0.7, "α": 0.05}
+    ours = evaluate(reading.program, inputs)
+    np.testing.assert_allclose(ours["w"].ravel(), namespace["w"], rtol=1e-12)
+
+
+def test_an_outer_product_and_a_nested_element_loop():
+    source = '''
+import numpy as np
+def outer(a, b):
+    grid = np.zeros((len(a), len(b)))
+    for r in range(len(a)):
+        for c in range(len(b)):
+            grid[r][c] = a[r] * b[c]
+    return grid
+change = outer(miss, signal)
+for r in range(len(W)):
+    for c in range(len(W[0])):
+        W[r][c] -= rate * change[r][c]
+'''
+    reading = read_numpy(source)
+    assert reading.program.algebra() == "l0 = mᵀs\nW -= αl0"
+    miss, signal, weights = np.array([0.5, -1.0]), np.array([1.0, 2.0, 3.0]), np.ones((2, 3))
+    ours = evaluate(reading.program, {"m": miss[None], "s": signal[None], "W": weights, "α": 0.1})
+    np.testing.assert_allclose(ours["W"], weights - 0.1 * np.outer(miss, signal))
+
+
+def test_a_loop_that_is_not_elementwise_is_not_made_one_statement():
+    # running sums along the list: not one element per element
+    source = "for k in range(len(v)):\n    acc[k] = v[k] + v[k - 1]\n"
+    with pytest.raises(NotationError):
+        read_numpy(source)
+
+
+def test_a_call_of_the_network_function_is_read_with_its_arguments():
+    source = '''
+def net(inp, wt):
+    out = inp * wt
+    return out
+readings = [0.4, 0.9]
+x0 = readings[0]
+w0 = 0.3
+step = 0.01
+p = net(x0, w0 + step)
+'''
+    reading = read_numpy(source)
+    assert reading.program.algebra().splitlines()[-1] == "p = x0 ⊙ (w0 + ν)"
+    whys = [s.why for s in reading.skipped]
+    assert "x0 is an input: item 0 of the data readings" in whys
+    assert len(whys) == len(set(whys))          # each skipped line listed once
+
+
+def test_setting_one_element_is_refused_not_dropped():
+    source = PLAIN.replace("    changes = scale(miss, signal)\n",
+                           "    changes = scale(miss, signal)\n    changes[0] = 0\n")
+    with pytest.raises(NotationError, match="setting one element") as caught:
+        read_numpy(source)
+    assert caught.value.line == 26
+
+
+def test_column_vector_code_from_the_cli(tmp_path, capsys):
+    # `np.dot(w, a) + b` with --columns, for algebra -f x.py and for compare (issue 14)
+    from notation.cli import main
+    path = tmp_path / "net.py"
+    path.write_text("h = relu(np.dot(w, a) + b)\nout = np.dot(v, h)\n")
+    assert main(["algebra", "-f", str(path), "--columns"]) == 0
+    assert capsys.readouterr().out.strip() == "h = relu(w a + b)\nl1 = v h"
+    status = main(["compare", "--columns", str(path), "h = relu(W0 l0 + b)\nl1 = W1 h",
+                   "--names", "w=W0,a=l0,v=W1,out=l1"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert out.startswith("equivalent")
+    assert main(["compare", str(path), "h = relu(W0 l0 + b)\nl1 = W1 h", "--names",
+                 "w=W0,a=l0,v=W1,out=l1"]) == 0     # the same product either way here
+    capsys.readouterr()

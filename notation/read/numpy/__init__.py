@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import warnings
 
-from ...errors import NotationError, NotationTranslationError
+from ...errors import NotationError, NotationTranslationError, NotationWarning
 from ...naming import SCHEMES, Scheme
 from ...nodes import Name, Program, Span
 from .reader import Reader, Reading
@@ -71,11 +71,11 @@ def from_numpy(source: str, *, naming: str | Scheme = "book", names=None,
     'l2 = relu(l0W0)W1'
     """
     reading = read_numpy(source, naming=naming, names=names, columns=columns)
-    if reading.warnings:
-        from ... import errors
-        category = getattr(errors, "NotationWarning", UserWarning)
-        for text in reading.warnings:
-            warnings.warn(text, category, stacklevel=2)
+    spans = reading.warning_spans + (None,) * (len(reading.warnings) - len(reading.warning_spans))
+    for text, span in zip(reading.warnings, spans):
+        # located as the reader's other warnings are (SPEC §6): line and column in the source
+        warnings.warn(NotationWarning(text, span, label="repeats the updates", source=source,
+                                      code="repeated-update"), stacklevel=2)
     return reading.program
 
 

@@ -91,6 +91,7 @@ class Cells:
         self.warnings: list[tuple[str, object]] = []
         self.loss: str | None = None
         self.counters: set[str] = set()
+        self.data: set[str] = set()          # names bound to data written out (lists, arrays)
 
     def skip(self, node, why: str) -> None:
         text = self.positions.segment(node).split("\n")[0].strip()
@@ -108,6 +109,8 @@ class Cells:
                         and not out and self.computes(s)]
             if repeated:           # a loop that repeats a forward pass: its body is the step
                 loops = repeated[:1]
+            elif not any(isinstance(s, (ast.For, ast.While)) for s in statements):
+                return out         # read once: each skipped line is listed once
             else:
                 return self.body(statements, top=True)
         if len(loops) > 1:
@@ -182,6 +185,9 @@ class Cells:
             k = key(t)
             if k is None:
                 continue
+            if isinstance(v, (ast.List, ast.Tuple)) or isinstance(v, ast.Call) and (
+                    dotted(v.func) or "").split(".")[-1] == "array":
+                self.data.add(k)
             if number(v):
                 self.bindings[k] = Binding("scalar", f"{k} = {self.positions.segment(v)[:40]}")
             elif any(isinstance(c, ast.Call) and (dotted(c.func) or "").split(".")[-1]
@@ -232,6 +238,8 @@ class Cells:
             return "bookkeeping: updates nothing (accuracy, evaluation, printing)"
         if isinstance(s, (ast.Import, ast.ImportFrom)):
             return "an import"
+        if isinstance(s, ast.Assert):
+            return "a check (assert)"
         if isinstance(s, ast.AugAssign):
             k = key(s.target)
             if k in self.counters or _counter_like(s):
@@ -259,12 +267,25 @@ class Cells:
         k = key(target) if len(s.targets) == 1 else None
         if k is None:
             return None
+        if isinstance(target, ast.Subscript) and not is_rows(target):
+            raise NotationTranslationError(
+                f"setting one element ({unparse(target)} = …) changes the computation: the "
+                f"notation has no assignment to an element", self.positions.span(s),
+                label="an element assigned",
+                hint="compute the whole array (multiply by a mask of 0s and 1s), or read the "
+                     "step without this line")
         if number(value):
             self.bind(s)
             if top:
                 return None
             self.counters.add(k)
             return "a number: an index or a counter"
+        if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) \
+                and value.value.id in self.data and isinstance(value.slice, ast.Constant) \
+                and type(value.slice.value) is int:
+            of = value.value.id
+            self.bindings[k] = Binding("rows", f"item {value.slice.value} of {of}", of=of)
+            return f"{k} is an input: item {value.slice.value} of the data {of}"
         if is_rows(value):
             self.bindings[k] = Binding("rows", f"rows of {value.value.id}", of=value.value.id)
             return f"{k} is an input: rows of {value.value.id}"

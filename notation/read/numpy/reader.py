@@ -16,6 +16,7 @@ from .cells import Cells, Skipped
 from .expressions import Expressions
 from .helpers import BodyNames, Helpers
 from .names import Legend, key
+from .lowering import Lowering, inlinable
 from .positions import Positions
 from .survey import Survey
 from .syntax import CONSTRUCTS, STATEMENTS_HINT, what, unparse
@@ -37,6 +38,7 @@ class Reading:
     warnings: tuple[str, ...] = ()
     loss: str | None = None
     notes_: tuple[str, ...] = field(default=())
+    warning_spans: tuple[Span | None, ...] = ()    # where each warning points in the source
 
     def numpy(self, **options) -> str:
         """The NumPy code again, with the source's own identifiers."""
@@ -110,9 +112,13 @@ class Reader:
             raise self.nothing()
         items.sort(key=lambda item: item[0])
         program = Program(tuple(s for _, s in items), source=self.source)
-        return Reading(program, self.legend, tuple(self.helpers.describe()),
-                       tuple(sorted(self.cells.skipped, key=lambda s: s.line)), tuple(w for w, _ in self.cells.warnings),
-                       self.cells.loss)
+        put = tuple(f"{f.name}() (line {f.lineno}) is put in place where it is called"
+                    for f in self.lowering.functions.values() if f.name in self.lowering.used)
+        return Reading(program, self.legend, tuple(self.helpers.describe()) + put,
+                       tuple(sorted(self.cells.skipped, key=lambda s: s.line)),
+                       tuple(w for w, _ in self.cells.warnings), self.cells.loss,
+                       warning_spans=tuple(self.span(n) if n is not None else None
+                                           for _, n in self.cells.warnings))
 
     def nothing(self) -> NotationTranslationError:
         """No network arithmetic: say what was skipped, and where."""
@@ -134,7 +140,7 @@ class Reader:
 
     # -- the top level: imports, helpers, the network's function, statements
     def top_level(self, body):
-        out, excluded, main = [], [], None
+        out, excluded, pending = [], [], []
         for index, node in enumerate(body):
             if index == 0 and _docstring(node):
                 continue
@@ -149,23 +155,51 @@ class Reader:
                 if self.helpers.define_function(node, self.read_body):
                     excluded.append((node.lineno, node.end_lineno or node.lineno))
                     continue
-                if main is not None:
-                    raise self.error(
-                        f"a second function, {node.name}(), cannot be read: the notation reads "
-                        f"one function's body", node, label="a second function",
-                        hint="read each function on its own")
-                main = node
-                out.extend(self.function_body(node))
+                pending.append((len(out), node))
             elif isinstance(node, ast.ClassDef):
                 out.extend(self.class_body(node))
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Lambda) \
                     and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                     and self.helpers.define_lambda(node.targets[0].id, node.value, self.read_body):
                 excluded.append((node.lineno, node.end_lineno or node.lineno))
-            elif main is not None and _calls_function(node, main.name):
-                self.cells.skip(node, f"runs {main.name}(), read above")
             else:
                 out.append(node)
+        # functions the cell calls are put in place at their calls (chapters 3-5)
+        called = inlinable([f for _, f in pending] + out, lambda name: False)
+        lowering = Lowering(called, self.numpy_names)
+        self.lowering = lowering
+        lowered = lowering.statements(out)
+        for f in called.values():
+            if f.name in lowering.used:
+                excluded.append((f.lineno, f.end_lineno or f.lineno))
+        # the network's function: the one not put in place (a function defined beside
+        # functions that were put in place, and never called, is not the network)
+        main = None
+        for position, node in pending:
+            if node.name in lowering.used:
+                continue
+            if lowering.used and node.name not in called:
+                self.cells.skip(node, f"{node.name}() is defined but never called")
+                excluded.append((node.lineno, node.end_lineno or node.lineno))
+                continue
+            if main is not None:
+                raise self.error(
+                    f"a second function, {node.name}(), cannot be read: the notation reads "
+                    f"one function's body", node, label="a second function",
+                    hint="read each function on its own")
+            main = (position, node)
+        if main is not None:
+            position, node = main
+            before = lowering.statements(out[:position])
+            after = lowering.statements(out[position:])
+            kept = []
+            for s in after:
+                if _calls_function(s, node.name):
+                    self.cells.skip(s, f"runs {node.name}(), read above")
+                else:
+                    kept.append(s)
+            lowered = before + lowering.statements(self.function_body(node)) + kept
+        out = lowered
         if not out and main is None and len(excluded) == 1 and len(body) - (
                 1 if body and _docstring(body[0]) else 0) == 1 and isinstance(
                 body[-1], ast.FunctionDef):
