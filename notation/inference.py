@@ -256,7 +256,7 @@ class Inference:
             r = find(v)
             r.value, r.origin = d, origin
             v.own = origin
-        self.shapes._symbols = None
+        self.shapes._symbols = self.shapes._nearest = None
 
     def _batch(self) -> None:
         """--batch is the batch of every layer (and delta) whose batch nothing else gave: after

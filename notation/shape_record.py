@@ -45,6 +45,7 @@ class Shapes:
         self.edges: list[tuple[Var, Var, tuple]] = []
         self._symbols: dict[Var, str] | None = None
         self._adjacent: dict | None = None
+        self._nearest: dict | None = None     # see _path; reset by unify and fix
         self._polys: dict = {}
 
     @property
@@ -80,7 +81,7 @@ class Shapes:
             ra, rb = rb, ra                    # keep the root that holds a value
         rb.parent = ra
         self.edges.append((a, b, reason))
-        self._symbols = self._adjacent = None
+        self._symbols = self._adjacent = self._nearest = None
 
     def fix(self, v: Var, value: DimValue, origin: Origin) -> None:
         r = find(v)
@@ -89,7 +90,7 @@ class Shapes:
         if r.value is None:
             r.value, r.origin = value, origin
             v.own = origin
-            self._symbols = None
+            self._symbols = self._nearest = None
 
     # -- reading
     def of(self, node) -> Shape:
@@ -185,14 +186,55 @@ class Shapes:
                 f"by {self.reason_text(path[0][1])}")
 
     def _path(self, v: Var) -> list[tuple[Var, tuple]]:
-        """Breadth-first from ``v`` along unification edges to the nearest dimension whose
-        value was written for it; [(next dimension, reason), …], empty if there is none."""
+        """The way from ``v`` along unification edges to the nearest dimension whose value
+        was written for it, as far as the explanations read it: [(first dimension reached,
+        its reason)] and, when that is not the end, [(the dimension found, None)] after it;
+        empty if there is none.
+
+        For a ``v`` whose own value was written, a search from it to another one (rare: the
+        callers answer such a ``v`` by its own origin). For every other dimension, one search
+        from all written dimensions at once, kept until unify or fix changes them: each dimension's
+        nearest written one and its first step there. A search from each dimension was
+        quadratic in the layers (layer k's batch is k edges from l0's declaration, and the
+        plan explains every dimension)."""
+        if _own_origin(v) is not None:
+            return self._search(v)
+        nearest = self._nearest
+        if nearest is None:
+            nearest = self._nearest = self._all_nearest()
+        found = nearest.get(v)
+        if found is None:
+            return []
+        first, reason, target = found
+        return [(first, reason)] if first is target else [(first, reason), (target, None)]
+
+    def _adjacency(self) -> dict:
         if self._adjacent is None:
             self._adjacent = {}
             for a, b, reason in self.edges:
                 self._adjacent.setdefault(a, []).append((b, reason))
                 self._adjacent.setdefault(b, []).append((a, reason))
-        adjacent = self._adjacent
+        return self._adjacent
+
+    def _all_nearest(self) -> dict:
+        """Var -> (the next dimension towards its nearest written one, the reason of that
+        edge, the written one): breadth-first from every written dimension at once."""
+        adjacent = self._adjacency()
+        out: dict = {}
+        queue = [u for u in adjacent if _own_origin(u) is not None]
+        target = {u: u for u in queue}
+        for here in queue:
+            goal = target[here]
+            for there, reason in adjacent[here]:
+                if there not in target:
+                    target[there] = goal
+                    out[there] = (here, reason, goal)
+                    queue.append(there)
+        return out
+
+    def _search(self, v: Var) -> list[tuple[Var, tuple]]:
+        """Breadth-first from ``v`` to the nearest other dimension whose value was written."""
+        adjacent = self._adjacency()
         back: dict[Var, tuple | None] = {v: None}
         queue = [v]
         target = None

@@ -48,9 +48,11 @@ def to_sympy(program: Program, opts: ShapeOptions | None = None, *,
                 target = b.name(s.target)
                 value = b.broadcast(value, shapes.of(s.value), shapes.of(s.target))
                 value = target - value if s.op == "-=" else target + value
-        except (TypeError, ValueError, ArithmeticError, AttributeError) as e:
+        except (TypeError, ValueError, ArithmeticError, AttributeError,
+                NotImplementedError) as e:
             # SymPy refuses some values the notation allows (0/0 is nan, which no matrix
-            # expression can hold): say so, at the statement.
+            # expression can hold; a 1×1 function value times a matrix is a "noncommutative
+            # scalar in MatMul"): say so, at the statement.
             raise NotationTranslationError(
                 f"SymPy cannot represent this statement ({type(e).__name__}: {e})", s.span,
                 hint="a number such as 0/0 has no matrix expression") from None

@@ -448,3 +448,13 @@ def test_an_identifier_with_a_too_long_index_reads_back(code):
     # which the algebra printed and the parser refuses (at most 18 digits).
     program = notation.from_numpy(code)
     assert parse(program.algebra()) == program
+
+
+def test_sympy_refusing_a_product_is_a_located_error():
+    # fuzz seed 1, input 45,513: sigmoid′ of a 1×1 array times a matrix is a product SymPy
+    # does not implement (NotImplementedError: noncommutative scalars in MatMul).
+    program = parse("z = A\ny = sigmoid′(A) B")
+    with pytest.raises(NotationError) as e:
+        program.to_sympy(dims="A=1x1")
+    assert "SymPy cannot represent" in e.value.message
+    assert e.value.span.start == program.source.index("y")
