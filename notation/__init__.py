@@ -6,11 +6,12 @@
 """
 
 from .errors import (NotationError, NotationNameError, NotationShapeError, NotationSyntaxError,
-                     NotationTranslationError)
+                     NotationTranslationError, NotationWarning)
 from .api import Program, parse
 
 __all__ = ["parse", "from_numpy", "compare", "init_weights", "Program", "NotationError", "NotationSyntaxError",
-           "NotationNameError", "NotationShapeError", "NotationTranslationError"]
+           "NotationNameError", "NotationShapeError", "NotationTranslationError",
+           "NotationWarning"]
 
 # Loaded on first use, so that `import notation` (and the CLI's start-up) pays for neither
 # Python's ast nor NumPy.

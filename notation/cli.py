@@ -912,7 +912,10 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings(record=True) as found:
             warnings.simplefilter("always", NotationWarning)
             out = args.run(args)
-        raised = [w.message for w in found if isinstance(w.message, NotationWarning)]
+        # A view that runs the shape check again (show runs every view) finds the same
+        # warning again: each is said once.
+        raised = list({(str(w.message), getattr(w.message.span, "start", None)): w.message
+                       for w in found if isinstance(w.message, NotationWarning)}.values())
         for w in found:
             if not isinstance(w.message, NotationWarning):
                 warnings.showwarning(w.message, w.category, w.filename, w.lineno)

@@ -84,6 +84,8 @@ class Inference:
             if self.given is not None:
                 _other_convention(self.program, *self.given, e)
             raise e from None
+        if self.given is not None and not self.columns:
+            _column_reading(self)
         shapes = self.shapes
         listed = shapes._listed
         # every name the statements mention is listed (the walk gave each its shape); then
@@ -417,6 +419,65 @@ def _other_convention(program: Program, opts: ShapeOptions, convention: bool,
                  f"of {layer} (h = σ(Wx + b): a layer is units × batch, W is outputs × "
                  f"inputs): pass --columns (columns=True)")
     error.hint = f"{extra}; read as it is, {error.hint}" if error.hint else extra
+
+
+def _column_reading(inference: "Inference") -> None:
+    """Warn when a program that reads in the book's rows is written as column vectors are
+    (``y = Wx + b``: a matrix applied from the left of a layer) and reads that way too.
+
+    In the rows a layer is batch × units, so ``Wx`` mixes the examples of a batch: the
+    shapes may still agree (``W : 4×3; x : 3×1`` is a batch of 3 with one unit) while the
+    figures differ from what the writer meant (``b`` is then ``1×1``, 13 parameters, where
+    the columns give ``4×1`` and 16). Both readings are plausible, so this is a warning
+    (docs/language.md), an error with ``--strict``."""
+    program = inference.program
+    product = _matrix_before_layer(program, inference.cache)
+    if product is None:
+        return
+    opts, convention = inference.given
+    flipped = opts.flipped()
+    if flipped is None:
+        return
+    try:
+        Inference(program, flipped, convention, other=False).run()
+    except NotationShapeError:
+        return                  # it reads in the rows only: nothing to choose between
+    matrix, layer = _text(product.left), _text(product.right)
+    import warnings
+
+    from .errors import NotationWarning
+    warning = NotationWarning(
+        f"{matrix}{layer} applies {matrix} from the left of {layer}, as column vectors are "
+        f"written; it is read in the book's rows, where {layer} is batch × units",
+        product.span,
+        label=f"read as rows: {layer} is batch × units and {matrix} mixes its examples",
+        hint=f"pass --columns (columns=True) to read {layer} as units × batch and {matrix} "
+             f"as outputs × inputs, or write {layer}{matrix} for the book's rows",
+        code="column-vectors", source=program.source)
+    if program.strict:
+        raise warning.error()
+    warnings.warn(warning, stacklevel=5)
+
+
+def _matrix_before_layer(program: Program, shapes: dict):
+    """The first product ``Wx`` of a matrix name and a layer name, the matrix first, both
+    arrays as inferred (a declaration ``M : scalar`` makes M no matrix), or None."""
+    def array(name: Name) -> bool:
+        return shapes.get((name.letter, name.sub)) is not None
+
+    for s in program.statements:
+        if type(s) is Declare:
+            continue
+        stack = [s.expr if type(s) is ExprStatement else s.value]
+        while stack:
+            node = stack.pop()
+            if type(node) is MatMul and type(node.left) is Name and type(node.right) is Name \
+                    and kind_by_letter(node.left) is Kind.MATRIX \
+                    and kind_by_letter(node.right) is Kind.LAYER \
+                    and array(node.left) and array(node.right):
+                return node
+            stack += reversed(children(node))
+    return None
 
 
 def _matrix_and_layer(program: Program, matrix_first: bool):

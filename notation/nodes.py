@@ -179,6 +179,8 @@ class Program(Node):
     source: str = field(default="", compare=False, repr=False)
     # NotationWarnings the reading gave (a letter before "(" read as a product, …)
     warnings: tuple = field(default=(), compare=False, repr=False)
+    # parse(strict=True): a warning found later (by the shape check) is raised as an error
+    strict: bool = field(default=False, compare=False, repr=False)
 
 
 # ---------------------------------------------------------------------------- deep trees

@@ -252,6 +252,9 @@ def parse(text: str, *, strict: bool = False, functions: dict[str, str] | None =
             label="the program goes on past here",
             hint="split it into programs of their own and read each one").with_source(text)
     program = parse_derived(text, functions)
+    if strict:
+        program = Program(program.statements, source=program.source,
+                          warnings=program.warnings, strict=True)
     if program.warnings:
         if strict:
             raise program.warnings[0].error() from None

@@ -190,3 +190,59 @@ def test_backward_on_the_command_line_under_columns():
     r = run("backward", COLUMN_MLP, "--columns", "--target", "t", "--sizes", SIZES, "--to", "plan")
     assert r.returncode == 0, r.stderr
     assert "parameters     109,386" in r.stdout
+
+
+# -- a program written as column vectors, read without --columns (issue 15: never silently)
+
+PAPER_LINE = "y = Wx + b; W : 4×3; x : 3×1"
+
+
+def test_a_column_program_read_as_rows_warns_and_keeps_the_rows_reading():
+    from notation import NotationWarning
+    with pytest.warns(NotationWarning) as found:
+        plan = parse(PAPER_LINE).plan()
+    (w,) = [w.message for w in found if isinstance(w.message, NotationWarning)]
+    assert w.code == "column-vectors"
+    assert w.message.startswith("Wx applies W from the left of x, as column vectors are written")
+    assert "pass --columns (columns=True)" in w.hint and "write xW" in w.hint
+    assert (w.line, w.column) == (1, 5) and w.span.end - w.span.start == 2
+    # the reading it took is the one it says: x is a batch of 3 with one unit, b one row
+    assert shapes(plan)["b"] == "1×1" and plan.parameters == 13
+
+
+def test_strict_refuses_a_column_program_read_as_rows():
+    from notation import NotationError
+    with pytest.raises(NotationError) as e:
+        parse(PAPER_LINE, strict=True).plan()
+    assert "applies W from the left of x" in e.value.message
+    assert parse(PAPER_LINE, strict=True).plan(columns=True).parameters == 16
+
+
+@pytest.mark.parametrize("text, options", [
+    (PAPER_LINE, {"columns": True}),                       # read as written: nothing to say
+    ("l2 = relu(l0W0)W1", {"sizes": "3,4,1"}),             # the book's rows
+    (ROW_MLP, {"sizes": SIZES}),
+    ("γ : 1×4\nM : scalar\nx = γ ⊙ l1\nz = Ml1", {}),      # M is declared a scalar
+])
+def test_no_column_warning_where_there_is_one_reading(text, options):
+    import warnings
+
+    from notation import NotationWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NotationWarning)
+        parse(text).plan(**options)
+
+
+def test_the_cli_says_the_column_warning_once():
+    r = run("show", PAPER_LINE)
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("warning: Wx applies W from the left of x") == 1
+    assert "^^ read as rows" in r.stderr and "Traceback" not in r.stderr
+    assert "(W 4×3, b 1×1)" in r.stdout
+    r = run("plan", PAPER_LINE, "--strict")
+    assert r.returncode == 1 and r.stderr.startswith("error: Wx applies W")
+    r = run("check", PAPER_LINE, "--json")
+    import json
+    (found,) = json.loads(r.stdout)
+    assert r.returncode == 0 and found["kind"] == "warning" and found["column"] == 5
+    assert "pass --columns" in found["hint"]

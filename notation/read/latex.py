@@ -57,7 +57,8 @@ def from_latex(text: str, *, strict: bool = False, functions: dict[str, str] | N
         raise e from None
     for w in program.warnings:
         w.source = text            # as errors: they point into the file itself
-    return Program(program.statements, source=text, warnings=program.warnings)
+    return Program(program.statements, source=text, warnings=program.warnings,
+                   strict=program.strict)
 
 
 def display_math(text: str) -> str:
