@@ -458,3 +458,36 @@ def test_column_vector_code_from_the_cli(tmp_path, capsys):
     assert main(["compare", str(path), "h = relu(W0 l0 + b)\nl1 = W1 h", "--names",
                  "w=W0,a=l0,v=W1,out=l1"]) == 0     # the same product either way here
     capsys.readouterr()
+
+
+def test_an_update_under_a_comparison_of_numbers_is_gated():
+    # chapter 4's hot and cold learning, in our own words: try both ways, keep the better
+    source = '''
+for attempt in range(50):
+    guess = signal * knob
+    higher = signal * (knob + nudge)
+    lower = signal * (knob - nudge)
+    miss_higher = (aim - higher) ** 2
+    miss_lower = (aim - lower) ** 2
+    if miss_lower < miss_higher:
+        knob = knob - nudge
+    if miss_lower > miss_higher:
+        knob = knob + nudge
+'''
+    reading = read_numpy(source)
+    algebra_lines = reading.program.algebra().splitlines()
+    assert algebra_lines[-2:] == ["W0 = W0 - n ⊙ relu'(h1 - o1)", "W0 = W0 + n ⊙ relu'(o1 - h1)"]
+    assert any("the update is gated" in n for n in reading.notes())
+    for signal, knob, nudge, aim in [(0.5, 0.5, 0.001, 0.8), (1.0, 0.9, 0.01, 0.2),
+                                     (2.0, 0.3, 0.1, 0.6)]:
+        namespace = {"signal": signal, "knob": knob, "nudge": nudge, "aim": aim}
+        exec(source.replace("range(50)", "range(1)"), namespace)
+        names = {k: algebra(n) for k, n in reading.legend.by_key.items()}
+        inputs = {names[k]: v for k, v in (("signal", signal), ("knob", knob),
+                                           ("nudge", nudge), ("aim", aim))}
+        assert float(evaluate(reading.program, inputs)[names["knob"]]) == namespace["knob"]
+
+
+def test_a_condition_that_is_not_a_comparison_still_refuses_the_update():
+    with pytest.raises(NotationError, match="an update inside an if statement"):
+        read_numpy("for t in range(3):\n    h = x.dot(w)\n    if ready:\n        w -= h\n")

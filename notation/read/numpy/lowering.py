@@ -22,6 +22,9 @@ written at, so a refusal still points into the source:
   The zeros the result was set to before the loop (``output = [0, 0, 0]``, ``out = 0``,
   ``np.zeros(…)``) are dropped with it. A loop that is not one of these is left as it is, and
   read (or refused) as before.
+- **an update under a comparison of two numbers** (``if down_error < up_error: weight =
+  weight - step``, chapter 4) is the update gated by relu' of their difference: ``weight =
+  weight - step * relu'(up_error - down_error)``, 1 where the condition holds (``<=``: step).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ class Lowering:
         self.used: set[str] = set()
         self.calls: list[tuple[ast.stmt, str]] = []     # (statement, function) put in place
         self.loops: list[ast.stmt] = []                 # loops made one statement
+        self.gated: list[tuple] = []                    # (if, condition, difference)
         self._expressions: dict[str, ast.expr | None] = {}
 
     # -- statements
@@ -103,6 +107,9 @@ class Lowering:
             s.body = self.statements(s.body, depth)
             return [s]
         if isinstance(s, ast.If):
+            gated = self.gate(s, depth)
+            if gated is not None:
+                return [gated]
             s = copy.copy(s)
             s.body = self.statements(s.body, depth)
             s.orelse = self.statements(s.orelse, depth)
@@ -113,6 +120,48 @@ class Lowering:
                 s = copy.copy(s)
                 s.value = value
         return [s]
+
+    # -- an update under a comparison of two numbers (chapter 4's hot and cold learning)
+    def gate(self, s: ast.If, depth: int):
+        """``if a < b: w = w - c`` -> ``w = w - c * ((b - a) > 0)``: the update times 1 where
+        the condition holds, 0 elsewhere -- relu'(b - a) (``>=``: step). For numbers,
+        ``a < b`` exactly when ``b - a > 0`` (IEEE subtraction is 0 only for equal numbers)."""
+        if s.orelse or len(s.body) != 1 or not isinstance(s.test, ast.Compare) \
+                or len(s.test.ops) != 1:
+            return None
+        op = s.test.ops[0]
+        a, b = s.test.left, s.test.comparators[0]
+        if isinstance(op, (ast.Lt, ast.LtE)):
+            low, high = a, b
+        elif isinstance(op, (ast.Gt, ast.GtE)):
+            low, high = b, a
+        else:
+            return None
+        update = s.body[0]
+        if isinstance(update, ast.AugAssign) and isinstance(update.op, (ast.Add, ast.Sub)):
+            change = update.value
+        elif isinstance(update, ast.Assign) and len(update.targets) == 1 \
+                and isinstance(update.value, ast.BinOp) \
+                and isinstance(update.value.op, (ast.Add, ast.Sub)) \
+                and ast.dump(update.value.left).replace("Load", "") \
+                == ast.dump(update.targets[0]).replace("Store", ""):
+            change = update.value.right
+        else:
+            return None
+        difference = ast.BinOp(copy.deepcopy(high), ast.Sub(), copy.deepcopy(low))
+        test = ast.Compare(difference, [ast.GtE() if isinstance(op, (ast.LtE, ast.GtE))
+                                        else ast.Gt()], [ast.Constant(0)])
+        gated_change = ast.BinOp(copy.deepcopy(change), ast.Mult(), test)
+        _locate(gated_change, s.test)
+        update = copy.copy(update)
+        if isinstance(update, ast.AugAssign):
+            update.value = gated_change
+        else:
+            value = copy.copy(update.value)
+            value.right = gated_change
+            update.value = value
+        self.gated.append((s, ast.unparse(s.test), ast.unparse(test.left)))
+        return update
 
     # -- functions put in place
     def arguments(self, f: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr] | None:

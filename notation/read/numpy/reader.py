@@ -49,6 +49,7 @@ class Reading:
         out += [f"helper {h}" for h in self.helpers]
         out += [f"skipped {s}" for s in self.skipped]
         out += [f"warning: {w}" for w in self.warnings]
+        out += list(self.notes_)
         if self.loss:
             out.append(f"the error sum names the loss: {self.loss}")
         return out
@@ -117,6 +118,12 @@ class Reader:
         return Reading(program, self.legend, tuple(self.helpers.describe()) + put,
                        tuple(sorted(self.cells.skipped, key=lambda s: s.line)),
                        tuple(w for w, _ in self.cells.warnings), self.cells.loss,
+                       notes_=tuple(
+                           f"line {node.lineno}: if {test}: the update is gated, read as "
+                           f"{'step' if '>=' in gate else 'relu' + chr(39)}({difference}) "
+                           f"times the change (1 where the condition holds)"
+                           for node, test, difference in self.lowering.gated
+                           for gate in [ast.unparse(node.test)]),
                        warning_spans=tuple(self.span(n) if n is not None else None
                                            for _, n in self.cells.warnings))
 
