@@ -508,3 +508,31 @@ def test_a_scalar_bias_step_passes_the_plan_through_the_cli():
         done = subprocess.run(["notation", "backward", program, "--to", view, "--sizes", "3,4",
                                "--batch", "8"], capture_output=True, text=True)
         assert done.returncode == 0 and wanted in done.stdout, (view, done.stdout, done.stderr)
+
+
+@pytest.mark.parametrize("batch", [1, 5])
+def test_scalar_parameters_under_columns(batch):
+    """Under --columns (a layer is units × batch) the full sum is the same sum of every
+    element: h1 = σ(γ1 W1 x + c0), y = W2 h1 against autograd."""
+    text = "c0 : scalar\nh1 = σ(γ1 W1 x + c0)\ny = W2 h1"
+    derived = parse(text).backward(target="t", columns=True, params=["W", "γ", "c"],
+                                   sizes="4,3,2", batch=batch)
+    assert "c0 -= αsum(sum(" in derived.algebra()
+    rng = np.random.default_rng(batch)
+    values = {"x": rng.uniform(-1, 1, (4, batch)), "t": rng.uniform(-1, 1, (2, batch)),
+              "W1": rng.uniform(-1, 1, (3, 4)), "W2": rng.uniform(-1, 1, (2, 3)),
+              "γ1": 0.7, "c0": -0.2}
+    trained = ["W1", "W2", "γ1", "c0"]
+
+    def loss(W1, W2, γ1, c0):
+        h1 = 1 / (1 + anp.exp(-(γ1 * anp.dot(W1, values["x"]) + c0)))
+        return 0.5 * anp.sum((anp.dot(W2, h1) - values["t"]) ** 2)
+    grads = autograd.grad(lambda ps: loss(*ps))([values[k] for k in trained])
+    scope: dict = {}
+    exec(derived.numpy(module=True, naming="plain"), scope)     # noqa: S102 (our own output)
+    given = {PLAIN.python(Name(k[0], k[1:])): (v.copy() if isinstance(v, np.ndarray) else v)
+             for k, v in values.items()}
+    after = scope["run"](**given, alpha=0.1)
+    for name, g in zip(trained, grads):
+        np.testing.assert_allclose(np.asarray(after[name]) - values[name], -0.1 * np.asarray(g),
+                                   rtol=1e-9, atol=1e-15)
