@@ -36,7 +36,10 @@ class Inference:
     """One run of inference over a program (``shapes.infer`` makes and runs it)."""
 
     def __init__(self, program: Program, opts: ShapeOptions, convention: bool, *,
-                 other: bool = True):
+                 other: bool = True, loose: bool = False):
+        # loose (random_inputs, over several views at once): a name first met as the target
+        # of an assignment takes the value's shape, whatever its letter's kind
+        self.loose = loose
         # as given, for trying the other convention when a shape error is found
         self.given = (opts, convention) if other else None
         columns = opts.columns
@@ -319,7 +322,14 @@ class Inference:
             return
         value = self.expr(s.value)
         target = s.target
-        self.mentioned.setdefault((target.letter, target.sub), target)
+        key = (target.letter, target.sub)
+        if self.loose and t is Assign and key not in self.cache:
+            self.mentioned.setdefault(key, target)
+            self.cache[key] = self.shapes.nodes[id(target)] = value
+            self.shapes._listed.append(target)
+            self.shapes._names = None
+            return
+        self.mentioned.setdefault(key, target)
         shape = self.shape_of(target)
         self.shapes.nodes[id(target)] = shape
         if t is Assign:
