@@ -491,3 +491,21 @@ for attempt in range(50):
 def test_a_condition_that_is_not_a_comparison_still_refuses_the_update():
     with pytest.raises(NotationError, match="an update inside an if statement"):
         read_numpy("for t in range(3):\n    h = x.dot(w)\n    if ready:\n        w -= h\n")
+
+
+def test_chapter_8s_step_is_named_as_the_difference_from_relu_prime():
+    # relu2deriv written as output >= 0 (chapter 8), with the dropout that omits the 2
+    source = MINUS.replace("return output > 0", "return output >= 0").replace(
+        "        layer_2 = np.dot(layer_1, weights_1_2)",
+        "        mask = np.random.randint(2, size=layer_1.shape)\n        layer_1 *= mask * 2\n"
+        "        layer_2 = np.dot(layer_1, weights_1_2)").replace(
+        "* relu2deriv(layer_1)", "* relu2deriv(layer_1)\n        layer_1_delta *= mask")
+    reading = read_numpy(source)
+    assert "step(l1)" in reading.program.algebra()
+    forward = parse("l1 = relu(l0W0)\nl1 = l1 ⊙ M1 2\nl2 = l1W1")
+    result = compare(forward.backward(), reading.program)
+    assert not result.equivalent
+    report = result.report()
+    assert "W1: the same update" in report
+    assert ("W0: view 2 uses step (x >= 0), which is 1 where relu's output is 0 and relu' is "
+            "0; with relu' for step, its update is half of view 1's") in report
