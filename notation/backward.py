@@ -411,8 +411,9 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
         seen.add(s.target)
     trained = [n for n in dict.fromkeys(read_first)
                if n != target_expr and (n.letter in letters or n in extra)]
+    trained_names = set(trained)     # a list's `in` made this loop quadratic in the layers
     for s in forward:
-        if s.target in trained:
+        if s.target in trained_names:
             raise NotationTranslationError(
                 f"the forward pass assigns {s.target.letter}{s.target.sub}, which it also "
                 "reads as a parameter to train", s.span,

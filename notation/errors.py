@@ -14,6 +14,8 @@ rendered block with line, column and carets:
 
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass
 
 from .nodes import Span
@@ -134,11 +136,29 @@ class NotationWarning(UserWarning):
 # ---------------------------------------------------------------------------- rendering
 
 def line_and_column(source: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in characters) of an offset."""
+    """1-based line and column (in characters) of an offset.
+
+    The line starts of the last few sources are kept: a plan or a diagram names the line of
+    every step, and counting the newlines before each was quadratic in the lines."""
     offset = max(0, min(offset, len(source)))
-    line = source.count("\n", 0, offset) + 1
-    start = source.rfind("\n", 0, offset) + 1
-    return line, offset - start + 1
+    if len(source) < 4096:
+        line = source.count("\n", 0, offset) + 1
+        start = source.rfind("\n", 0, offset) + 1
+        return line, offset - start + 1
+    starts = _line_starts(source)
+    line = bisect.bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
+
+
+@functools.lru_cache(maxsize=4)
+def _line_starts(source: str) -> list[int]:
+    starts = [0]
+    find = source.find
+    i = find("\n")
+    while i >= 0:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return starts
 
 
 def _line_text(source: str, line: int) -> str:
