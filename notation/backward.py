@@ -235,6 +235,11 @@ class _Gradients:
         return []
 
     def carry_Call(self, node: Call, grad: Expr, out) -> list:
+        if self.scalar(node):
+            raise NotationTranslationError(
+                f"backward does not carry a gradient through {node.func} of a scalar",
+                node.span, hint="a function of a trained scalar is not derived: train the "
+                                "scalar where it meets an array (γ0 l0W0, l0W0 + c0)")
         raise NotationTranslationError(
             f"backward cannot carry a gradient through {node.func} inside an expression",
             node.span)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import NotationTranslationError
+from .kinds import declared_scalars, is_scalar
 from .nodes import (Add, Assign, Call, Declare, Divide, Expr, Hadamard, MatMul, Name, Number,
                     Program, Span, Subtract, Transpose, Update)
 from .walk import children, names, rebuild
@@ -53,8 +54,9 @@ def _weight_index(expr: Expr) -> int | None:
 class _Splitter:
     """Names every function call that is not a whole statement, so each has an output."""
 
-    def __init__(self, taken: set[Name]):
+    def __init__(self, taken: set[Name], declared: dict[Name, bool] | None = None):
         self.taken = set(taken)
+        self.declared = declared or {}    # the program's declarations of scalars and arrays
         self.fresh = 0
         self.statements: list[Assign] = []
 
@@ -100,7 +102,8 @@ class _Splitter:
             del done[len(done) - len(kids):]
             if isinstance(node, Call):
                 inner = Call(node.func, parts[0], False, node.span)
-                if node is expr:
+                # A function of a scalar (relu(α)) is a number, not a layer: it stays inline.
+                if node is expr or is_scalar(inner, self.declared):
                     done.append(inner)
                 else:
                     name = self.name_for(inner)
@@ -119,7 +122,7 @@ def split_layers(program: Program) -> tuple[list[Declare], list[Assign]]:
     ...     list(parse("l1 = relu(l0W0); l2 = l1W1").statements)
     True
     """
-    splitter = _Splitter(all_names(program))
+    splitter = _Splitter(all_names(program), declared_scalars(program))
     declarations: list[Declare] = []
     for s in program.statements:
         if isinstance(s, Declare):

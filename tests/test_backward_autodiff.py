@@ -536,3 +536,14 @@ def test_scalar_parameters_under_columns(batch):
     for name, g in zip(trained, grads):
         np.testing.assert_allclose(np.asarray(after[name]) - values[name], -0.1 * np.asarray(g),
                                    rtol=1e-9, atol=1e-15)
+
+
+def test_a_function_of_a_scalar_is_a_number_not_a_layer():
+    """relu(β) inside an expression is a number: it is not split into a layer (which would
+    be an array by its letter, h1, and failed the step's own shape check at no statement);
+    a function of a trained scalar is refused at the call."""
+    check(_case_of("l1 = relu(l0W0) ⊙ σ(β) + exp(β)"))
+    from notation.errors import NotationError
+    with pytest.raises(NotationError, match="through relu of a scalar") as e:
+        backward(parse("l1 = l0W0 + relu(γ0)"), params=["W", "γ"])
+    assert (e.value.span.start, e.value.span.end) == (12, 20)
