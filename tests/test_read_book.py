@@ -509,3 +509,74 @@ def test_chapter_8s_step_is_named_as_the_difference_from_relu_prime():
     assert "W1: the same update" in report
     assert ("W0: view 2 uses step (x >= 0), which is 1 where relu's output is 0 and relu' is "
             "0; with relu' for step, its update is half of view 1's") in report
+
+
+# ------------------------------------------------- beyond the book: other authors' styles
+
+UNPACKED = '''
+def train_step(model, X, y, lr):
+    W1, b1, W2, b2 = model['W1'], model['b1'], model['W2'], model['b2']
+    h = np.tanh(X.dot(W1) + b1)
+    out = h.dot(W2) + b2
+    d_out = out - y
+    d_h = d_out.dot(W2.T) * (1 - h ** 2)
+    W2 -= lr * h.T.dot(d_out)
+    W1 -= lr * X.T.dot(d_h)
+'''
+
+
+def test_parameters_unpacked_from_a_dict_read_and_compute_what_python_does():
+    reading = read_numpy(UNPACKED)
+    assert reading.program.algebra() == "\n".join([
+        "h = tanh(XW1 + b1)", "l1 = hW2 + b2", "d_{out} = l1 - y",
+        "d_{h} = d_{out}W2ᵀ ⊙ tanh'(h)", "W2 -= αhᵀd_{out}", "W1 -= αXᵀd_{h}"])
+    assert any(s.why.startswith("unpacks the parameters: W1, b1, W2, b2 stand for model['W1']")
+               for s in reading.skipped)
+    rng = np.random.default_rng(3)
+    model = {"W1": rng.normal(size=(3, 5)), "b1": rng.normal(size=(1, 5)),
+             "W2": rng.normal(size=(5, 2)), "b2": rng.normal(size=(1, 2))}
+    X, y = rng.normal(size=(4, 3)), rng.normal(size=(4, 2))
+    inputs = {"X": X, "y": y, "α": 0.1, **{k: v.copy() for k, v in model.items()}}
+    ours = evaluate(reading.program, inputs)
+    namespace = {"np": np}
+    exec(UNPACKED, namespace)
+    namespace["train_step"](model, X, y, 0.1)
+    for k in ("W1", "W2"):
+        np.testing.assert_allclose(ours[k], model[k], rtol=1e-12)
+
+
+def test_parameters_unpacked_from_a_list():
+    reading = read_numpy("W1, b1, W2, b2 = params\nh = np.tanh(X.dot(W1) + b1)\n"
+                         "out = h.dot(W2) + b2\n")
+    assert reading.program.algebra() == "h = tanh(XW1 + b1)\nl1 = hW2 + b2"
+    assert "stand for the items of params" in reading.skipped[0].why
+
+
+def test_a_swap_is_not_taken_for_unpacked_parameters():
+    with pytest.raises(NotationError):
+        read_numpy("h = x.dot(W1)\nW1, W2 = W2, h\n")
+
+
+def test_a_network_as_a_class_with_forward_and_backward_methods():
+    source = '''
+class MLP:
+    def __init__(self, n_in, n_hidden):
+        self.W1 = np.random.randn(n_in, n_hidden)
+        self.W2 = np.random.randn(n_hidden, 1)
+    def forward(self, X):
+        self.z1 = X.dot(self.W1)
+        self.a1 = relu(self.z1)
+        self.out = self.a1.dot(self.W2)
+        return self.out
+    def backward(self, X, y, lr):
+        d_out = self.out - y
+        d_a1 = d_out.dot(self.W2.T) * (self.z1 > 0)
+        self.W2 -= lr * self.a1.T.dot(d_out)
+        self.W1 -= lr * X.T.dot(d_a1)
+'''
+    reading = read_numpy(source)
+    assert reading.program.algebra() == "\n".join([
+        "z1 = XW1", "a1 = relu(z1)", "l2 = a1W2", "d_{out} = l2 - y",
+        "d_{a1} = d_{out}W2ᵀ ⊙ relu'(z1)", "W2 -= αa1ᵀd_{out}", "W1 -= αXᵀd_{a1}"])
+    forward = parse("z1 = XW1\na1 = relu(z1)\nl2 = a1W2")
+    assert compare(forward.backward(), reading.program).equivalent

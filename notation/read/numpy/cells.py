@@ -259,10 +259,20 @@ class Cells:
                     self.counters.update(key(t) for t in target.elts if key(t))
                 return "bookkeeping: counters set to numbers"
             if isinstance(value, ast.Tuple) and len(value.elts) == len(target.elts) and all(
-                    _index(v) for v in value.elts):
+                    _index(v) and not isinstance(v, ast.Name) for v in value.elts):
                 return "the bounds of a batch"
             if _setup_value(value, self.numpy_names):
                 return "setup: data"
+            names = [key(t) for t in target.elts]
+            parts = value.elts if isinstance(value, ast.Tuple) else None
+            if all(names) and (parts is not None and len(parts) == len(names) and all(
+                    key(p) is not None and not is_rows(p) and not isinstance(p, ast.Name)
+                    for p in parts)
+                    or parts is None and key(value) is not None and not is_rows(value)):
+                # W1, b1 = model['W1'], model['b1'] (or = params): the parameters by name
+                where = (", ".join(unparse(p) for p in parts) if parts is not None
+                         else f"the items of {unparse(value)}")
+                return f"unpacks the parameters: {', '.join(names)} stand for {where}"
             return None
         k = key(target) if len(s.targets) == 1 else None
         if k is None:
