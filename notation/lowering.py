@@ -15,10 +15,11 @@ from .nodes import (Add, Call, Declare, Divide, ExprStatement, Hadamard, MatMul,
                     Negate, Subtract, Transpose, Update)
 from .polynomial import add, mul
 from .shapes import Shapes, find
-from .walk import children, names, pre_order
+from .walk import fields, names, pre_order
 from .steps import F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp
 
 _ELEMENTWISE = {Hadamard: "hadamard", Divide: "divide", Add: "add", Subtract: "subtract"}
+_BINARY = frozenset((MatMul, Hadamard, Divide, Add, Subtract))
 _SCALAR_OPS = (MatMul, Hadamard, Divide, Add, Subtract, Negate, Call)
 
 def recipe_of(func: str, derivative: bool):
@@ -153,7 +154,16 @@ class Lowering:
                     stack.extend(reversed(factors))
                 else:
                     stack.append((node, None, False))
-                    stack.extend(reversed(children(node)))
+                    # walk.FIELDS inline (every node of every plan); others raise there
+                    if t is Call:
+                        stack.append(node.arg)
+                    elif t is Transpose or t is Negate:
+                        stack.append(node.operand)
+                    elif t in _BINARY:
+                        stack.append(node.right)
+                        stack.append(node.left)
+                    else:
+                        fields(node)
                 continue
             node, factors, in_order = node
             t = type(node)

@@ -23,8 +23,8 @@ LAYERS = [
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
     # spelling, which every error message of every stage quotes.
     ("syntax", ["tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
-    ("shapes", ["dims", "shape_errors", "shape_record", "declarations", "shape_options",
-                "inference", "shapes"]),
+    ("shapes", ["dims", "shape_errors", "shape_record", "shape_rules", "mentions", "declarations",
+                "shape_options", "declared_shapes", "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering", "plan"]),
     ("training", ["layers", "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export"]),

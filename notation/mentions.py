@@ -1,0 +1,99 @@
+"""What inference reads from a program around its walk: the names in the order they are
+first mentioned, where a name is first written, whether the layers are the book's
+``l_k``, the first product of a matrix and a layer (for the column-vector hints), and the
+kind of each letter, remembered as letters are met. Each walks the tree with walk.py.
+"""
+
+from __future__ import annotations
+
+from .dims import _text
+from .kinds import Kind, kind_by_letter
+from .nodes import Assign, Declare, ExprStatement, MatMul, Name, Program, Update
+from .walk import children, names, pre_order
+
+
+def _matrix_before_layer(program: Program, shapes: dict):
+    """The first product ``Wx`` of a matrix name and a layer name, the matrix first, both
+    arrays as inferred (a declaration ``M : scalar`` makes M no matrix), or None."""
+    def array(name: Name) -> bool:
+        return shapes.get((name.letter, name.sub)) is not None
+
+    for s in program.statements:
+        if type(s) is Declare:
+            continue
+        stack = [s.expr if type(s) is ExprStatement else s.value]
+        while stack:
+            node = stack.pop()
+            if type(node) is MatMul and type(node.left) is Name and type(node.right) is Name \
+                    and kind_by_letter(node.left) is Kind.MATRIX \
+                    and kind_by_letter(node.right) is Kind.LAYER \
+                    and array(node.left) and array(node.right):
+                return node
+            stack += reversed(children(node))
+    return None
+
+
+def _matrix_and_layer(program: Program, matrix_first: bool):
+    """(matrix, layer) as text for the first product of a matrix name and a layer name, the
+    matrix first (``Wx``, a matrix applied from the left of a layer) or last (``xW``)."""
+    for s in program.statements:
+        if type(s) is Declare:
+            continue
+        for node in pre_order(s.expr if type(s) is ExprStatement else s.value):
+            if type(node) is MatMul:
+                matrix, layer = (node.left, node.right) if matrix_first else \
+                    (node.right, node.left)
+                if type(matrix) is Name and type(layer) is Name \
+                        and kind_by_letter(matrix) is Kind.MATRIX \
+                        and kind_by_letter(layer) is Kind.LAYER:
+                    return _text(matrix), _text(layer)
+    return None
+
+
+def _first_mention(program: Program, name: Name):
+    """The span of the first place a name is written in the program, or None."""
+    for s in program.statements:
+        if isinstance(s, Declare):
+            if s.target == name:
+                return s.target.span
+            continue
+        found = None
+        written = list(names(s.expr if isinstance(s, ExprStatement) else s.value))
+        if isinstance(s, (Assign, Update)):
+            written.append(s.target)
+        for node in written:
+            if node == name and (found is None or node.span.start < found.start):
+                found = node.span
+        if found is not None:
+            return found
+    return None
+
+
+def _book_layers(mentioned: dict) -> bool:
+    """Does the program name its layers (or their deltas) as the book does, l0, δ1…?"""
+    return any((letter == "l" or letter == "δ") and sub.isdigit() for letter, sub in mentioned)
+
+
+def _mentioned_names(program: Program) -> dict[tuple, Name]:
+    """(letter, subscript) -> the name's first mention, in the order the statements mention
+    them (each statement's value left to right, then its target)."""
+    seen: dict[tuple, Name] = {}
+    for s in program.statements:
+        if type(s) is Declare:
+            continue
+        for node in names(s.expr if type(s) is ExprStatement else s.value):
+            seen.setdefault((node.letter, node.sub), node)
+        if type(s) is not ExprStatement:
+            seen.setdefault((s.target.letter, s.target.sub), s.target)
+    return seen
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+_KINDS: dict[str, Kind] = {}     # letter -> kind, filled as letters are met
+
+
+def _kind(name: Name) -> Kind:
+    kind = _KINDS[name.letter] = kind_by_letter(name)
+    return kind

@@ -1,0 +1,117 @@
+"""The shape rules of SPEC §2, one function per operation: each unifies the dimensions its
+operands must share (``Shapes.unify``) and turns a conflict into the error of SPEC §6
+(``shape_errors.py``), raised at the operator that fails. ``inference.py`` calls them in
+its walk.
+"""
+
+from __future__ import annotations
+
+from .dims import (ASSIGNMENT, ELEMENTWISE, PRODUCT, UPDATE, Conflict, Shape,
+                   compatible as _compatible, is_one as _is_one, symbol_text)
+from .errors import NotationShapeError
+from .nodes import Assign, Call, MatMul, Update
+from .shape_errors import assignment_error, elementwise_error, kind_error, product_error
+from .shape_record import Shapes
+
+
+def product_rule(shapes: Shapes, node: MatMul, left: Shape, right: Shape) -> Shape:
+    """``A B`` needs cols(A) = rows(B); a scalar factor scales anything."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    try:
+        shapes.unify(left[1], right[0], (PRODUCT, node, None))
+    except Conflict:
+        raise product_error(shapes, node, left, right) from None
+    return (left[0], right[1])
+
+
+# Functions applied row by row (over the units of a row layer): under --columns, where the
+# units of a layer are its rows, the call would mix the examples of a batch.
+ROW_WISE = {"softmax"}
+
+
+def row_wise_error(node: Call) -> NotationShapeError:
+    return NotationShapeError(
+        f"{node.func} is row-wise (each row of its argument is one example), but under "
+        f"--columns a layer is units × batch, so it would mix the examples of a batch",
+        node.span, label=f"{node.func} of a column layer",
+        hint=f"write {node.func}(eᵀ)ᵀ to apply it to each column, or read the program in the "
+             f"book's rows (without --columns)")
+
+
+def elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape, axis: int = 0) -> Shape:
+    """Equal shapes, except that a 1 × n row broadcasts over b × n and a scalar over anything.
+    ``axis`` is the batch axis: 0 for the book's rows; 1 under --columns, where an n × 1
+    column broadcasts over n × b."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    reason = (ELEMENTWISE, node, None)
+    other = 1 - axis
+    rows = None
+    if _is_one(left[axis]):
+        rows = right[axis]
+    elif _is_one(right[axis]):
+        rows = left[axis]
+    try:
+        if not _compatible(left[other], right[other]) or \
+                (rows is None and not _compatible(left[axis], right[axis])):
+            raise Conflict(left, right)
+        shapes.unify(left[other], right[other], reason)
+        if rows is None:
+            # (a square operand ties rows to columns: the second unification can still fail)
+            shapes.unify(left[axis], right[axis], reason)
+            rows = left[axis]
+    except Conflict:
+        raise elementwise_error(shapes, node, left, right) from None
+    return (rows, left[1]) if axis == 0 else (left[0], rows)
+
+
+def assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None:
+    """The target takes the shape of the value (one shape per name)."""
+    if target is None or value is None:
+        if target is not value:
+            raise kind_error(shapes, s, target, value)
+        return
+    reason = (ASSIGNMENT, s, None)
+    try:
+        if not (_compatible(target[0], value[0]) and _compatible(target[1], value[1])):
+            raise Conflict(target, value)
+        shapes.unify(target[0], value[0], reason)
+        shapes.unify(target[1], value[1], reason)
+    except Conflict:
+        raise assignment_error(shapes, s, target, value) from None
+
+
+def update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape, axis: int = 0) -> None:
+    """``W -= v``: v must broadcast to W's shape, which does not change (a row broadcasts;
+    under --columns, ``axis`` 1, a column)."""
+    if value is None:
+        return
+    if target is None:
+        if _is_one(value[0]) and _is_one(value[1]):
+            return      # a 1 × 1 value is one number: a scalar parameter's step (backward)
+        raise kind_error(shapes, s, target, value)
+    other = 1 - axis
+    row = _is_one(value[axis])
+    reason = (UPDATE, s, None)
+    try:
+        if not _compatible(target[other], value[other]) or \
+                (not row and not _compatible(target[axis], value[axis])):
+            raise Conflict(target, value)
+        shapes.unify(target[other], value[other], reason)
+        if not row:
+            shapes.unify(target[axis], value[axis], reason)
+    except Conflict:
+        raise assignment_error(shapes, s, target, value) from None
+
+
+def dim_text(d) -> str:
+    return str(d) if isinstance(d, int) else symbol_text(d)
+
+
+def dims_text(dims: tuple) -> str:
+    return "scalar" if not dims else "×".join(dim_text(d) for d in dims)
