@@ -25,7 +25,7 @@ LAYERS = [
     ("syntax", ["tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
     ("shapes", ["dims", "shape_errors", "shape_record", "shape_rules", "mentions", "declarations",
                 "shape_options", "declared_shapes", "inference", "shapes"]),
-    ("plan", ["steps", "chain", "lowering", "plan"]),
+    ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
     ("training", ["layers", "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export"]),
     ("read", ["read", "read.*"]),
