@@ -172,7 +172,12 @@ def _string(text: str) -> str:
 def _checks(shapes, inputs, *, floats: bool = False) -> list[str]:
     """The fast shape check: unpack each array's shape, then compare integers; with
     ``floats``, each array's dtype is the plan's too."""
-    call = "return _slow(" + ", ".join(f"{k}={k}" for k, _, _ in inputs) + ")"
+    if len(inputs) <= 255:
+        call = "return _slow(" + ", ".join(f"{k}={k}" for k, _, _ in inputs) + ")"
+    else:
+        # Python's compiler checks a call's keywords for duplicates pair by pair: 10,000
+        # keywords took 1.3 s to compile. A dict display of them compiles in linear time.
+        call = "return _slow(**{" + ", ".join(f"{_string(k)}: {k}" for k, _, _ in inputs) + "})"
     unpack, conditions = [], []
     first_of: dict = {}                       # class root -> the local that holds it first
     local = 0
@@ -211,6 +216,13 @@ def _checks(shapes, inputs, *, floats: bool = False) -> list[str]:
     if unpack:
         out += ["try:"] + ["    " + u for u in unpack]
         out += ["except (AttributeError, TypeError, ValueError):", f"    {call}"]
+    if len(conditions) > 200:
+        # One `and` of 20,000 comparisons compiles in super-linear time (CPython's jump
+        # optimisation); runs of 200, each its own statement, compile in linear time.
+        runs = [conditions[i:i + 200] for i in range(0, len(conditions), 200)]
+        out.append(f"_ok = {' and '.join(runs[0])}")
+        out += [f"_ok = _ok and {' and '.join(run)}" for run in runs[1:]]
+        conditions = ["_ok"]
     if conditions:
         out += [f"if not ({' and '.join(conditions)}):", f"    {call}"]
     return out

@@ -458,3 +458,15 @@ def test_sympy_refusing_a_product_is_a_located_error():
         program.to_sympy(dims="A=1x1")
     assert "SymPy cannot represent" in e.value.message
     assert e.value.span.start == program.source.index("y")
+
+
+def test_a_compiled_chain_of_many_inputs_checks_every_shape():
+    # 300 inputs: the slow path is called with a dict of them and the fast check is split in
+    # runs of 200 comparisons (a 10,000-keyword call took 1.3 s to compile; issue 16 R4).
+    f = parse("l1 = l0" + "".join(f"W{k}" for k in range(300))).compile()
+    assert "_slow(**{" in f.source and "_ok = _ok and" in f.source
+    arrays = {k: np.full((2, 2), 0.5) for k in f.inputs}
+    assert np.allclose(f(**arrays)["l1"], np.full((2, 2), 0.5))
+    arrays["W250"] = np.ones((3, 2))
+    with pytest.raises(NotationError, match="shape mismatch"):
+        f(**arrays)
