@@ -399,15 +399,45 @@ def match_idiom(node, is_numpy: Callable = lambda n: getattr(n, "id", None) == "
     >>> fn.name, derivative, ast.unparse(arg)
     ('relu', False, 'a + b')
     """
-    for source, fn, derivative in idioms():
-        template = _template(source)
-        if type(template) is not type(node):
-            continue
+    for template, fn, derivative in _candidates(node):
         bound: dict = {}
         if _matches(template, node, bound, is_numpy):
             (arg,) = bound.values()
             return fn, derivative, arg
     return None
+
+
+def _kind(node) -> tuple:
+    """What a template's root must share with a node to match it: its class, and the
+    operator or the called function's last name (``np.maximum`` -> "maximum")."""
+    import ast
+    if isinstance(node, ast.Call):
+        f = node.func
+        return ("Call", f.attr if isinstance(f, ast.Attribute) else getattr(f, "id", None))
+    if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+        return (type(node).__name__, type(node.op).__name__)
+    if isinstance(node, ast.Compare):
+        return ("Compare",) + tuple(type(op).__name__ for op in node.ops)
+    return (type(node).__name__,)
+
+
+_BY_KIND: dict = {}
+
+
+def _candidates(node) -> list:
+    """The idioms whose template could match ``node``, in registry order: templates indexed
+    by their root's kind (issue 14: every node was tried against every idiom). The index is
+    rebuilt when the registry changes (a function added, replaced or removed)."""
+    fingerprint = tuple(map(id, FUNCTIONS.values()))
+    if _BY_KIND.get("fingerprint") != fingerprint:
+        _BY_KIND.clear()
+        index: dict = {}
+        for source, fn, derivative in idioms():
+            template = _template(source)
+            index.setdefault(_kind(template), []).append((template, fn, derivative))
+        _BY_KIND["index"] = index
+        _BY_KIND["fingerprint"] = fingerprint
+    return _BY_KIND["index"].get(_kind(node), [])
 
 
 def _template(source: str):
