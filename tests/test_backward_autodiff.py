@@ -220,7 +220,12 @@ def cases(draw) -> Case:
             pre = f"({pre}) {combine} ({cur} {matrix(f'P{k}', a, b)})"
         elif combine == "/":
             pre = f"({pre}) / (2 + σ({cur} {matrix(f'P{k}', a, b)}))"
-        bias = draw(st.sampled_from([None, None, "b", "2b", "g", "⊙g", "full", "c", "⊙γ"]))
+        softmax_out = last and c.loss == "cross_entropy" and b > 1 and draw(st.booleans())
+        # A scalar added to every logit of a softmax has gradient Σ(σ - y) = 0 identically
+        # (softmax is shift-invariant): it is not trainable, and comparing its step measures
+        # only two roundings of zero. test_a_scalar_on_every_logit_has_no_gradient checks it.
+        biases = [None, None, "b", "2b", "g", "⊙g", "full", "⊙γ"] + ([] if softmax_out else ["c"])
+        bias = draw(st.sampled_from(biases))
         if bias == "b":
             c.shapes[f"b{k}"] = (1, b)
             pre = f"{pre} + b{k}"
@@ -240,7 +245,7 @@ def cases(draw) -> Case:
             c.scalars.add(f"γ{k}")
             pre = f"({pre}) ⊙ γ{k}"
         if last and c.loss == "cross_entropy":
-            act = "softmax" if b > 1 and draw(st.booleans()) else "sigmoid"
+            act = "softmax" if softmax_out else "sigmoid"
         else:
             act = draw(st.sampled_from(acts + [None]))
         value = pre if act is None else \
@@ -441,7 +446,7 @@ SCALAR_PROGRAMS = [
     "l1 = tanh(l0W0 ⊙ γ0 + γ0)\nl2 = l1W1",                  # used twice
     "c0 : scalar\nl1 = σ(l0W0 / (1 + c0 ⊙ c0))",             # inside a scalar expression
     "l1 = relu(γ0 γ1 l0W0)",                                 # two scalars in one product
-    "c1 : scalar\nl1 = relu(l0W0)\nl2 = softmax(l1W1 + c1)",  # cancels: Σ(σ - y) = 0
+    "c1 : scalar\nl1 = relu(l0W0)\nl2 = σ(l1W1 + c1)",
 ]
 
 
@@ -547,3 +552,18 @@ def test_a_function_of_a_scalar_is_a_number_not_a_layer():
     with pytest.raises(NotationError, match="through relu of a scalar") as e:
         backward(parse("l1 = l0W0 + relu(γ0)"), params=["W", "γ"])
     assert (e.value.span.start, e.value.span.end) == (12, 20)
+
+
+@pytest.mark.parametrize("batch", [1, 8])
+def test_a_scalar_on_every_logit_has_no_gradient(batch):
+    """softmax(z + c1) = softmax(z): c1's gradient Σ(σ - y) is zero identically. The step's
+    change of c1 is that sum of O(1) terms, zero to their rounding: |Δc1| ≤ 1e-12·α·Σ|σ - y|."""
+    text = "c1 : scalar\nl1 = relu(l0W0)\nl2 = softmax(l1W1 + c1)"
+    step = backward(parse(text), loss="cross_entropy", params=["W", "c"])
+    assert "c1 -= αsum(sum(δ2)ᵀ)" in step.algebra()
+    rng = np.random.default_rng(batch)
+    l0, W0, W1 = (rng.uniform(-1, 1, s) for s in ((batch, 3), (3, 4), (4, 5)))
+    y = np.eye(5)[rng.integers(0, 5, batch)]
+    out = step.compile(batch=batch)(l0=l0, W0=W0, W1=W1, c1=0.3, y=y, α=1.0)
+    terms = np.sum(np.abs(out["δ2"]))
+    assert terms > 0.1 and abs(out["c1"].item() - 0.3) <= 1e-12 * terms
