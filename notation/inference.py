@@ -34,6 +34,9 @@ class Inference(Declarations):
         # loose (random_inputs, over several views at once): a name first met as the target
         # of an assignment takes the value's shape, whatever its letter's kind
         self.loose = loose
+        # the products of two names, in the order of the program (_column_reading reads
+        # them: the walk collects them, so that no second walk is needed)
+        self.name_products: list[MatMul] = []
         # as given, for trying the other convention when a shape error is found
         self.given = (opts, convention) if other else None
         columns = opts.columns
@@ -238,6 +241,8 @@ class Inference(Declarations):
                             (node.right, node.left)
                         if type(weight) is Name and weight.letter == "W" and weight.sub.isdigit():
                             shapes.layers[id(layer)] = int(weight.sub)
+                    if type(node.left) is Name and type(node.right) is Name:
+                        self.name_products.append(node)    # for _column_reading
                     shape = product_rule(shapes, node, left, right)
                 elif t is Transpose:
                     operand = out.pop()
@@ -304,7 +309,7 @@ def _column_reading(inference: "Inference") -> None:
     the columns give ``4×1`` and 16). Both readings are plausible, so this is a warning
     (docs/language.md), an error with ``--strict``."""
     program = inference.program
-    product = _matrix_before_layer(program, inference.cache)
+    product = _matrix_before_layer(inference.name_products, inference.cache)
     if product is None:
         return
     opts, convention = inference.given

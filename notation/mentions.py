@@ -9,27 +9,20 @@ from __future__ import annotations
 from .dims import _text
 from .kinds import Kind, kind_by_letter
 from .nodes import Assign, Declare, ExprStatement, MatMul, Name, Program, Update
-from .walk import children, names, pre_order
+from .walk import names, pre_order
 
 
-def _matrix_before_layer(program: Program, shapes: dict):
+def _matrix_before_layer(products: list, shapes: dict):
     """The first product ``Wx`` of a matrix name and a layer name, the matrix first, both
-    arrays as inferred (a declaration ``M : scalar`` makes M no matrix), or None."""
-    def array(name: Name) -> bool:
-        return shapes.get((name.letter, name.sub)) is not None
-
-    for s in program.statements:
-        if type(s) is Declare:
-            continue
-        stack = [s.expr if type(s) is ExprStatement else s.value]
-        while stack:
-            node = stack.pop()
-            if type(node) is MatMul and type(node.left) is Name and type(node.right) is Name \
-                    and kind_by_letter(node.left) is Kind.MATRIX \
-                    and kind_by_letter(node.right) is Kind.LAYER \
-                    and array(node.left) and array(node.right):
-                return node
-            stack += reversed(children(node))
+    arrays as inferred (a declaration ``M : scalar`` makes M no matrix), or None.
+    ``products`` are the program's products of two names, in order (inference's walk
+    collects them, so that no second walk is needed)."""
+    for node in products:
+        left, right = node.left, node.right
+        if kind_by_letter(left) is Kind.MATRIX and kind_by_letter(right) is Kind.LAYER \
+                and shapes.get((left.letter, left.sub)) is not None \
+                and shapes.get((right.letter, right.sub)) is not None:
+            return node
     return None
 
 
