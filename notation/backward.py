@@ -54,8 +54,11 @@ CANCELLING = {"cross_entropy": ("softmax", "sigmoid")}
 MAX_DERIVED_NODES = 1_000_000
 
 # The function that sums over the batch: the gradient of a parameter broadcast over the
-# rows of a batch (a bias).
-BATCH_SUM = "sum"
+# rows of a batch (a bias), printed b0 -= αbatchsum(δ1).
+BATCH_SUM = "batchsum"
+# The function that sums over each example's units (b × n -> b × 1): the gradient of the
+# column of a sum, sum(e), broadcast back over the units.
+EXAMPLE_SUM = "sum"
 
 # The scalar the mean over the batch divides by (--mean): the batch size, given as an input.
 BATCH_SIZE = Name("n")
@@ -85,7 +88,7 @@ def _scale(factor: Expr, expr: Expr) -> Expr:
 
 def full_sum(grad: Expr) -> Expr:
     """The sum of every element: the sum over the batch (1 × n), transposed (n × 1) and
-    summed again (1 × 1), ``sum(sum(G)ᵀ)``. It is one number, the change of a scalar
+    summed again (1 × 1), ``batchsum(batchsum(G)ᵀ)``. It is one number, the change of a scalar
     parameter."""
     return Call(BATCH_SUM, Transpose(Call(BATCH_SUM, grad)))
 
@@ -192,18 +195,17 @@ class _Gradients:
             return grad if whole is None else self._full_sum(side, grad)
         if not shapes.same(mine[1], whole[1]):
             if not shapes.columns:
-                raise NotationTranslationError(
-                    "backward cannot carry a gradient to a column broadcast over the units",
-                    side.span, hint="write the product with a row of ones, or give it all columns")
-            # --columns: a bias column (n × 1) broadcast over the batch (the columns) takes
-            # the sum over the columns, sum(Gᵀ)ᵀ (sum is the sum over the rows, 1 × n)
-            grad = Transpose(Call(BATCH_SUM, _t(grad)))
+                # the column of a sum, sum(e) (b × 1), broadcast over the units: summed
+                # over them, sum(G)
+                grad = Call(EXAMPLE_SUM, grad)
+            else:
+                # --columns: a bias column (n × 1) broadcast over the batch (the columns)
+                # takes the sum over the columns, batchsum(Gᵀ)ᵀ (batchsum sums the rows)
+                grad = Transpose(Call(BATCH_SUM, _t(grad)))
         if not shapes.same(mine[0], whole[0]):
             if shapes.columns:
-                raise NotationTranslationError(
-                    "backward cannot carry a gradient to a row broadcast over the units "
-                    "under --columns", side.span,
-                    hint="under --columns a bias is a column (n × 1), broadcast over the batch")
+                # the row of sum(eᵀ)ᵀ (1 × b) broadcast over the units (the rows)
+                return Transpose(Call(EXAMPLE_SUM, _t(grad)))
             return Call(BATCH_SUM, grad)
         return grad
 

@@ -22,11 +22,6 @@ DimValue = Union[int, Name]          # a known dimension: a number or a declared
 
 DECLARED, OPTION, INPUT, BIAS, REDUCED = "declared", "option", "input", "bias", "reduced"
 
-# Functions that do not keep the shape of their argument (every other function is applied
-# elementwise, or row by row as softmax is). "rows": a sum over the batch, 1 × n.
-SHAPE_RULES = {"sum": "rows"}
-
-
 class Origin:
     """Where a dimension's value was written."""
 
@@ -45,7 +40,7 @@ class Origin:
         if self.kind == INPUT:
             return f"passed as {self.detail}"
         if self.kind == REDUCED:
-            return f"a {self.detail} is one row"
+            return f"a {self.detail} is one {'column' if 'units' in self.detail else 'row'}"
         return f"a bias is one {self.detail or 'row'}"
 
 

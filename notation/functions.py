@@ -48,9 +48,10 @@ class Recipe:
 
 
 # The shape rules (``shape``): the result has the argument's shape and each element depends
-# on its own ("elementwise") or on its row ("row-wise", softmax); or the batch is summed into
-# one 1 × n row ("batch-sum").
-SHAPE_RULES = ("elementwise", "row-wise", "batch-sum")
+# on its own ("elementwise") or on its row ("row-wise", softmax); or each example's units are
+# summed into one b × 1 column ("example-sum"); or the batch is summed into one 1 × n row
+# ("batch-sum").
+SHAPE_RULES = ("elementwise", "row-wise", "example-sum", "batch-sum")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,7 @@ class Function:
     are the evaluator's own implementations (``evaluate.py``), written apart from the
     helper's code so that ``compare`` checks one against the other. ``sympy`` and
     ``sympy_derivative`` are SymPy expressions in ``x``, applied elementwise (for a row-wise
-    function, the term that each row is normalised by the sum of; for a batch sum, the term
+    function, the term that each row is normalised by the sum of; for a sum, the term
     summed). ``idioms`` are NumPy expressions in ``x`` that read back as the function
     (``derivative_idioms`` in ``output``, or ``x``), matched by :func:`match_idiom`.
     ``flops`` counts the floating-point operations an element of the argument costs in the
@@ -98,6 +99,9 @@ class Function:
     # x (the input) and y (the output). Without it, backward writes "G ⊙ f'(y)" (or
     # "G ⊙ f'(x)" when derivative_of is "input"), and refuses a function with neither.
     backward: str | None = None
+    # The NumPy view writes the code out (np.sum(d, axis=0, keepdims=True)) rather than
+    # calling a helper, when the code is one NumPy call of x: as the book writes a sum.
+    inline: bool = False
 
     @property
     def derivative_parameter(self) -> str:
@@ -212,11 +216,23 @@ def _register_builtin() -> tuple[Function, ...]:
             spellings=("\\log", "ln", "\\ln"), reference=lambda x: np.log(x), sympy="log(x)",
             backward="G / x",                     # log'(x) = 1/x, on the input
             recipe=r(("{t} = np.log({a})",), ("np.log({t}, out={t})",)), idioms=("np.log(x)",)),
-        # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
-        # broadcast over the batch. Backward writes it; users may too.
+        # The sum over each example's units, keeping a b × 1 column: the sum a reader of
+        # exp(z) / sum(exp(z)) means (a softmax of each example). The column broadcasts back
+        # over the units it summed (docs/shapes.md); its gradient is G broadcast over them.
         Function(
-            "sum", "np.sum(x, axis=0, keepdims=True)", r"\operatorname{sum}", shape="batch-sum",
+            "sum", "np.sum(x, axis=1, keepdims=True)", r"\operatorname{sum}", shape="example-sum",
+            reference=lambda x: np.add.reduce(x, axis=-1, keepdims=True), sympy="x",
+            backward="G + 0x", inline=True,
+            recipe=r(("{t} = {x}.sum(axis=1, keepdims=True)",)),
+            idioms=("np.sum(x, axis=1, keepdims=True)", "np.sum(x, axis=-1, keepdims=True)")),
+        # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
+        # broadcast over the batch. Backward writes it; users may too. Its name says what it
+        # sums, so that no reader takes it for the sum over an example's units.
+        Function(
+            "batchsum", "np.sum(x, axis=0, keepdims=True)", r"\operatorname{batchsum}",
+            shape="batch-sum",
             reference=lambda x: np.add.reduce(x, axis=0, keepdims=True), sympy="x",
+            backward="G + 0x", inline=True,
             recipe=r(("{t} = {x}.sum(axis=0, keepdims=True)",)),
             idioms=("np.sum(x, axis=0, keepdims=True)",)),
         # log(1 + exp(x)) without overflow; its derivative, σ(x), is 1 - exp(-output). The
@@ -335,6 +351,15 @@ def nearest(name: str) -> str | None:
     # In lower case (Relux -> relu), and only its start: a 10^6-letter word is no function.
     found = difflib.get_close_matches(name.lower()[:64], list(FUNCTIONS), n=1, cutoff=0.5)
     return found[0] if found else None
+
+
+def shape_rules() -> dict[str, str]:
+    """The functions whose shape rule is not "elementwise", by name.
+
+    >>> shape_rules()["sum"], shape_rules()["batchsum"]
+    ('example-sum', 'batch-sum')
+    """
+    return {name: fn.shape for name, fn in FUNCTIONS.items() if fn.shape != "elementwise"}
 
 
 def with_derivative() -> list[str]:

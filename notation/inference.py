@@ -12,7 +12,8 @@ other convention.
 from __future__ import annotations
 
 from .declared_shapes import Declarations
-from .dims import BIAS, CONVENTION, DELTA, OPTION, REDUCED, SHAPE_RULES, Origin, Shape, Var, _text
+from . import functions
+from .dims import BIAS, CONVENTION, DELTA, OPTION, REDUCED, Origin, Shape, Var, _text
 from .errors import NotationShapeError
 from .kinds import Kind
 from .mentions import (_KINDS, _book_layers, _first_mention, _kind,  # noqa: F401 (re-exported)
@@ -21,7 +22,7 @@ from .nodes import (BINARY, Assign, Call, Declare, Expr, ExprStatement, Hadamard
                     Negate, Number, Program, Transpose, Divide, Add, Subtract)
 from .shape_options import ShapeOptions
 from .shape_record import Shapes
-from .shape_rules import (ROW_WISE, assign_rule, elementwise_rule, product_rule,
+from .shape_rules import (assign_rule, elementwise_rule, product_rule,
                           row_wise_error, update_rule)
 from .walk import fields
 
@@ -60,6 +61,8 @@ class Inference(Declarations):
             convention = False
         self.convention = convention
         self.opts = opts
+        # The functions whose shape rule is not "elementwise" (softmax, sum, batchsum)
+        self.rules = functions.shape_rules()
         # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
         # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
         # scalar_decl: whether each name an option declares is a scalar (read only)
@@ -247,16 +250,25 @@ class Inference(Declarations):
                 elif t is Transpose:
                     operand = out.pop()
                     shape = None if operand is None else (operand[1], operand[0])
-                elif t is Call and not node.derivative and node.func in SHAPE_RULES:
+                elif t is Call and not node.derivative and node.func in self.rules:
+                    rule = self.rules[node.func]
+                    # softmax and sum work on each row (an example's units): under --columns,
+                    # where a layer's units are its rows, they would mix the examples
+                    if columns and rule != "batch-sum" and type(node.arg) is not Transpose:
+                        raise row_wise_error(node)
                     shape = out.pop()
-                    if shape is not None:
+                    if shape is not None and rule == "batch-sum":
                         one = Var(None, 0)
                         over = "the rows" if columns else "the batch"
                         shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over {over}"))
                         shape = (one, shape[1])
-                elif t is Call and columns and node.func in ROW_WISE and not node.derivative \
-                        and type(node.arg) is not Transpose:
-                    raise row_wise_error(node)
+                    elif shape is not None and rule == "example-sum":
+                        # each example's units summed: b × 1, a 1 that broadcasts back
+                        one = Var(None, 1)
+                        shapes.fix(one, 1, Origin(REDUCED, node.span,
+                                                  f"{node.func} over the units"))
+                        shapes.summed.add(one)
+                        shape = (shape[0], one)
                 elif t is Call or t is Negate:
                     shape = out.pop()
                 elif t is Hadamard or t is Divide or t is Add or t is Subtract:

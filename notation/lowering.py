@@ -282,7 +282,7 @@ class Lowering(Products):
         if op == "negate":
             return Operand(TEMP, step.target, shape)
         elements = step.flops
-        if fn is not None and fn.shape == "batch-sum":      # the operand's elements, summed
+        if fn is not None and fn.shape in ("batch-sum", "example-sum"):   # elements, summed
             step.flops = self._elements(o.shape)
             step.formula = ((o.shape[0], o.shape[1]),)
         if fn is not None and fn.flops != 1:

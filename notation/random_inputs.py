@@ -4,7 +4,8 @@
 shapes stage's own (``shapes.Inference``, the one unifier of SPEC §2), run over the programs
 together as one program, without the book's convention: a product joins the columns of its
 left side to the rows of its right side, elementwise operations join equal dimensions (a
-bias row broadcasts), a transpose swaps, ``sum`` gives one row, declarations fix sizes,
+bias row broadcasts, and the column of a sum), a transpose swaps, ``batchsum`` gives one row
+and ``sum`` one column, declarations fix sizes,
 letters give kinds. Free dimensions get distinct sizes from 2 up, shuffled in each trial,
 so that a missing transpose cannot hide; a declared symbol (``b``) is one size wherever it
 is written.

@@ -17,7 +17,7 @@ statement that failed, so tests and tools can ask where it was reported.
 from __future__ import annotations
 
 from .errors import Label, NotationShapeError
-from .nodes import Add, Assign, Divide, Hadamard, MatMul, Name, Subtract, Update
+from .nodes import Add, Assign, Call, Divide, Hadamard, MatMul, Name, Subtract, Update
 from .dims import _text, compatible as _compatible
 from .walk import size
 
@@ -151,6 +151,27 @@ def assignment_error(shapes: Shapes, s, target, value) -> NotationShapeError:
                   s.target, target, s.value, value, hint)
 
 
+def sum_update_error(shapes: Shapes, s, target, value) -> NotationShapeError:
+    """``b0 -= αsum(δ1)``: sum is the sum over each example's units (a b × 1 column), so its
+    column cannot update a parameter of more columns; the batch sum is ``batchsum``."""
+    from dataclasses import replace
+    from .emit.algebra import algebra
+    from .walk import fold, rebuild
+
+    def batch(node, operands):
+        node = rebuild(node, operands) if operands else node
+        return replace(node, func="batchsum") if isinstance(node, Call) and \
+            node.func == "sum" and not node.derivative else node
+
+    name = _text(s.target)
+    written = algebra(Update(s.target, s.op, fold(s.value, batch)))
+    return _error(shapes, s, f"shape mismatch in {describe(s, shapes)}: sum(…) is the sum "
+                  f"over each example's units, one column",
+                  s.target, target, s.value, value,
+                  f"the sum over the batch, the gradient of a bias such as {name}, is "
+                  f"batchsum(…): {written} (sum meant the batch sum before; docs/language.md)")
+
+
 def kind_error(shapes: Shapes, s, target, value) -> NotationShapeError:
     name = _text(s.target)
     if target is None:
@@ -170,4 +191,4 @@ def input_error(name: str, message: str, hint: str) -> NotationShapeError:
 
 
 __all__ = ["describe", "operation_text", "operand_label", "product_error", "elementwise_error",
-           "assignment_error", "kind_error", "input_error"]
+           "assignment_error", "sum_update_error", "kind_error", "input_error"]

@@ -43,6 +43,9 @@ class Shapes:
         self.nodes: dict[int, Shape] = {}      # id(expression node) -> shape
         self.layers: dict[int, int] = {}       # id(node) -> k, for the value "layer k" (convention)
         self.edges: list[tuple[Var, Var, tuple]] = []
+        # The dimensions (roots) that are the 1 of a sum over the units, sum(e): such a 1
+        # broadcasts over the units it summed, as in exp(z) / sum(exp(z)) (docs/shapes.md).
+        self.summed: set[Var] = set()
         self._symbols: dict[Var, str] | None = None
         self._adjacent: dict | None = None
         self._nearest: dict | None = None     # see _path; reset by unify and fix
@@ -80,6 +83,8 @@ class Shapes:
         if ra.value is None:
             ra, rb = rb, ra                    # keep the root that holds a value
         rb.parent = ra
+        if rb in self.summed:
+            self.summed.add(ra)
         self.edges.append((a, b, reason))
         self._symbols = self._adjacent = self._nearest = None
 
@@ -133,6 +138,10 @@ class Shapes:
         if shape is None:
             return "scalar"
         return f"{self.dim(shape[0])}×{self.dim(shape[1])}"
+
+    def is_summed(self, v: Var) -> bool:
+        """Is this dimension the 1 of a sum over the units (``sum(e)``)?"""
+        return bool(self.summed) and find(v) in self.summed
 
     def known(self, shape: Shape) -> bool:
         return shape is None or all(isinstance(find(v).value, int) for v in shape)
@@ -258,6 +267,8 @@ class Shapes:
 
     def describe_var(self, v: Var) -> str:
         if v.name is None:
+            if v.axis == 1:                 # the column of sum(e), e's units summed
+                return "a sum over the units"
             return "a sum over the rows" if self.columns else "a sum over the batch"
         name = _text(v.name)
         if v.axis == self.units_axis and kind_by_letter(v.name) in (Kind.LAYER, Kind.DELTA, Kind.BIAS):

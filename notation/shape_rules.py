@@ -10,7 +10,8 @@ from .dims import (ASSIGNMENT, ELEMENTWISE, PRODUCT, UPDATE, Conflict, Shape,
                    compatible as _compatible, is_one as _is_one, symbol_text)
 from .errors import NotationShapeError
 from .nodes import Assign, Call, MatMul, Update
-from .shape_errors import assignment_error, elementwise_error, kind_error, product_error
+from .shape_errors import (assignment_error, elementwise_error, kind_error, product_error,
+                           sum_update_error)
 from .shape_record import Shapes
 
 
@@ -27,11 +28,6 @@ def product_rule(shapes: Shapes, node: MatMul, left: Shape, right: Shape) -> Sha
     return (left[0], right[1])
 
 
-# Functions applied row by row (over the units of a row layer): under --columns, where the
-# units of a layer are its rows, the call would mix the examples of a batch.
-ROW_WISE = {"softmax"}
-
-
 def row_wise_error(node: Call) -> NotationShapeError:
     return NotationShapeError(
         f"{node.func} is row-wise (each row of its argument is one example), but under "
@@ -44,7 +40,8 @@ def row_wise_error(node: Call) -> NotationShapeError:
 def elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape, axis: int = 0) -> Shape:
     """Equal shapes, except that a 1 × n row broadcasts over b × n and a scalar over anything.
     ``axis`` is the batch axis: 0 for the book's rows; 1 under --columns, where an n × 1
-    column broadcasts over n × b."""
+    column broadcasts over n × b. The column of a sum, ``sum(e)``, broadcasts over the units
+    (docs/shapes.md)."""
     if left is None:
         return right
     if right is None:
@@ -56,18 +53,27 @@ def elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape, axis: int 
         rows = right[axis]
     elif _is_one(right[axis]):
         rows = left[axis]
+    # the 1 of a sum over the units, sum(e) (b × 1), broadcasts back over the units
+    units = None
+    if shapes.summed:
+        if shapes.is_summed(left[other]):
+            units = right[other]
+        elif shapes.is_summed(right[other]):
+            units = left[other]
     try:
-        if not _compatible(left[other], right[other]) or \
+        if (units is None and not _compatible(left[other], right[other])) or \
                 (rows is None and not _compatible(left[axis], right[axis])):
             raise Conflict(left, right)
-        shapes.unify(left[other], right[other], reason)
+        if units is None:
+            shapes.unify(left[other], right[other], reason)
+            units = left[other]
         if rows is None:
             # (a square operand ties rows to columns: the second unification can still fail)
             shapes.unify(left[axis], right[axis], reason)
             rows = left[axis]
     except Conflict:
         raise elementwise_error(shapes, node, left, right) from None
-    return (rows, left[1]) if axis == 0 else (left[0], rows)
+    return (rows, units) if axis == 0 else (units, rows)
 
 
 def assign_rule(shapes: Shapes, s: Assign, target: Shape, value: Shape) -> None:
@@ -98,6 +104,10 @@ def update_rule(shapes: Shapes, s: Update, target: Shape, value: Shape, axis: in
     other = 1 - axis
     row = _is_one(value[axis])
     reason = (UPDATE, s, None)
+    if shapes.summed and shapes.is_summed(value[other]) and not _is_one(target[other]):
+        # sum(δ) is each example's units summed (b × 1): the old spelling of a bias's
+        # gradient, which is the sum over the batch, batchsum(δ)
+        raise sum_update_error(shapes, s, target, value)
     try:
         if not _compatible(target[other], value[other]) or \
                 (not row and not _compatible(target[axis], value[axis])):

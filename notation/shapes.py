@@ -29,7 +29,7 @@ rules).
 from __future__ import annotations
 
 from .dims import (ASSIGNMENT, BIAS, CONVENTION, DECLARED, DELTA, ELEMENTWISE, INPUT, OPTION,
-                   PRODUCT, REDUCED, SHAPE_RULES, UPDATE, Conflict, DimValue, Origin, Reason,
+                   PRODUCT, REDUCED, UPDATE, Conflict, DimValue, Origin, Reason,
                    Shape, Var, compatible, find, is_one, symbol_text)
 from .inference import Inference
 from .nodes import Name, Program
@@ -53,4 +53,4 @@ def infer(program: Program, opts: ShapeOptions | None = None, *,
 __all__ = ["Shapes", "Var", "Origin", "ShapeOptions", "infer", "options", "shape_options",
            "find", "symbol_text", "compatible", "is_one", "Conflict", "Reason", "DimValue",
            "Shape", "Inference", "Name", "ASSIGNMENT", "BIAS", "CONVENTION", "DECLARED", "DELTA",
-           "ELEMENTWISE", "INPUT", "OPTION", "PRODUCT", "REDUCED", "SHAPE_RULES", "UPDATE"]
+           "ELEMENTWISE", "INPUT", "OPTION", "PRODUCT", "REDUCED", "UPDATE"]

@@ -88,17 +88,23 @@ class _Builder:
 
     def broadcast(self, value, shape, to):
         """A 1 × n row (or a scalar) spread over the rows of ``to``; under --columns, an
-        n × 1 column spread over its columns."""
+        n × 1 column spread over its columns; the column of a sum, ``sum(e)``, spread over
+        the units it summed."""
         if to is None or shape is None:
             if shape is None and to is not None:
                 return value * self.ones(self.dim(to[0]), self.dim(to[1]))
             return value
+        one = self.sp.Integer(1)
         if self.shapes.columns:
             if not self.shapes.same(shape[1], to[1]):
-                return value * self.ones(self.sp.Integer(1), self.dim(to[1]))
+                value = value * self.ones(one, self.dim(to[1]))
+            if not self.shapes.same(shape[0], to[0]):          # the 1 × b of sum(eᵀ)ᵀ
+                value = self.ones(self.dim(to[0]), one) * value
             return value
         if not self.shapes.same(shape[0], to[0]):
-            return self.ones(self.dim(to[0]), self.sp.Integer(1)) * value
+            value = self.ones(self.dim(to[0]), one) * value
+        if not self.shapes.same(shape[1], to[1]):              # the b × 1 of sum(e)
+            value = value * self.ones(one, self.dim(to[1]))
         return value
 
     def expr(self, root):
@@ -198,6 +204,8 @@ class _Builder:
             return sp.hadamard_product(term, sp.HadamardPower(sums, -1))
         if kind == "batch-sum":                # the rows summed: 𝟙(1×b)·X
             return self.ones(sp.Integer(1), self.dim(shape[0])) * term
+        if kind == "example-sum":              # each row's units summed: X·𝟙(n×1)
+            return term * self.ones(self.dim(shape[1]), sp.Integer(1))
         return term
 
 

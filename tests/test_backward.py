@@ -234,8 +234,8 @@ def test_a_parameter_the_forward_pass_reassigns_is_refused():
 
 @pytest.mark.parametrize("forward, update", [
     # sums over the batch decided by the shapes, whatever the letter
-    ("l0 : 8×3\nl1 = relu(l0W0 + 2b0)", "b0 -= α 2sum(δ1)"),
-    ("l0 : 8×3\ng0 : 1×4\nl1 = relu(l0W0 + g0)", "g0 -= αsum(δ1)"),
+    ("l0 : 8×3\nl1 = relu(l0W0 + 2b0)", "b0 -= α 2batchsum(δ1)"),
+    ("l0 : 8×3\ng0 : 1×4\nl1 = relu(l0W0 + g0)", "g0 -= αbatchsum(δ1)"),
     ("l0 : 8×3\nb0 : 8×4\nl1 = relu(l0W0 + b0)", "b0 -= αδ1"),
 ])
 def test_batch_sums_follow_the_shapes(forward, update):

@@ -167,7 +167,7 @@ def test_backward_under_columns_is_exactly_gradient_descent(batch):
     text = derived.algebra()
     assert "W1 -= αδ_{h1}xᵀ" in text
     # the sum over the batch columns, decided by the shapes: none for one example
-    assert ("b1 -= αsum(δ_{h1}ᵀ)ᵀ" if batch > 1 else "b1 -= αδ_{h1}\n") in text + "\n"
+    assert ("b1 -= αbatchsum(δ_{h1}ᵀ)ᵀ" if batch > 1 else "b1 -= αδ_{h1}\n") in text + "\n"
     rng = np.random.default_rng(batch)
     shapes = {"x": (4, batch), "t": (2, batch), "W1": (3, 4), "b1": (3, 1), "W2": (2, 3),
               "b2": (2, 1), "W3": (2, 2), "b3": (2, 1)}

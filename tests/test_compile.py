@@ -371,7 +371,7 @@ def test_to_sympy_computes_what_numpy_computes():
               "b0": rng.standard_normal((1, 4)), "W1": rng.standard_normal((4, 2)),
               "y": rng.standard_normal((2, 2))}
     program = parse("l1 = sigmoid(l0W0 + b0)\nl2 = softmax(l1W1)\nδ2 = l2 - y\n"
-                    "δ1 = δ2W1ᵀ ⊙ sigmoid'(l1)\nW1 -= αl1ᵀδ2\nb0 -= αsum(δ1)")
+                    "δ1 = δ2W1ᵀ ⊙ sigmoid'(l1)\nW1 -= αl1ᵀδ2\nb0 -= αbatchsum(δ1)")
     exprs = program.to_sympy(sizes="3,4,2", batch=2)
     numeric = program.compile()(**{k: v.copy() for k, v in arrays.items()}, α=0.5)
     values = {sympy.Symbol("α"): sympy.Rational(1, 2)}

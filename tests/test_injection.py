@@ -512,7 +512,7 @@ def test_a_declaration_comment_cannot_end_its_line():
 # ---------------------------------------------------------------------------- compile()
 
 TRAINING = ("l1 = sigmoid(l0W0 + b0)\nl2 = softmax(l1W1)\nδ2 = l2 - y\n"
-            "δ1 = δ2W1ᵀ ⊙ sigmoid'(l1)\nW1 -= αl1ᵀδ2\nb0 -= αsum(δ1)\nl1ᵀ")
+            "δ1 = δ2W1ᵀ ⊙ sigmoid'(l1)\nW1 -= αl1ᵀδ2\nb0 -= αbatchsum(δ1)\nl1ᵀ")
 
 
 @pytest.mark.parametrize("style", STYLES)
@@ -590,7 +590,7 @@ hostile = st.lists(st.sampled_from(HOSTILE_PIECES), min_size=1, max_size=5).map(
 names = st.builds("{}{}".format,
                   st.sampled_from(["l", "W", "x", "b", "α", "\\delta", "λ", "e", "o"]),
                   st.sampled_from(["", "0", "1", "12", "_{in}", "_os", "_{import}", "_2"]))
-functions = st.sampled_from(["relu", "sigmoid", "tanh", "softmax", "exp", "log", "sum"])
+functions = st.sampled_from(["relu", "sigmoid", "tanh", "softmax", "exp", "log", "sum", "batchsum"])
 
 
 def mostly(valid):

@@ -38,7 +38,7 @@ CASES = [
      r"y = \sigma(x) + \tanh(x) + \operatorname{softmax}(x)"),
     ("y = σ'(x) ⊙ tanh'(x)", r"y = \sigma'(x) \odot \tanh'(x)"),
     ("y = exp(x) - log(x)", r"y = \exp(x) - \log(x)"),
-    ("b1 -= αsum(δ2)", r"b_{1} \leftarrow b_{1} - \alpha\, \operatorname{sum}(\delta_{2})"),
+    ("b1 -= αbatchsum(δ2)", r"b_{1} \leftarrow b_{1} - \alpha\, \operatorname{batchsum}(\delta_{2})"),
     ("y = a / c", r"y = \frac{a}{c}"),
     ("l1 = 1 / (1 + exp(-l0W0))", r"l_{1} = \frac{1}{1 + \exp(-l_{0} W_{0})}"),
     ("y = (a / c)W", r"y = \frac{a}{c} W"),

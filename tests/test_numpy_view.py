@@ -97,7 +97,7 @@ CASES = [
     ("y = exp(x) - log(z)", "y = np.exp(x) - np.log(z)", "y = np.exp(x) - np.log(z)"),
     ("y = σ'(x) ⊙ tanh'(z)", "y = sigmoid2deriv(x) * tanh2deriv(z)",
      "y = sigmoid2deriv(x) * tanh2deriv(z)"),
-    ("b1 -= αsum(δ2)", "b_1 -= alpha * np.sum(layer_2_delta, axis=0, keepdims=True)",
+    ("b1 -= αbatchsum(δ2)", "b_1 -= alpha * np.sum(layer_2_delta, axis=0, keepdims=True)",
      "b_1 -= alpha * np.sum(layer_2_delta, axis=0, keepdims=True)"),
     ("l1 = 1 / (1 + exp(-l0W0))", "layer_1 = 1 / (1 + np.exp(-layer_0.dot(weights_0_1)))",
      "layer_1 = 1 / (1 + np.exp(-(layer_0 @ weights_0_1)))"),

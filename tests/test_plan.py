@@ -70,14 +70,14 @@ def test_plan_as_json():
 # ---------------------------------------------------------------------------- counting
 
 def test_flops_of_each_kind_of_step():
-    plan = parse("l0 : 5×3\nb0 : 1×4\nl1 = sigmoid(l0W0 + b0)\nd = 2l1 - l1 / 3\ns = sum(d)") \
+    plan = parse("l0 : 5×3\nb0 : 1×4\nl1 = sigmoid(l0W0 + b0)\nd = 2l1 - l1 / 3\ns = batchsum(d)") \
         .plan(W0=(3, 4))
     by_op = {s.op: s for s in plan.steps}
     assert by_op["matmul"].flops == 2 * 5 * 3 * 4 and by_op["matmul"].multiply_adds == 60
     assert by_op["add"].flops == 20 and by_op["call"].flops == 20
     scale = [s for s in plan.steps if s.op == "scale"][0]
     assert scale.flops == 20 and not scale.in_place        # 2l1: l1 is a name, kept
-    summed = [s for s in plan.steps if s.func == "sum"][0]
+    summed = [s for s in plan.steps if s.func == "batchsum"][0]
     assert summed.flops == 20 and plan.shapes.text(summed.shape) == "1×4"
     assert summed.allocates == 4 * 8
 

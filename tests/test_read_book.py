@@ -71,7 +71,7 @@ CORPUS = [
     ("layer_1 = tanh(np.dot(layer_0, weights_0_1))\nlayer_1_delta = layer_2_delta.dot("
      "weights_1_2.T) * tanh2deriv(layer_1)", "l1 = tanh(l0W0)\nδ1 = δ2W1ᵀ ⊙ tanh'(l1)"),
     ("layer_1 *= dropout_mask * 2", "l1 = l1 ⊙ M0 2"),
-    ("bias_delta = np.sum(layer_2_delta, axis=0, keepdims=True)", "g = sum(δ2)"),
+    ("bias_delta = np.sum(layer_2_delta, axis=0, keepdims=True)", "g = batchsum(δ2)"),
 ]
 
 

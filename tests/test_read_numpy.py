@@ -75,7 +75,7 @@ READ = [
     ("y = np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)", "y = softmax(x)"),
     ("y = np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)", "y = softmax(x)"),
     ("y = np.exp(x) - np.log(x)", "y = exp(x) - log(x)"),
-    ("b_1 -= alpha * np.sum(layer_2_delta, axis=0, keepdims=True)", "b1 -= αsum(δ2)"),
+    ("b_1 -= alpha * np.sum(layer_2_delta, axis=0, keepdims=True)", "b1 -= αbatchsum(δ2)"),
     # names, both schemes
     ("layer_2_delta = layer_2 - y", "δ2 = l2 - y"),
     ("layer_out_delta = layer_out - y", "δ_{out} = l_{out} - y"),
@@ -228,7 +228,7 @@ error: np.sum() over these axes cannot be read into the notation
    |
  1 | x = np.sum(y, axis=1)
    |     ^^^^^^^^^^^^^^^^^ no notation for this reduction
-   = np.sum(x, axis=0, keepdims=True) is sum(x), the sum over the batch; a mean over the batch is sum(x) / n; a total error is bookkeeping, outside the step"""),
+   = np.sum(x, axis=1, keepdims=True) is sum(x), the sum over each example's units; np.sum(x, axis=0, keepdims=True) is batchsum(x), the sum over the batch; a mean over the batch is batchsum(x) / n; a total error is bookkeeping, outside the step"""),
     ('layer_2 = np.dot(layer_1)', """\
 error: this call takes two arguments, not 1
   --> line 1, column 11

@@ -27,9 +27,14 @@ WITH_DERIVATIVE = [n for n in BUILTIN if functions.FUNCTIONS[n].derivative is no
 
 
 def sizes(name):
-    """The sizes of l2 = f(l0W0)W1: a batch of 5, or none for a batch sum (its 1 × 4 row)."""
-    if functions.FUNCTIONS[name].shape == "batch-sum":
+    """The sizes of l2 = f(l0W0)W1: a batch of 5, or none for a batch sum (its 1 × 4 row);
+    for a sum over the units (a 5 × 1 column, so W1 is 1 × 2), the shapes of the inputs,
+    without the book's convention (which would make l0W0, layer 1, one unit wide)."""
+    rule = functions.FUNCTIONS[name].shape
+    if rule == "batch-sum":
         return dict(sizes="3,4,2")
+    if rule == "example-sum":
+        return dict(convention=False)
     return dict(sizes="3,4,2", batch=5)
 
 
@@ -53,9 +58,10 @@ def program(name, derivative=False):
 def inputs(name, seed=0):
     rng = np.random.default_rng(seed)
     low = 0.1 if name == "log" else -1.0
-    rows = 1 if functions.FUNCTIONS[name].shape == "batch-sum" else 5
+    rule = functions.FUNCTIONS[name].shape
+    rows = 1 if rule == "batch-sum" else 5
     return {"l0": rng.uniform(low, 1.0, (rows, 3)), "W0": rng.uniform(low, 1.0, (3, 4)),
-            "W1": rng.uniform(-1.0, 1.0, (4, 2))}
+            "W1": rng.uniform(-1.0, 1.0, (1 if rule == "example-sum" else 4, 2))}
 
 
 def helper_code(fn, derivative):
@@ -160,12 +166,13 @@ def test_plan_style_is_the_recipe_and_gives_the_books_bits(name, derivative):
 @pytest.mark.parametrize("name, derivative", CASES, ids=IDS)
 def test_plan_flops_and_memory(name, derivative):
     fn = record(name)
-    target = "g" if fn.shape == "batch-sum" else "l1"     # a layer keeps its batch rows
+    # a layer keeps its shape; a sum's g is one row (batchsum) or one column (sum)
+    target = "g" if fn.shape in ("batch-sum", "example-sum") else "l1"
     p = parse(f"{target} = {name}{chr(39) if derivative else ''}(l0W0)")
     dims = dict(sizes="256,300", batch=200)
     plan = p.plan(**dims)
     (step,) = [s for s in plan.steps if s.op in ("call", "derivative")]
-    counted = 200 * 300        # the argument's elements (a batch sum adds each once too)
+    counted = 200 * 300        # the argument's elements (a sum adds each once too)
     assert step.flops == fn.flops * counted, f"{name}: FLOPs per element"
     rng = np.random.default_rng(0)
     low = 0.1 if name == "log" else -1.0

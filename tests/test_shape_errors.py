@@ -188,9 +188,9 @@ NETWORKS = {
         δ2 = l2 - y
         δ1 = δ2W1ᵀ ⊙ relu'(l1)
         W1 -= αl1ᵀδ2
-        b1 -= αsum(δ2)
+        b1 -= αbatchsum(δ2)
         W0 -= αl0ᵀδ1
-        b0 -= αsum(δ1)""",
+        b0 -= αbatchsum(δ1)""",
     "three hidden layers": """
         l0 : 64×784
         W0 : 784×128
@@ -270,7 +270,7 @@ NETWORKS = {
         δ1 = δ2W1ᵀ ⊙ sigmoid'(l1)
         W1 -= αl1ᵀδ2
         W0 -= αl0ᵀδ1
-        b0 -= αsum(δ1)""",
+        b0 -= αbatchsum(δ1)""",
     "two heads": """
         l1 : 4×6
         A : 6×3
@@ -303,9 +303,9 @@ NETWORKS = {
         δ2 = (l2 - y) / 100
         δ1 = δ2W1ᵀ ⊙ relu'(l1)
         W1 -= αl1ᵀδ2
-        b1 -= αsum(δ2)
+        b1 -= αbatchsum(δ2)
         W0 -= αl0ᵀδ1
-        b0 -= αsum(δ1)""",
+        b0 -= αbatchsum(δ1)""",
 }
 
 
@@ -358,8 +358,10 @@ def forward_check(program, convention: bool = True):
             return value(node.operand)
         if t is Call:
             x = value(node.arg)
-            if x is not None and node.func == "sum" and not node.derivative:
+            if x is not None and node.func == "batchsum" and not node.derivative:
                 return (1, x[1])
+            if x is not None and node.func == "sum" and not node.derivative:
+                return (x[0], 1)          # (the networks here never broadcast its column)
             return x
         left, right = value(node.left), value(node.right)
         if left is None or right is None:

@@ -224,7 +224,7 @@ def test_an_update_broadcasts_into_its_target_and_never_changes_it():
 
 
 def test_sum_over_the_batch_is_one_row():
-    s, table = shapes_of("l1 = relu(l0W0 + b0)\nδ1 = l1 - y\nb0 -= αsum(δ1)",
+    s, table = shapes_of("l1 = relu(l0W0 + b0)\nδ1 = l1 - y\nb0 -= αbatchsum(δ1)",
                          options(sizes="3,4", batch="b"))
     assert table["b0"] == "1×4" and table["δ1"] == "b×4"
 

@@ -91,7 +91,7 @@ READS_AS = [
     # -- updates written as mathematics
     ("W_1 \\leftarrow W_1 - \\alpha \\cdot l_1^T \\delta_2", {}, "W1 -= αl1ᵀδ2"),
     ("W \\leftarrow W + \\eta x^\\top \\delta", {}, "W += ηxᵀδ"),
-    ("b ← b - η sum(δ)", {}, "b -= ηsum(δ)"),
+    ("b ← b - η batchsum(δ)", {}, "b -= ηbatchsum(δ)"),
     ("θ \\gets θ - ε g", {}, "θ -= εg"),
     ("W := W - a - c", {}, "W -= a + c"),
     ("W := W - a + c", {}, "W -= a - c"),

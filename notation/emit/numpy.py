@@ -200,12 +200,13 @@ class NumpyEmitter(Emitter):
                       node: Node | None = None) -> Code:
         """The call of a function of the notation on ``argument``.
 
-        A function whose helper would shadow a Python builtin (``sum``) and whose NumPy code
-        is one call of ``x`` is written out instead: ``np.sum(d, axis=0, keepdims=True)``.
+        A function whose helper would shadow a Python builtin (``sum``), or whose record
+        asks for it (``inline``, ``batchsum``), and whose NumPy code is one call of ``x`` is
+        written out instead: ``np.sum(d, axis=0, keepdims=True)``.
         """
         fn = functions.lookup(name)
         if fn is not None and not derivative and fn.numpy_call is None \
-                and fn.name in _BUILTINS:
+                and (fn.name in _BUILTINS or fn.inline):
             m = _ONE_NUMPY_CALL.match(fn.numpy)
             if m:
                 self.uses_numpy = True

@@ -208,8 +208,9 @@ class Expressions:
         if isinstance(func, ast.Name) and func.id in self.helpers:
             return self.helpers.plan(node, self)
         if node.keywords:
-            hint = ("np.sum(x, axis=0, keepdims=True) is the notation's sum(x), the sum over the "
-                    "batch" if self.numpy_function(func, "sum") else None)
+            hint = ("np.sum(x, axis=1, keepdims=True) is the notation's sum(x), the sum over "
+                    "each example's units; np.sum(x, axis=0, keepdims=True) is batchsum(x), "
+                    "the sum over the batch" if self.numpy_function(func, "sum") else None)
             raise self.error("a call with keyword arguments cannot be read", node.keywords[0],
                              label="a keyword argument", hint=hint)
         if isinstance(func, ast.Attribute) and self.is_numpy(func.value):

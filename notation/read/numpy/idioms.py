@@ -142,14 +142,18 @@ def call(node: ast.Call, reader):
         if constant(a, 0) or constant(b, 0):
             x = b if constant(a, 0) else a
             return [x], lambda k: Call("relu", k[0], False, span)
+    # np.sum(x, axis=0) is a (n,) row, which broadcasts as the 1 × n row of batchsum(x);
+    # np.sum(x, axis=1) without keepdims is a (b,) vector that would broadcast wrongly, and
+    # np.sum(x) with no axis is a total: neither is read (docs/views.md)
     if reader.numpy_function(func, "sum") and len(node.args) == 1 and (
             keywords(node.keywords, axis=0) or keywords(node.keywords, axis=0, keepdims=None)):
-        return [node.args[0]], lambda k: Call("sum", k[0], False, span)
-    if reader.numpy_function(func, "sum", "mean") and not (
-            len(node.args) == 1 and node.keywords and keywords(node.keywords, axis=0)):
+        return [node.args[0]], lambda k: Call("batchsum", k[0], False, span)
+    if reader.numpy_function(func, "sum", "mean"):
         raise reader.error(
             f"np.{func.attr}() over {'all elements' if not node.keywords else 'these axes'} "
             f"cannot be read into the notation", node, label="no notation for this reduction",
-            hint="np.sum(x, axis=0, keepdims=True) is sum(x), the sum over the batch; a mean "
-                 "over the batch is sum(x) / n; a total error is bookkeeping, outside the step")
+            hint="np.sum(x, axis=1, keepdims=True) is sum(x), the sum over each example's "
+                 "units; np.sum(x, axis=0, keepdims=True) is batchsum(x), the sum over the "
+                 "batch; a mean over the batch is batchsum(x) / n; a total error is "
+                 "bookkeeping, outside the step")
     return None

@@ -1,4 +1,4 @@
-"""b1 -= αsum(δ2)
+"""b1 -= αbatchsum(δ2)
 
 Written by notation (book style, book naming)."""
 

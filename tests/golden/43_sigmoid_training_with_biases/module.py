@@ -3,9 +3,9 @@ l2 = sigmoid(l1W1 + b1)
 δ2 = (l2 - y) ⊙ sigmoid'(l2)
 δ1 = δ2W1ᵀ ⊙ sigmoid'(l1)
 W1 -= αl1ᵀδ2
-b1 -= αsum(δ2)
+b1 -= αbatchsum(δ2)
 W0 -= αl0ᵀδ1
-b0 -= αsum(δ1)
+b0 -= αbatchsum(δ1)
 
 Written by notation (book style, book naming)."""
 
