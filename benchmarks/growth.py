@@ -15,7 +15,7 @@ plan, compile, from_numpy, compare, diagram, show --html, backward):
   (stepwise_numpy): Python's parser refuses the book style's single expression that deep.
 
 Each time is CPU time (time.process_time: the machine is shared, wall time measures the
-neighbours), the best of three runs (two for the largest size), and the line prints the
+neighbours), the best of five runs (three for the largest size), and the line prints the
 ratio of each size's time to the one before. An entry point that refuses an input with a
 NotationError says so on its line (a clear refusal is an answer, not a time).
 """
@@ -147,7 +147,7 @@ def _ladder(source, code, sizes, args) -> float:
             if times and times[-1] * 12 > args.budget:
                 break
             try:
-                times.append(timed(setup, run, n, 2 if n == sizes[-1] else 3))
+                times.append(timed(setup, run, n, 3 if n == sizes[-1] else 5))
             except notation.NotationError as e:
                 print(f"{name:15} n={n}: {e.message}")
                 break

@@ -90,14 +90,17 @@ class Poly:
 
     def __str__(self) -> str:
         order = sorted(self.terms.items(), key=lambda mc: (-len(mc[0]), mc[0]))
-        out = ""
+        parts: list[str] = []       # joined once: a sum of 10,000 terms built by += was quadratic
         for m, c in order:
             sign = "-" if c < 0 else "+"
             c = abs(c)
             factors = ([str(c)] if c != 1 or not m else []) + list(m)
             text = "·".join(factors)
-            out = (("-" if sign == "-" else "") + text) if not out else f"{out} {sign} {text}"
-        return out or "0"
+            if not parts:
+                parts.append(("-" if sign == "-" else "") + text)
+            else:
+                parts += [sign, text]
+        return " ".join(parts) or "0"
 
     def __repr__(self) -> str:
         return f"Poly({str(self)!r})"
