@@ -72,6 +72,20 @@ CORPUS = [
      "weights_1_2.T) * tanh2deriv(layer_1)", "l1 = tanh(l0W0)\nδ1 = δ2W1ᵀ ⊙ tanh'(l1)"),
     ("layer_1 *= dropout_mask * 2", "l1 = l1 ⊙ M0 2"),
     ("bias_delta = np.sum(layer_2_delta, axis=0, keepdims=True)", "g = batchsum(δ2)"),
+    # the same idioms with names of our own (not the notebooks')
+    ("guess = signal * knob\nmiss = (guess - aim) ** 2", "l0 = s ⊙ k\nz0 = (l0 - y) ⊙ (l0 - y)"),
+    ("slope = signal * (guess - aim)\nknob = knob - (rate * slope)", "l0 = s ⊙ (g - a)\nW0 = W0 - αl0"),
+    ("guess_up = signal * (knob + nudge)\nmiss_up = (aim - guess_up) ** 2",
+     "l0 = s ⊙ (k + n)\nz0 = (y - l0) ⊙ (y - l0)"),
+    # np.outer flattens: it is aᵀb for single rows, as the book's vectors are
+    ("# features : 1×3\nscores = np.dot(features, weights)\ngap = scores - expected\n"
+     "change = np.outer(gap, features)", "l0 : 1×3\nl1 = l0W0\nz1 = l1 - y\na1 = z1ᵀl0"),
+    ("# gap : 1×2\n# features : 1×3\nweights -= rate * np.outer(gap, features)",
+     "g : 1×2\nl0 : 1×3\nW0 -= αgᵀl0"),
+    ("hidden = (features.dot(w_in) >= 0) * features.dot(w_in)\nout = hidden.dot(w_out)",
+     "l1 = relu(l0w_{in})\nl2 = l1w_{out}"),
+    ("probs = np.exp(logits) / np.sum(np.exp(logits), axis=1, keepdims=True)", "l0 = softmax(v)"),
+    ("hidden *= keep * 2\nhidden_delta *= keep", "l0 = l0 ⊙ k 2\nδ0 = δ0 ⊙ k"),
 ]
 
 
