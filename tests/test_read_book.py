@@ -594,3 +594,17 @@ class MLP:
         "d_{a1} = d_{out}W2ᵀ ⊙ relu'(z1)", "W2 -= αa1ᵀd_{out}", "W1 -= αXᵀd_{a1}"])
     forward = parse("z1 = XW1\na1 = relu(z1)\nl2 = a1W2")
     assert compare(forward.backward(), reading.program).equivalent
+
+
+def test_a_loop_file_against_backward_from_the_cli(tmp_path, capsys):
+    # Done-when of issue 14: compare of a loop as printed with `notation backward` of its
+    # forward pass, with the matching option (the book's δ = y - l with +=)
+    from notation.cli import main
+    path = tmp_path / "loop.py"
+    path.write_text(PLUS)
+    assert main(["backward", "l1 = relu(l0W0)\nl2 = l1W1", "--delta", "y-l"]) == 0
+    step = capsys.readouterr().out
+    assert main(["compare", str(path), step]) == 0
+    assert capsys.readouterr().out.startswith("equivalent")
+    assert main(["compare", str(path), FORWARD.backward().algebra()]) == 1
+    assert "δ2: view 2's delta is the negative of view 1's" in capsys.readouterr().out
