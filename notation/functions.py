@@ -224,7 +224,8 @@ def _register_builtin() -> tuple[Function, ...]:
             reference=lambda x: np.add.reduce(x, axis=-1, keepdims=True), sympy="x",
             backward="G + 0x", inline=True,
             recipe=r(("{t} = {x}.sum(axis=1, keepdims=True)",)),
-            idioms=("np.sum(x, axis=1, keepdims=True)", "np.sum(x, axis=-1, keepdims=True)")),
+            idioms=("np.sum(x, axis=1, keepdims=True)", "np.sum(x, axis=-1, keepdims=True)",
+                    "x.sum(axis=1, keepdims=True)", "x.sum(axis=-1, keepdims=True)")),
         # The sum over the batch (rows), keeping a 1 × n row: the gradient of a bias that was
         # broadcast over the batch. Backward writes it; users may too. Its name says what it
         # sums, so that no reader takes it for the sum over an example's units.
@@ -234,7 +235,7 @@ def _register_builtin() -> tuple[Function, ...]:
             reference=lambda x: np.add.reduce(x, axis=0, keepdims=True), sympy="x",
             backward="G + 0x", inline=True,
             recipe=r(("{t} = {x}.sum(axis=0, keepdims=True)",)),
-            idioms=("np.sum(x, axis=0, keepdims=True)",)),
+            idioms=("np.sum(x, axis=0, keepdims=True)", "x.sum(axis=0, keepdims=True)")),
         # log(1 + exp(x)) without overflow; its derivative, σ(x), is 1 - exp(-output). The
         # written-out np.log(1 + np.exp(x)) is no idiom of it: it reads back as written.
         Function(

@@ -216,6 +216,9 @@ def test_backward_through_a_batch_sum():
     ("g = np.sum(x, axis=0, keepdims=True)", "g = batchsum(x)"),
     ("g = np.sum(x, axis=0)", "g = batchsum(x)"),       # a (n,) row broadcasts as 1 × n does
     ("y = np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)", "y = softmax(x)"),
+    ("s = x.sum(axis=1, keepdims=True)", "s = sum(x)"),      # the method, as the plan writes
+    ("s = x.sum(axis=-1, keepdims=True)", "s = sum(x)"),
+    ("g = (a + b).sum(axis=0, keepdims=True)", "g = batchsum(a + b)"),
 ])
 def test_both_numpy_sums_read_back(code, algebra):
     assert from_numpy(code).algebra() == algebra
@@ -227,3 +230,10 @@ def test_a_total_and_a_sum_without_keepdims_are_not_read(code):
         from_numpy(code)
     assert "np.sum(x, axis=1, keepdims=True) is sum(x)" in str(caught.value)
     assert "np.sum(x, axis=0, keepdims=True) is batchsum(x)" in str(caught.value)
+
+
+def test_the_plan_style_reads_back_step_by_step():
+    code = parse(SOFTMAX).numpy(style="plan")
+    assert from_numpy(code).algebra().splitlines()[2] == "t3 = sum(t2)"
+    code = parse("b0 -= αbatchsum(δ1)").numpy(style="plan")
+    assert from_numpy(code).algebra().splitlines()[0] == "t1 = batchsum(δ1)"
