@@ -608,3 +608,20 @@ def test_a_loop_file_against_backward_from_the_cli(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("equivalent")
     assert main(["compare", str(path), FORWARD.backward().algebra()]) == 1
     assert "δ2: view 2's delta is the negative of view 1's" in capsys.readouterr().out
+
+
+def test_a_sum_of_products_adds_to_what_was_there_unless_it_was_zero():
+    started = read_numpy("out = 5\nfor i in range(len(a)):\n    out += a[i] * b[i]\n")
+    assert started.program.algebra().splitlines()[-1] == "W0 += a bᵀ"
+    a, b = np.array([[1.0, 2.0, 3.0]]), np.array([[0.5, -1.0, 2.0]])
+    ours = evaluate(started.program, {"a": a, "b": b})
+    assert float(np.ravel(ours["W0"])[0]) == 5 + float((a @ b.T)[0, 0])
+    zeroed = read_numpy("out = 0\nfor i in range(len(a)):\n    out += a[i] * b[i]\n")
+    assert zeroed.program.algebra() == "l1 = a bᵀ"
+
+
+def test_a_loop_over_some_elements_is_not_made_one_statement():
+    # range(2) of longer lists changes only two elements: not the whole-array update
+    reading = read_numpy("for i in range(2):\n    w[i] -= g[i]\n")
+    assert "range(2)" in " ".join(s.text for s in reading.skipped)   # the loop repeats it
+    assert not reading.notes_ and all("put in place" not in h for h in reading.helpers)

@@ -73,21 +73,34 @@ class Lowering:
         for s in body:
             lowered = self.statement(s, depth)
             if isinstance(s, ast.For) and s in self.loops:
-                for t in lowered:            # the zeros the loop filled in are not a step
+                for index, t in enumerate(lowered):   # the zeros the loop filled in go
                     if isinstance(t, ast.Assign):
                         self._drop_zeros(out, t.targets[0])
+                    elif isinstance(t, ast.AugAssign) and isinstance(t.op, ast.Add) \
+                            and isinstance(t.target, ast.Name) and self._drop_zeros(
+                                out, t.target, numbers_only=True):
+                        total = ast.Assign([ast.Name(t.target.id, ast.Store())], t.value)
+                        ast.copy_location(total, t)
+                        total.end_lineno, total.end_col_offset = t.end_lineno, t.end_col_offset
+                        ast.copy_location(total.targets[0], t.target)
+                        lowered[index] = total
             out.extend(lowered)
         return out
 
-    def _drop_zeros(self, out: list, target) -> None:
-        wanted = ast.dump(target, annotate_fields=False).replace("Store", "")
-        for index in range(len(out) - 1, -1, -1):
-            t = out[index]
-            if isinstance(t, ast.Assign) and len(t.targets) == 1 and ast.dump(
-                    t.targets[0], annotate_fields=False).replace("Store", "") == wanted:
-                if zeros(t.value, self.numpy_names):
-                    del out[index]
-                return
+    def _drop_zeros(self, out: list, target, numbers_only: bool = False) -> bool:
+        """Drop the statement just before that set ``target`` to zeros; True if there was
+        one. (A sum ``acc += …`` is a total only when ``acc`` was 0 just before.)"""
+        wanted = ast.dump(target, annotate_fields=False).replace("Store", "").replace("Load", "")
+        if not out:
+            return False
+        t = out[-1]
+        if isinstance(t, ast.Assign) and len(t.targets) == 1 and ast.dump(
+                t.targets[0], annotate_fields=False).replace("Store", "") == wanted \
+                and (number(t.value) and ast.literal_eval(t.value) == 0 if numbers_only
+                     else zeros(t.value, self.numpy_names)):
+            del out[-1]
+            return True
+        return False
 
     def statement(self, s, depth: int) -> list:
         if depth > MAX_DEPTH:
@@ -298,6 +311,8 @@ class Lowering:
         else:
             return None
         base = _indexed(target, variables)
+        if base is not None:
+            base = _stored(base)
         value = t.value
         if base is None:
             # acc += a[i] * b[i]: the sum of the products, a row times a row
@@ -308,7 +323,8 @@ class Lowering:
                     dot = ast.Call(ast.Attribute(a, "dot", ast.Load()),
                                    [ast.Attribute(b, "T", ast.Load())], [])
                     _locate(dot, value)
-                    return ast.Assign([target], dot, lineno=0, col_offset=0)
+                    # acc += a·bᵀ; an assignment only where acc was set to 0 just before
+                    return ast.AugAssign(target, ast.Add(), dot, lineno=0, col_offset=0)
             return None
         if len(variables) == 2 and op is None:
             outer = _outer(value, variables)
@@ -340,9 +356,22 @@ class _Put(ast.NodeTransformer):
         return n
 
 
+def _stored(node):
+    """A copy of a target, in the store context (``out`` of ``out[i] = …`` was read)."""
+    node = copy.deepcopy(node)
+    node.ctx = ast.Store()
+    return node
+
+
 def _range(node) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-        and node.func.id == "range" and len(node.args) == 1 and not node.keywords
+    """``range(len(v))`` (``range(len(w[0]))``): every element, as the book's loops go; a
+    loop over fewer (``range(2)``) would change only some, and is not made one statement."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "range" and len(node.args) == 1 and not node.keywords):
+        return False
+    n = node.args[0]
+    return isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" \
+        and len(n.args) == 1 and not n.keywords
 
 
 def _indexed(node, variables):
