@@ -86,11 +86,11 @@ def _scale(factor: Expr, expr: Expr) -> Expr:
     return out
 
 
-def full_sum(grad: Expr) -> Expr:
-    """The sum of every element: the sum over the batch (1 × n), transposed (n × 1) and
-    summed again (1 × 1), ``batchsum(batchsum(G)ᵀ)``. It is one number, the change of a scalar
-    parameter."""
-    return Call(BATCH_SUM, Transpose(Call(BATCH_SUM, grad)))
+def full_sum(grad: Expr, columns: bool = False) -> Expr:
+    """The sum of every element, 1 × 1: each example's units summed (b × 1), then the batch,
+    ``batchsum(sum(G))``; under --columns, where an example is a column, ``batchsum(sum(Gᵀ))``.
+    It is one number, the change of a scalar parameter."""
+    return Call(BATCH_SUM, Call(EXAMPLE_SUM, Transpose(grad) if columns else grad))
 
 
 def _sum(terms: list[Expr]) -> Expr:
@@ -184,7 +184,7 @@ class _Gradients:
         if not any(isinstance(n, Name) and n in self.wanted for n in names_in(side)):
             return grad             # not carried (needing() skips it): no sum to write
         self._only_parameters(side)
-        return full_sum(grad)
+        return full_sum(grad, self.shapes.columns)
 
     def _reduce(self, side: Expr, node: Expr, grad: Expr) -> Expr:
         """The gradient of an operand broadcast to the shape of ``node``: summed over the rows
