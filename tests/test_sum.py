@@ -237,3 +237,12 @@ def test_the_plan_style_reads_back_step_by_step():
     assert from_numpy(code).algebra().splitlines()[2] == "t3 = sum(t2)"
     code = parse("b0 -= αbatchsum(δ1)").numpy(style="plan")
     assert from_numpy(code).algebra().splitlines()[0] == "t1 = batchsum(δ1)"
+
+
+def test_backward_through_the_softmax_written_out_is_gradient_descent():
+    # exp(z) / sum(exp(z)) split into layers: the sum's chain rule (G + 0x) spreads its
+    # delta over the units, and the column's own gradient is summed over them, sum(…)
+    derived = _gradient_descent_holds(
+        "l1 = sigmoid(l0W0)\nl2 = exp(l1W1) / sum(exp(l1W1))",
+        {"l0": (4, 3), "W0": (3, 5), "W1": (5, 2), "y": (4, 2)}, ["W0", "W1"], seed=2)
+    assert "h3 = sum(h2)" in derived.algebra() and "sum(exp(" not in derived.algebra(), derived.algebra()
