@@ -34,7 +34,7 @@ LAYERS = [
     # ipython: the %%notation magic, which IPython finds through notation's own
     # load_ipython_extension; it uses the API as a user does.
     ("api", ["api", "__init__", "ipython"]),
-    ("cli", ["cli", "__main__"]),
+    ("cli", ["cli_io", "cli_commands", "cli", "__main__"]),
 ]
 
 # Upward imports not yet removed, each (importer, imported) with why it is still there.

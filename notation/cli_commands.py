@@ -1,0 +1,358 @@
+"""The command line's subcommands: each ``cmd_<name>(args)`` reads the program, runs its
+stage and returns the text to print (``cli.main`` writes it and turns errors into exit
+statuses); and what they share: the shape options, the width and colour of ``show``.
+Only what a command needs is imported, inside it, so that ``notation algebra`` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from .cli_io import INPUT_ERROR, UsageError, _read_stdin, read_file, read_source
+
+# ---------------------------------------------------------------------------- commands
+
+def _parse(args):
+    source = read_source(args)
+    if (getattr(args, "file", None) or "").lower().endswith(".py"):
+        # a .py file is NumPy (issue 14): --names chooses names, --columns reads W·a + b
+        from .read.numpy import from_numpy
+        return from_numpy(source, names=getattr(args, "names", None),
+                          columns=getattr(args, "columns", False))
+    # A whole LaTeX document (`latex --document` output) is read by its math environments.
+    from .read.latex import from_latex
+    return from_latex(source, strict=getattr(args, "strict", False),
+                      functions=_functions(getattr(args, "function", None)))
+
+
+def _functions(specs) -> dict[str, str] | None:
+    """``--function g=relu`` (repeatable, or comma-separated) as ``{"g": "relu"}``."""
+    if not specs:
+        return None
+    out = {}
+    for spec in ",".join(specs).split(","):
+        letter, eq, fn = (part.strip() for part in spec.partition("="))
+        if not (eq and letter and fn):
+            raise UsageError(f"--function takes LETTER=FUNCTION, such as g=relu, not {spec!r}")
+        out[letter] = fn
+    return out
+
+
+def cmd_algebra(args) -> str:
+    return _parse(args).algebra(ascii=args.ascii)
+
+
+def _shape_options(args):
+    from .declarations import OptionError
+    from .shapes import options
+    try:
+        return options(args.sizes, args.dims, args.batch, columns=getattr(args, "columns", False))
+    except OptionError as e:
+        raise UsageError(e.message)
+
+
+def _plan(args, program=None):
+    from .plan import build
+    program = program if program is not None else _parse(args)
+    return build(program, _shape_options(args), convention=not args.no_convention,
+                 optimize=getattr(args, "optimize", False), dtype=getattr(args, "dtype", "float64"))
+
+
+def cmd_check(args) -> str:
+    """Read the program and check its shapes: ``ok`` and each name's shape, or the error."""
+    from .emit.algebra import algebra
+    from .shapes import infer
+    if getattr(args, "json", False):
+        return check_json(args)
+    program = _parse(args)
+    shapes = infer(program, _shape_options(args), convention=not args.no_convention)
+    n = len(program.statements)
+    lines = [f"ok: {n} statement{'s' if n != 1 else ''} read, and the shapes agree"]
+    for name, shape in shapes.names.items():
+        how = "declared" if name in shapes.declared else "inferred"
+        lines.append(f"  {algebra(name)} : {shapes.text(shape)}  ({how})")
+    unknown = shapes.unknowns()
+    if unknown:
+        lines.append("not determined: " + ", ".join(f"{s} ({what})" for s, what in unknown))
+    return "\n".join(lines)
+
+
+def cmd_plan(args) -> str:
+    plan = _plan(args)
+    return plan.json() if args.json else plan.text()
+
+
+def cmd_run(args) -> str:
+    """Compile the program, run it on the arrays of an .npz file, print what it assigns."""
+    from .run import load_inputs, show_values
+    program = _parse(args)
+    _shape_options(args)        # bad shape options are bad usage (2), not a traceback
+    f = program.compile(style=args.style, sizes=args.sizes, dims=args.dims, batch=args.batch,
+                        convention=not args.no_convention, optimize=args.optimize,
+                        columns=args.columns)
+    if not args.inputs and args.init is None:
+        raise UsageError("give the inputs with --inputs FILE.npz (and the parameters with "
+                         "--init SCHEME, or a file that notation init wrote)")
+    start = None
+    if args.init is not None:
+        start = program.init(scheme=args.init, seed=args.seed, sizes=args.sizes, dims=args.dims,
+                             batch=args.batch, convention=not args.no_convention,
+                             columns=args.columns)
+    inputs = load_inputs([_stdin_or(path) for path in args.inputs or []], f.plan.inputs,
+                         UsageError, start=start)
+    return show_values(f(**inputs))
+
+
+SHOW_WIDTH = 100
+
+
+def _colour(stream) -> bool:
+    """Colour only for a terminal (or FORCE_COLOR), never with NO_COLOR (colour_on)."""
+    return colour_on(stream)
+
+
+def _fit(line: str, width: int) -> list[str]:
+    """A line cut into pieces of at most ``width`` columns, continuations marked with ↪."""
+    if len(line) <= width:
+        return [line]
+    pieces = [line[:width]]
+    rest = line[width:]
+    while rest:
+        pieces.append("↪ " + rest[:width - 2])
+        rest = rest[width - 2:]
+    return pieces
+
+
+def cmd_show(args) -> str:
+    """Algebra, NumPy, LaTeX, the plan's summary and the diagram, one under another."""
+    from .side_by_side import html_page, views
+    program = _parse(args)
+    _shape_options(args)        # bad shape options are bad usage (2), not a traceback
+    options = dict(sizes=args.sizes, dims=args.dims, batch=args.batch,
+                   convention=not args.no_convention, columns=args.columns)
+    if args.html:
+        v = views(program, **options)
+        if v.plan_error is not None:
+            raise v.plan_error
+        return html_page(program, **options)
+    v = views(program, **options)
+    if v.plan_error is not None:
+        raise v.plan_error          # a shape error is an error of show too (exit 1)
+    from .emit.diagram import text as diagram_text
+    pic = v.picture()
+    sections = [("algebra", program.algebra(ascii=args.ascii)),
+                ("NumPy", program.numpy()),
+                ("LaTeX", program.latex()),
+                ("plan", v.plan.summary())]
+    if pic is not None:
+        sections.append(("diagram", diagram_text(pic)))
+    colour = args.output is None and _colour(sys.stdout)
+    width = show_width(args)
+    out = []
+    for title, body in sections:
+        rule = f"── {title} " + "─" * max(0, width - len(title) - 4)
+        out.append(f"\033[1;36m{rule}\033[0m" if colour else rule)
+        for line in body.splitlines():
+            out.extend(("  " + piece).rstrip() for piece in _fit(line, width - 2))
+    return "\n".join(out)
+
+
+def cmd_diagram(args) -> str:
+    """The book's picture: text for a terminal, or SVG (--svg, or -o FILE.svg)."""
+    from .emit.diagram import svg, text
+    from .side_by_side import views
+    program = _parse(args)
+    _shape_options(args)        # bad shape options are bad usage (2), not a traceback
+    v = views(program, sizes=args.sizes, dims=args.dims, batch=args.batch,
+              convention=not args.no_convention, columns=args.columns)
+    if v.plan_error is not None:
+        raise v.plan_error          # as in show: a picture of shapes that disagree is an error
+    pic = v.picture()
+    if pic is None:
+        from .errors import NotationTranslationError
+        raise NotationTranslationError(
+            "there is no forward pass to draw: the diagram draws assignments such as "
+            "l2 = relu(l0W0)W1")
+    as_svg = args.svg or (args.output or "").lower().endswith(".svg")
+    return svg(pic) if as_svg else text(pic)
+
+
+def cmd_numpy(args) -> str:
+    from .emit.numpy import scheme_for, emitter_class
+    try:
+        emitter_class(args.style)
+        scheme_for(args.naming)
+    except ValueError as e:
+        raise UsageError(getattr(e, "message", str(e)))
+    return _parse(args).numpy(style=args.style, naming=args.naming, module=args.module)
+
+
+def cmd_latex(args) -> str:
+    return _parse(args).latex(document=args.document)
+
+
+VIEW_KINDS = {".py": "numpy", ".tex": "latex", ".nn": "algebra"}
+
+
+def cmd_compare(args):
+    """Exit 0 when the views are equivalent, 1 when they differ."""
+    from .compare import compare, read_view
+    if len(args.views) < 2:
+        raise UsageError("give two or more views to compare")
+    views = []
+    for arg in args.views:
+        if arg == "-":                      # '-' is standard input, here too
+            views.append(read_view(_read_stdin(), naming=args.naming, names=args.names,
+                                   columns=args.columns))
+            continue
+        ext = os.path.splitext(arg)[1].lower()
+        # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
+        if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
+            views.append(read_view(read_file(arg), VIEW_KINDS[ext], naming=args.naming,
+                                   names=args.names, columns=args.columns))
+        else:
+            views.append(read_view(arg, naming=args.naming, names=args.names,
+                                   columns=args.columns))
+    result = compare(*views, naming=args.naming)
+    return result.report(), (0 if result.equivalent else INPUT_ERROR)
+
+
+def cmd_backward(args) -> str:
+    """The derived training step, printed in the view --to names."""
+    program = _parse(args)
+    _shape_options(args)        # bad shape options are bad usage (2), whichever view --to names
+    params = [p for p in args.params.split(",") if p.strip()] if args.params else None
+    args.to = args.to or "algebra"
+    derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params,
+                               delta=args.delta, mean=args.mean, sizes=args.sizes,
+                               dims=args.dims, batch=args.batch, columns=args.columns)
+    if getattr(args, "document", False) and args.to != "latex":
+        raise UsageError(f"--document makes a LaTeX document: use it with --to latex, "
+                         f"not --to {args.to}")
+    view = BACKWARD_VIEWS[args.to]
+    return view(derived, args)
+
+
+BACKWARD_VIEWS = {
+    "algebra": lambda program, args: program.algebra(),
+    "numpy": lambda program, args: program.numpy(),
+    "latex": lambda program, args: program.latex(document=getattr(args, "document", False)),
+    "plan": lambda program, args: program.plan(sizes=args.sizes, dims=args.dims,
+                                               batch=args.batch, columns=args.columns).text(),
+}
+
+
+# ---------------------------------------------------------------------------- conventions
+#
+# What the subcommands share, as black, ruff and sqlglot do it: '-' for standard input, -o's
+# extension choosing the format, each subcommand's own usage on bad usage, colour on a
+# terminal only, a description and an example in every --help.
+
+MIN_WIDTH = 40
+
+
+def show_width(args) -> int:
+    """--width, else the terminal's width (COLUMNS, then the terminal itself) but at least
+    MIN_WIDTH, else SHOW_WIDTH when the output is no terminal."""
+    if getattr(args, "width", None):
+        return args.width
+    import shutil
+    columns = shutil.get_terminal_size((SHOW_WIDTH, 24)).columns
+    return max(MIN_WIDTH, columns)
+
+
+def colour_on(stream) -> bool:
+    """Colour for a terminal: never with NO_COLOR set or TERM=dumb, always with FORCE_COLOR
+    set (to anything but "0"), else when ``stream`` is a terminal (https://no-color.org)."""
+    if "NO_COLOR" in os.environ:
+        return False
+    force = os.environ.get("FORCE_COLOR")
+    if force is not None and force != "0":
+        return True
+    return (hasattr(stream, "isatty") and stream.isatty() and
+            os.environ.get("TERM") != "dumb")
+
+
+def _stdin_or(path: str):
+    """A path, or standard input's bytes for '-'."""
+    if path != "-":
+        return path
+    import io
+    return io.BytesIO(sys.stdin.buffer.read())
+
+
+def check_json(args) -> str:
+    """``check --json``: a JSON list, one object per error or warning."""
+    import json
+    import warnings
+
+    from .errors import NotationError
+    from .shapes import infer
+    found = []
+    source = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            source = read_source(args)
+            from .read.latex import from_latex
+            program = from_latex(source)
+            infer(program, _shape_options(args), convention=not args.no_convention)
+        except NotationError as e:
+            found.append(("error", e))
+    for w in caught:
+        message = w.message
+        if isinstance(message, NotationError) or hasattr(message, "span"):
+            found.append(("warning", message))
+    out = [diagnostic(kind, e, source) for kind, e in found]
+    return json.dumps(out, ensure_ascii=False, indent=2), (INPUT_ERROR if any(
+        kind == "error" for kind, _ in found) else 0)
+
+
+def diagnostic(kind: str, e, source: str | None) -> dict:
+    """One error or warning as a JSON object: where (1-based line and column, and where it
+    ends), its kind, the message and the hint."""
+    from .errors import line_and_column
+    text = getattr(e, "source", None) or source
+    span = getattr(e, "span", None)
+    where = {"line": None, "column": None, "end": None}
+    if span is not None and text is not None:
+        line, column = line_and_column(text, span.start)
+        end_line, end_column = line_and_column(text, span.end)
+        where = {"line": line, "column": column,
+                 "end": {"line": end_line, "column": end_column}}
+    category = type(e).__name__.removeprefix("Notation").removesuffix("Error").removesuffix(
+        "Warning").lower() or kind
+    return {**where, "kind": kind, "category": category,
+            "message": getattr(e, "message", str(e)), "hint": getattr(e, "hint", None)}
+
+
+def cmd_init(args):
+    """Initial weights of the checked shapes, written as an .npz file."""
+    from .weights import save
+    program = _parse(args)
+    _shape_options(args)
+    arrays = program.init(scheme=args.scheme, seed=args.seed, sizes=args.sizes, dims=args.dims,
+                          batch=args.batch, convention=not args.no_convention,
+                          columns=args.columns)
+    if not arrays:
+        from .errors import NotationTranslationError
+        raise NotationTranslationError(
+            "the program has no parameters to initialise (W… and b…)")
+    if args.output in (None, "-"):
+        if args.output == "-" or not sys.stdout.isatty():
+            import io
+
+            import numpy as np
+            buffer = io.BytesIO()
+            np.savez(buffer, **arrays)
+            sys.stdout.buffer.write(buffer.getvalue())
+            sys.stdout.flush()
+            return None
+        raise UsageError("give -o FILE.npz: the weights are binary (or -o - to pipe them)")
+    save(arrays, args.output)
+    lines = [f"wrote {args.output}: " + ", ".join(
+        f"{k} {'×'.join(map(str, v.shape))}" for k, v in arrays.items())
+        + f" ({args.scheme}" + (f", seed {args.seed})" if args.seed is not None else ")")]
+    sys.stderr.write(lines[0] + "\n")
+    return None
