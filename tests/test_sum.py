@@ -246,3 +246,27 @@ def test_backward_through_the_softmax_written_out_is_gradient_descent():
         "l1 = sigmoid(l0W0)\nl2 = exp(l1W1) / sum(exp(l1W1))",
         {"l0": (4, 3), "W0": (3, 5), "W1": (5, 2), "y": (4, 2)}, ["W0", "W1"], seed=2)
     assert "h3 = sum(h2)" in derived.algebra() and "sum(exp(" not in derived.algebra(), derived.algebra()
+
+
+def test_backward_under_columns_through_the_sum_of_each_column():
+    # sum((W0x)ᵀ)ᵀ is 1 × b, broadcast over the rows (the units): its gradient is sum(Gᵀ)ᵀ
+    forward = "s = sum((W0x)ᵀ)ᵀ\nh = W1x / s"
+    derived = parse(forward).backward(target="t", columns=True)
+    assert "δ_{s} = sum((" in derived.algebra() and ")ᵀ)ᵀ" in derived.algebra()
+    rng = np.random.default_rng(0)
+    given = {"x": rng.uniform(0.2, 1, (3, 4)), "W0": rng.uniform(0.2, 1, (2, 3)),
+             "W1": rng.uniform(0.2, 1, (2, 3)), "t": rng.uniform(0.2, 1, (2, 4))}
+    after = evaluate(derived, {**{k: v.copy() for k, v in given.items()}, "α": 1.0})
+
+    def loss(values):
+        return 0.5 * np.sum((evaluate(parse(forward), values)["h"] - values["t"]) ** 2)
+
+    for key in ("W0", "W1"):
+        numeric = np.zeros_like(given[key])
+        for idx in np.ndindex(*given[key].shape):
+            plus = {k: v.copy() for k, v in given.items()}
+            minus = {k: v.copy() for k, v in given.items()}
+            plus[key][idx] += 1e-6
+            minus[key][idx] -= 1e-6
+            numeric[idx] = (loss(plus) - loss(minus)) / 2e-6
+        np.testing.assert_allclose(given[key] - after[key], numeric, rtol=1e-5, atol=1e-8)
