@@ -431,7 +431,9 @@ def check(reader, text: str) -> str | None:
         result = _call(reader, text)
     except NotationError as e:
         span = e.span
-        if span is not None and not (0 <= span.start <= span.end <= len(text)):
+        # An error about a derived program (backward's step) is located in its own text.
+        where = e.source if getattr(e, "source", None) else text
+        if span is not None and not (0 <= span.start <= span.end <= len(where)):
             return f"span {span} outside the text"
         str(e)
         result = None

@@ -6,14 +6,14 @@ The format is described in that script's docstring; notation/parser.py runs them
 
 # fmt: off
 UNIT, CALL, INLINE = 0, 1, 2   # reduction kinds
-GRAMMAR_CRC32 = 2621785434
+GRAMMAR_CRC32 = 2204906826
 START = 0
 END = 19
 ROOT = 1
 IGNORE = ('COMMENT', 'LATEX_NOISE', 'WS')
 PATTERNS = (
     (  # context 0
-        ('FUNC', "(?:\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit|mathsf)\\s*\\{\\s*[A-Za-z]+\\s*\\}|(?:[a-z]{2,}(?:_[a-z]+)*|(?<![A-Za-z])[A-Za-z]{2,32}(?![A-Za-z])|σ|\\\\(?:sigma|tanh|exp|log|ln|max)(?![A-Za-z]))(?=\\s*(?:(?:'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z])))\\s*)?(?:\\\\mathopen\\s*\\{\\s*\\}\\s*)?(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\()))"),
+        ('FUNC', "(?:\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit|mathsf)\\s*\\{\\s*[A-Za-z]+\\s*\\}|(?:[a-z]{2,}(?:_[a-z]+)*|(?<![A-Za-z])[A-Za-z]{2,32}(?![A-Za-z])|σ|\\\\(?:sigma|tanh|exp|log|ln|max)(?![A-Za-z]))(?=[ \t\x0c\r]*(?:(?:'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z])))[ \t\x0c\r]*)?(?:\\\\mathopen\\s*\\{\\s*\\}[ \t\x0c\r]*)?(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\()))"),
         ('UPDATE', '(?:&\\s*)?(?:-=|−=|\\+=|\\\\mathrel\\s*\\{\\s*[-+]\\s*\\}\\s*=|\\\\mathrel\\s*\\{\\s*[-+]\\s*=\\s*\\})'),
         ('WORD', '[a-z]{2,}'),
         ('ASSIGN', '&\\s*=|='),
@@ -44,7 +44,7 @@ PATTERNS = (
     (  # context 1
         ('REALS', 'ℝ|\\\\mathbb\\s*\\{\\s*R\\s*\\}|\\\\R(?![A-Za-z])|R(?![A-Za-z0-9_])'),
         ('SCALAR', 'scalar(?![A-Za-z])'),
-        ('FUNC', "(?:\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit|mathsf)\\s*\\{\\s*[A-Za-z]+\\s*\\}|(?:[a-z]{2,}(?:_[a-z]+)*|(?<![A-Za-z])[A-Za-z]{2,32}(?![A-Za-z])|σ|\\\\(?:sigma|tanh|exp|log|ln|max)(?![A-Za-z]))(?=\\s*(?:(?:'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z])))\\s*)?(?:\\\\mathopen\\s*\\{\\s*\\}\\s*)?(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\()))"),
+        ('FUNC', "(?:\\\\(?:operatorname\\*?|mathrm|text|textrm|mathit|mathsf)\\s*\\{\\s*[A-Za-z]+\\s*\\}|(?:[a-z]{2,}(?:_[a-z]+)*|(?<![A-Za-z])[A-Za-z]{2,32}(?![A-Za-z])|σ|\\\\(?:sigma|tanh|exp|log|ln|max)(?![A-Za-z]))(?=[ \t\x0c\r]*(?:(?:'|′|\\^\\s*(?:\\{\\s*\\\\prime\\s*\\}|\\\\prime(?![A-Za-z])))[ \t\x0c\r]*)?(?:\\\\mathopen\\s*\\{\\s*\\}[ \t\x0c\r]*)?(?:\\(|\\\\left\\s*\\(|\\\\[bB]igg?l\\s*\\()))"),
         ('UPDATE', '(?:&\\s*)?(?:-=|−=|\\+=|\\\\mathrel\\s*\\{\\s*[-+]\\s*\\}\\s*=|\\\\mathrel\\s*\\{\\s*[-+]\\s*=\\s*\\})'),
         ('WORD', '[a-z]{2,}'),
         ('ASSIGN', '&\\s*=|='),

@@ -470,3 +470,13 @@ def test_a_compiled_chain_of_many_inputs_checks_every_shape():
     arrays["W250"] = np.ones((3, 2))
     with pytest.raises(NotationError, match="shape mismatch"):
         f(**arrays)
+
+
+@pytest.mark.parametrize("text", ["E = EB\n(1e-3 + C ⊙ E)ᵀ", "y = AB\n(x)", "y = ABC\n  (x)"])
+def test_a_letter_run_at_the_end_of_a_line_is_no_call_of_the_next(text):
+    # fuzz seed 1, input 304,030: from_numpy's algebra 'E = EB' then '(1e-3 + C ⊙ E)ᵀ' on
+    # the next line did not parse: the lookahead of a function name looked past the newline
+    # and took EB for a function called on the next line's parentheses.
+    program = parse(text)
+    assert len(program.statements) == 2
+    assert parse(program.algebra()) == program
