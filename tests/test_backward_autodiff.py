@@ -53,6 +53,16 @@ QUICK = 60
 # still checked to RELATIVE of their own size.
 RELATIVE = 1e-9
 FLOOR = 1e-3
+# A change that misses RELATIVE is still exact if it is within what the rounding of the
+# output allows: δ_out = l - y is computed from l as float64 holds it, to ε·|l|. A sigmoid
+# output saturated near its target under cross-entropy (σ(30) = 1 - 1e-13 against y = 1)
+# has a δ of 1e-13 known to 1e-16 only, so every gradient of the step is known to a relative
+# 1e-3..1e-8, by any program that computes it from the output as the book does; autograd,
+# from the logits, has it exactly. The allowance is ROUNDING·Σ_ij |out_ij|·|∂z_ij/∂P|
+# (8 float64 epsilons per output element; _output_rounding), computed only when the
+# RELATIVE check fails. The 50,000 run met one (seed 1, program 5,513: relative error 6.45e-8,
+# every gradient of the step ~1e-8).
+ROUNDING = 8 * 2.220446049250313e-16
 # A failing program is reported as found: shrinking one costs minutes, and the message
 # prints the program and its derived step.
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
@@ -290,7 +300,7 @@ def _values(case: Case, rng):
             values[n] = rng.uniform(-1, 1, size=(r, cols))
         else:
             values[n] = rng.uniform(-0.6, 0.6, size=(r, cols))
-    for name in case.scalars:
+    for name in sorted(case.scalars):           # in one order: a case's values are its own
         values[Name(name[0], name[1:])] = float(rng.uniform(-0.6, 0.6))
     last = [s for s in program.statements if hasattr(s, "value")][-1]
     env = {**values, **{Name(k): v for k, v in SCALARS.items()}}
@@ -351,9 +361,38 @@ def check(case: Case, seed: int = 0) -> str:
         moved = new - values[p]
         expected = -α * g
         err = float(np.max(np.abs(moved - expected))) / max(α * scale, 1e-12)
+        if err >= RELATIVE:
+            # Within what the rounding of the output allows (see ROUNDING)?
+            bound = _output_rounding(program, case, values, trained, p)
+            within = np.abs(moved - expected) <= RELATIVE * α * scale + ROUNDING * α * bound
+            if np.all(within):
+                continue
         assert err < RELATIVE, (f"{p.letter}{p.sub}: relative error {err:.3g}", text,
                                 derived.algebra())
     return derived.algebra()
+
+
+def _output_rounding(program, case: Case, values: dict, trained: list, p: Name):
+    """Σ_ij |out_ij|·|∂z_ij/∂P|, elementwise in P: how much P's gradient moves per relative
+    rounding of the output. The step's δ is computed from the output as float64 holds it
+    (l - y, or (l - y) ⊙ f'(l)); out rounded by ε|out| moves δ_ij by that much, and P's
+    gradient by it times ∂z_ij/∂P, z the output's pre-activation (under cross-entropy, whose
+    δ is the gradient of z) or the output itself (mse)."""
+    statements = [s for s in program.statements if hasattr(s, "value")]
+    last = statements[-1]
+
+    def forward(x, with_logits):
+        env = dict(values)
+        env[p] = x
+        for s in statements:
+            env[s.target] = _evaluate(s.value, env)
+        if with_logits and case.loss == "cross_entropy":
+            return _evaluate(last.value.arg, env)
+        return env[last.target]
+    out = np.abs(np.asarray(forward(values[p], False)))
+    jac = np.abs(np.asarray(autograd.jacobian(lambda x: forward(x, True))(values[p])))
+    bound = np.tensordot(out, jac, axes=out.ndim)
+    return bound / values[Name("n")] if case.mean else bound
 
 
 # --------------------------------------------------------------------------- the tests
@@ -567,3 +606,28 @@ def test_a_scalar_on_every_logit_has_no_gradient(batch):
     out = step.compile(batch=batch)(l0=l0, W0=W0, W1=W1, c1=0.3, y=y, α=1.0)
     terms = np.sum(np.abs(out["δ2"]))
     assert terms > 0.1 and abs(out["c1"].item() - 0.3) <= 1e-12 * terms
+
+
+def test_a_saturated_sigmoid_output_is_exact_to_the_rounding_of_its_output():
+    """σ(z) near its target y = 1 under cross-entropy: δ = σ(z) - y ≈ -1e-11 is computed from
+    σ(z) as float64 holds it (1 - 1e-11, to 1.1e-16), so the step's gradients are known to
+    about 1e-5 of themselves, by this step or any other computed from the output; autograd,
+    from the logits, has them exactly. The check allows the rounding of the output
+    (ROUNDING), and still refuses a step off by 1e-3."""
+    program = parse("l0 : 4×3\nl1 = σ(l0W0 + 25)")
+    step = backward(program, loss="cross_entropy")
+    rng = np.random.default_rng(0)
+    values = {Name("l", "0"): rng.uniform(-1, 1, (4, 3)), Name("W", "0"): rng.uniform(-1, 1, (3, 2)),
+              Name("y"): np.ones((4, 2))}
+    trained = [Name("W", "0")]
+    L = oracle_loss(program, "cross_entropy", False, values, trained)
+    (g,) = autograd.grad(lambda ps: L(*ps))([values[trained[0]]])
+    run = step.compile()
+    moved = run(l0=values[Name("l", "0")], W0=values[Name("W", "0")].copy(), y=values[Name("y")],
+                α=1.0)["W0"] - values[Name("W", "0")]
+    off = np.abs(moved + g)
+    assert np.max(off) > RELATIVE * np.max(np.abs(g))     # the rounding is real here
+    case = Case(loss="cross_entropy")
+    bound = _output_rounding(program, case, values, trained, trained[0])
+    assert np.all(off <= RELATIVE * np.max(np.abs(g)) + ROUNDING * bound)
+    assert not np.all(1e-3 * np.abs(g) <= RELATIVE * np.max(np.abs(g)) + ROUNDING * bound)
