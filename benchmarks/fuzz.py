@@ -25,7 +25,7 @@ compile, a compiled call twice over, from_numpy, compare, show --html, to_sympy,
 over); the other half are alphabet text, token soups, mutations, LaTeX mutations and Python
 mutations, a tenth each, given to parse (and the Python ones to from_numpy as well).
 Everything runs in this process: the CLI through ``notation.cli.main`` with its standard
-streams redirected (a subprocess costs ~150 ms, the whole input mix averages ~1.5 ms of CPU).
+streams redirected (a subprocess costs ~150 ms, the whole input mix averages ~1.2 ms of CPU).
 """
 
 from __future__ import annotations
