@@ -74,27 +74,28 @@ def forward_part(program: Program) -> Program | None:
 def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True,
           columns: bool = False) -> Views:
     """Plan the program and its split forward pass with the shapes given."""
-    from .emit.plan import plan_dict
+    from .emit.plan import shape_table
     from .plan import build
     from .shapes import shape_options
     plan, error, shapes = None, None, {}
     try:
         opts = shape_options(sizes, dims, batch, columns=columns)
         plan = build(program, opts, convention=convention)
-        shapes.update({k: v["shape"] for k, v in plan_dict(plan)["shapes"].items()})
+        # Only the shapes: plan_dict would explain every dimension (the printers call it).
+        shapes.update(shape_table(plan))
     except NotationError as e:
         error = e.with_source(program.source)
     try:
         from .layers import split_layers
         declarations, forward = split_layers(forward_part(program) or program)
         split = Program(tuple(declarations) + tuple(forward), source=program.source)
-        split_plan = build(split, shape_options(sizes, dims, batch, columns=columns),
-                           convention=convention)
-        described = plan_dict(split_plan)           # once: it explains every dimension
-        for k, v in described["shapes"].items():
-            shapes.setdefault(k, v["shape"])
-        for step in described["steps"]:
-            shapes.setdefault(str(step["value"]), step["shape"])
+        if plan is not None and split.statements == program.statements:
+            split_plan = plan        # nothing was split off: the same plan, not a second one
+        else:
+            split_plan = build(split, shape_options(sizes, dims, batch, columns=columns),
+                               convention=convention)
+        for k, v in shape_table(split_plan, steps=True).items():
+            shapes.setdefault(k, v)
     except NotationError:
         pass
     return Views(program, plan, error, shapes, columns)

@@ -230,6 +230,20 @@ def _value(n):
     return str(n) if isinstance(n, Poly) else n
 
 
+def shape_table(plan, *, steps: bool = False) -> dict:
+    """``{algebra name: shape}`` as plan_dict's "shapes" give them (with ``steps``, then each
+    step's value text too, where no name has it): what the diagram needs, without explaining
+    every dimension and printing every figure as plan_dict does."""
+    s = plan.shapes
+    out = {algebra(name): None if shape is None else [_value(s.count(v)) for v in shape]
+           for name, shape in s.names.items()}
+    if steps:
+        for step in plan.steps:
+            out.setdefault(str(target_text(step)),
+                           None if step.shape is None else [_value(s.count(v)) for v in step.shape])
+    return out
+
+
 def plan_dict(plan) -> dict:
     """The plan as plain data: numbers stay numbers, symbolic counts become their text."""
     s = plan.shapes
@@ -292,4 +306,4 @@ def plan_dict(plan) -> dict:
     }
 
 
-__all__ = ["plan_text", "plan_dict", "figures", "operation_text", "target_text"]
+__all__ = ["plan_text", "plan_dict", "shape_table", "figures", "operation_text", "target_text"]
