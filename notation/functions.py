@@ -172,6 +172,15 @@ def _register_builtin() -> tuple[Function, ...]:
             derivative_recipe=r(("{t} = ({x} > 0) * 1.0",), (), ("mask", "cast"), float64=True),
             idioms=("(x > 0) * x", "x * (x > 0)", "np.maximum(x, 0)", "np.maximum(0, x)"),
             derivative_idioms=("output > 0", "0 < output", "(output > 0) * 1.0")),
+        # The step x >= 0 as a number: 1 where x >= 0, also at 0, where relu' (x > 0) is 0.
+        # Chapter 8's relu2deriv is written so (`output >= 0`); the NumPy reader reads it as
+        # step, and what it prints must read back in any process. Its gradient is 0.
+        Function(
+            "step", "(x >= 0) * 1.0", r"\operatorname{step}",
+            reference=lambda x: np.where(x >= 0, 1.0, 0.0), sympy="Heaviside(x, 1)",
+            backward="0x",
+            recipe=r(("{t} = ({x} >= 0) * 1.0",), (), ("mask", "cast"), float64=True),
+            idioms=("x >= 0", "0 <= x", "(x >= 0) * 1.0")),
         Function(
             "sigmoid", "1 / (1 + np.exp(-x))", r"\sigma", latex_operator=False,
             derivative="output * (1 - output)", derivative_name="sigmoid2deriv",

@@ -23,17 +23,15 @@ STEP_NUMPY = "(x >= 0) * 1.0"     # a number, as relu' is: 1 where x >= 0, also 
 
 
 def step_function() -> str:
-    """The registered name of ``x >= 0``: registered on first use (SPEC §3: a function is one
-    record), refused if another registration took the name for something else."""
+    """The registered name of ``x >= 0`` (a built-in record of notation/functions.py, so that
+    what the reader prints reads back in any process); refused if a registration replaced
+    it with something else."""
     fn = functions.lookup(STEP)
-    if fn is None:
-        functions.register(STEP, STEP_NUMPY, r"\operatorname{step}",
-                           idioms=("x >= 0", "0 <= x", STEP_NUMPY),
-                           reference=lambda x: (x >= 0) * 1.0)
-    elif fn.numpy != STEP_NUMPY:
+    if fn is None or fn.numpy != STEP_NUMPY:
         from ...errors import NotationTranslationError
         raise NotationTranslationError(
-            f"x >= 0 is read as step(x), but a function step is registered as {fn.numpy}",
+            f"x >= 0 is read as step(x), but the function step is "
+            f"{'not registered' if fn is None else 'registered as ' + fn.numpy}",
             hint="register your function under another name")
     return STEP
 
