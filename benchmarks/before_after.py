@@ -7,8 +7,8 @@ parse.py, deep.py, fuzz.py's readers), run in a child process whose PYTHONPATH i
 The rounds are interleaved (old, new; then new, old; …) so that the machine's drift falls on
 both alike; each child reports the best of its repeats in CPU time (``time.process_time``;
 a cold start is the child's user + system time), and each side's figure is the best over
-the rounds. Printed: both figures and new / old. The inputs are made once, by the new tree,
-and read by both, so that the two time the same work.
+the rounds. Printed: both figures and new / old. Each tree makes its inputs with its own
+notation (the training programs come from its backward, as translate.py makes them).
 
 The comparison libraries of translate.py (SymPy, latexify, opt_einsum) are the same code on
 both sides, so only notation's side of each ratio is timed here; backward_oracle.py is a
@@ -250,9 +250,16 @@ def main() -> int:
     ap.add_argument("--only", default="", help="run the cases whose name holds this text")
     args = ap.parse_args()
     old, new = os.path.abspath(args.old), os.path.abspath(args.new)
-    inputs = os.path.join(tempfile.mkdtemp(), "inputs.json")
-    subprocess.run([sys.executable, "-c", MAKE_INPUTS, inputs, new,
-                    str(Path(new) / "benchmarks")], check=True, env=env_for(new), cwd="/tmp")
+    # Each tree makes its own inputs (the training programs come from its own backward, as
+    # translate.py makes them: a renamed function would not parse in the other tree); the
+    # generator of the fuzzed texts is the new tree's for both.
+    folder = tempfile.mkdtemp()
+    made = {}
+    for tree in (old, new):
+        made[tree] = os.path.join(folder, f"inputs{len(made)}.json")
+        subprocess.run([sys.executable, "-c", MAKE_INPUTS, made[tree], tree,
+                        str(Path(new) / "benchmarks")], check=True, env=env_for(tree),
+                       cwd="/tmp")
     print(f"old {old}\nnew {new}\nbest CPU seconds over {args.rounds} interleaved rounds\n")
     print(f"{'case':<66} {'old':>9} {'new':>9} {'new/old':>8}")
     rows = []
@@ -268,7 +275,7 @@ def main() -> int:
         best = {old: float("inf"), new: float("inf")}
         for r in range(args.rounds):
             for tree in ((old, new) if r % 2 == 0 else (new, old)):
-                best[tree] = min(best[tree], timed_case(tree, inputs, repeats, code))
+                best[tree] = min(best[tree], timed_case(tree, made[tree], repeats, code))
         rows.append((name, best[old], best[new]))
         print(f"{name:<66} {best[old]:9.4f} {best[new]:9.4f} {best[new] / best[old]:8.2f}",
               flush=True)
@@ -288,7 +295,7 @@ def main() -> int:
         best = {old: float("inf"), new: float("inf")}
         for r in range(heavy):
             for tree in ((old, new) if r % 2 == 0 else (new, old)):
-                best[tree] = min(best[tree], timed_case(tree, inputs, repeats, code))
+                best[tree] = min(best[tree], timed_case(tree, made[tree], repeats, code))
         rows.append((name, best[old], best[new]))
         print(f"{name:<66} {best[old]:9.4f} {best[new]:9.4f} {best[new] / best[old]:8.2f}",
               flush=True)

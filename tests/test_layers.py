@@ -23,7 +23,7 @@ LAYERS = [
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
     # spelling, which every error message of every stage quotes.
     ("syntax", ["tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
-    ("shapes", ["dims", "shape_errors", "shape_record", "shape_rules", "mentions", "declarations",
+    ("shapes", ["dims", "shape_errors", "dim_names", "shape_record", "shape_rules", "mentions", "declarations",
                 "shape_options", "declared_shapes", "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
     ("training", ["layers", "backward"]),
