@@ -206,14 +206,19 @@ def pdflatex(text: str) -> None:
 CASES_GOLDEN = golden_files.cases()
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES_GOLDEN)
-def test_golden_latex_compiles(case):
+def test_golden_latex(case):
+    # in the default run: a change of the LaTeX view shows here, not only under --slow
     program = golden_files.program(case)
     text = program.latex()
     golden_files.check(case, "latex.tex", text)
     assert parse(text) == program
-    pdflatex(program.latex(document=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES_GOLDEN)
+def test_golden_latex_compiles(case):
+    pdflatex(golden_files.program(case).latex(document=True))
 
 
 @pytest.mark.slow
