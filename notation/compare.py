@@ -313,7 +313,14 @@ def _differs_in_value(p: Program, q: Program, pairs, notes=None):
     """The first pair whose values differ on random inputs, and those inputs; or None."""
     import numpy as np
     from .evaluate import evaluate
-    trials = random_inputs([p, q])
+    try:
+        trials = random_inputs([p, q])
+    except MemoryError:
+        # Thousands of distinct dimensions need thousands of distinct sizes: the arrays of
+        # a 10,000-factor chain would take gigabytes each (benchmarks/growth.py found it).
+        raise NotationShapeError(
+            "the views differ in form, and they have too many distinct dimensions to be "
+            "tested numerically in memory: no verdict") from None
     if getattr(trials, "replaced", None) and notes is not None:
         sizes = ", ".join(f"{d:,} by {s}" for d, s in sorted(trials.replaced.items()))
         notes.append(f"the sizes are too large to test numerically as declared: the check "
@@ -325,6 +332,10 @@ def _differs_in_value(p: Program, q: Program, pairs, notes=None):
         except (ValueError, TypeError) as e:
             raise NotationShapeError(f"the views could not be evaluated on consistent random "
                                      f"arrays: {e}") from None
+        except MemoryError:
+            raise NotationShapeError(
+                "the views differ in form, and their values are too large to compute in "
+                "memory on random arrays: no verdict") from None
         for pair in pairs:
             if not _same_value(va[pair[1]], vb[pair[2]]):
                 return pair, inputs

@@ -480,3 +480,17 @@ def test_a_letter_run_at_the_end_of_a_line_is_no_call_of_the_next(text):
     program = parse(text)
     assert len(program.statements) == 2
     assert parse(program.algebra()) == program
+
+
+def test_a_numeric_check_that_does_not_fit_in_memory_is_a_notation_error(monkeypatch):
+    # benchmarks/growth.py: compare of a 100,000-factor chain with its NumPy (past the
+    # structural check's 200,000 nodes) drew random arrays of 45,730×70,892 for its 100,000
+    # distinct dimensions: numpy's _ArrayMemoryError escaped compare.
+    import importlib
+    compare_module = importlib.import_module("notation.compare")
+
+    def no_memory(programs):
+        raise MemoryError("Unable to allocate 24.2 GiB")
+    monkeypatch.setattr(compare_module, "random_inputs", no_memory)
+    with pytest.raises(NotationError, match="too many distinct dimensions"):
+        notation.compare("y = (AB)C", "y = A(BC)")
