@@ -41,6 +41,8 @@ class Poly:
     __radd__ = __add__
 
     def __mul__(self, other):
+        if type(other) is int:      # a scaling: the monomials stay as they are (sorted)
+            return _simplify(Poly({m: c * other for m, c in self.terms.items()}))
         terms: dict = {}
         for m1, c1 in self.terms.items():
             for m2, c2 in _terms(other).items():
@@ -126,6 +128,23 @@ Count = Union[int, Poly]
 
 def mul(*factors) -> Count:
     """Product of ints and polynomials; stays an int when every factor is one."""
+    if all(type(f) is int or type(f) is Poly for f in factors):
+        # The ints first, in one number; then the polynomials; then one scaling (the plan
+        # multiplies counts such as 2·b·n1·n2 for every step).
+        k, polys = 1, []
+        for f in factors:
+            if type(f) is int:
+                k *= f
+            else:
+                polys.append(f)
+        if not polys or k == 0:
+            return k
+        out = polys[0]
+        for f in polys[1:]:
+            out = out * f
+            if type(out) is int:
+                return out * k
+        return out * k if k != 1 else out
     out: Count = 1
     for f in factors:
         out = out * f if isinstance(out, int) and isinstance(f, int) else _as_poly(out) * f
