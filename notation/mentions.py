@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from .dims import _text
 from .kinds import Kind, kind_by_letter
-from .nodes import Assign, Declare, ExprStatement, MatMul, Name, Program, Update
-from .walk import names, pre_order
+from .nodes import (BINARY, Assign, Call, Declare, ExprStatement, MatMul, Name, Negate, Number,
+                    Program, Transpose, Update)
+from .walk import fields, names, pre_order
+
+_BINARY = frozenset(BINARY)
 
 
 def _matrix_before_layer(products: list, shapes: dict):
@@ -74,8 +77,22 @@ def _mentioned_names(program: Program) -> dict[tuple, Name]:
     for s in program.statements:
         if type(s) is Declare:
             continue
-        for node in names(s.expr if type(s) is ExprStatement else s.value):
-            seen.setdefault((node.letter, node.sub), node)
+        # walk.FIELDS inline (every plan walks every statement here); others raise there
+        stack = [s.expr if type(s) is ExprStatement else s.value]
+        while stack:
+            node = stack.pop()
+            t = type(node)
+            if t is Name:
+                seen.setdefault((node.letter, node.sub), node)
+            elif t is Call:
+                stack.append(node.arg)
+            elif t is Transpose or t is Negate:
+                stack.append(node.operand)
+            elif t in _BINARY:
+                stack.append(node.right)
+                stack.append(node.left)
+            elif t is not Number:
+                fields(node)
         if type(s) is not ExprStatement:
             seen.setdefault((s.target.letter, s.target.sub), s.target)
     return seen
