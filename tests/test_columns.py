@@ -210,6 +210,18 @@ def test_a_column_program_read_as_rows_warns_and_keeps_the_rows_reading():
     assert shapes(plan)["b"] == "1×1" and plan.parameters == 13
 
 
+@pytest.mark.parametrize("text", [
+    "y = W1x1 + b1; W1 : 4×3; x1 : 3×5",                    # subscripts, a batch of 5
+    "h = W x",                                              # no declarations at all
+    "y = Wx; y = Wy",                                       # a name assigned twice
+    "l1 = relu(l0W0); l2 = W1l1",                           # the book's letters, W1 on the left
+])
+def test_the_column_warning_beyond_the_first_example(text):
+    from notation import NotationWarning
+    with pytest.warns(NotationWarning, match="from the left of"):
+        parse(text).plan()
+
+
 def test_strict_refuses_a_column_program_read_as_rows():
     from notation import NotationError
     with pytest.raises(NotationError) as e:
@@ -223,6 +235,8 @@ def test_strict_refuses_a_column_program_read_as_rows():
     ("l2 = relu(l0W0)W1", {"sizes": "3,4,1"}),             # the book's rows
     (ROW_MLP, {"sizes": SIZES}),
     ("γ : 1×4\nM : scalar\nx = γ ⊙ l1\nz = Ml1", {}),      # M is declared a scalar
+    ("Y = W X", {}),                                       # two matrices: no layer is mixed
+    ("o = softmax(QKᵀ)V", {}),
 ])
 def test_no_column_warning_where_there_is_one_reading(text, options):
     import warnings
