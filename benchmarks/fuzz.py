@@ -496,7 +496,7 @@ def main() -> int:
         import sympy  # noqa: F401
     except ImportError:
         pass
-    # (`import notation.compare` would bind the module over the function notation.compare)
+    # (the module is notation.comparing, so that importing it leaves the function notation.compare)
     from notation import compare, from_numpy  # noqa: F401
     from notation import side_by_side  # noqa: F401
     from notation.emit import diagram  # noqa: F401

@@ -16,7 +16,7 @@ __all__ = ["parse", "from_numpy", "compare", "init_weights", "Program", "Notatio
 # Loaded on first use, so that `import notation` (and the CLI's start-up) pays for neither
 # Python's ast nor NumPy.
 _LAZY = {"from_numpy": ("notation.read.numpy", "from_numpy"),
-         "compare": ("notation.compare", "compare"),
+         "compare": ("notation.comparing", "compare"),
          "init_weights": ("notation.weights", "init_weights")}
 
 

@@ -197,7 +197,7 @@ VIEW_KINDS = {".py": "numpy", ".tex": "latex", ".nn": "algebra"}
 
 def cmd_compare(args):
     """Exit 0 when the views are equivalent, 1 when they differ."""
-    from .compare import compare, read_view
+    from .comparing import compare, read_view
     if len(args.views) < 2:
         raise UsageError("give two or more views to compare")
     views = []

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from notation import NotationError, NotationShapeError, compare, parse
-from notation.compare import first_difference, inline
+from notation.comparing import first_difference, inline
 from notation.random_inputs import random_inputs
 
 BOOK = "layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)"

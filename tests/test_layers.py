@@ -30,7 +30,7 @@ LAYERS = [
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export"]),
     ("read", ["read", "read.*"]),
     ("run", ["random_inputs", "evaluate", "compile", "run", "weights"]),
-    ("compare", ["compare", "compare_steps"]),
+    ("compare", ["comparing", "compare_steps"]),
     # ipython: the %%notation magic, which IPython finds through notation's own
     # load_ipython_extension; it uses the API as a user does.
     ("api", ["api", "__init__", "ipython"]),
