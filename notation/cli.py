@@ -39,6 +39,8 @@ def _add_reading(p: argparse.ArgumentParser) -> None:
                    help="read a letter as a function, e.g. g=relu: g(z1) is then relu(z1)")
     p.add_argument("--names", help="notation names for identifiers of a .py program, "
                                    "e.g. input=l0,weights=W0")
+    p.add_argument("--cell", help="the code cell of an .ipynb notebook to read: its number "
+                                  "(from 1), a tag, or a text of its first line")
 
 
 def _add_shapes(p: argparse.ArgumentParser) -> None:
@@ -151,6 +153,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the naming scheme of NumPy views (default book)")
     p.add_argument("--names", help="notation names for identifiers of NumPy views, "
                                    "e.g. input=l0,weights=W0")
+    p.add_argument("--cell", help="the code cell of .ipynb views: its number (from 1), a tag, "
+                                  "or a text of its first line")
     p.add_argument("--columns", action="store_true",
                    help="read NumPy views as column-vector code: np.dot(W, a) + b")
     p.add_argument("-o", "--output", help="write the report to FILE, only once it is complete")

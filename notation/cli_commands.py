@@ -15,6 +15,16 @@ from .cli_io import INPUT_ERROR, UsageError, _read_stdin, read_file, read_source
 
 def _parse(args):
     source = read_source(args)
+    if (getattr(args, "file", None) or "").lower().endswith(".ipynb"):
+        # a notebook: one code cell, with the definitions of the cells before it (issue 14)
+        from .read.numpy import from_numpy
+        from .read.numpy.notebook import is_notebook
+        if not is_notebook(source):
+            raise UsageError(f"{args.file} is not a Jupyter notebook (nbformat JSON)")
+        return from_numpy(source, names=getattr(args, "names", None),
+                          columns=getattr(args, "columns", False), cell=getattr(args, "cell", None))
+    if getattr(args, "cell", None) is not None:
+        raise UsageError("--cell chooses a cell of an .ipynb notebook given with -f")
     if (getattr(args, "file", None) or "").lower().endswith(".py"):
         # a .py file is NumPy (issue 14): --names chooses names, --columns reads W·a + b
         from .read.numpy import from_numpy
@@ -192,7 +202,7 @@ def cmd_latex(args) -> str:
     return _parse(args).latex(document=args.document)
 
 
-VIEW_KINDS = {".py": "numpy", ".tex": "latex", ".nn": "algebra"}
+VIEW_KINDS = {".py": "numpy", ".tex": "latex", ".nn": "algebra", ".ipynb": "notebook"}
 
 
 def cmd_compare(args):
@@ -209,8 +219,9 @@ def cmd_compare(args):
         ext = os.path.splitext(arg)[1].lower()
         # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
         if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
-            views.append(read_view(read_file(arg), VIEW_KINDS[ext], naming=args.naming,
-                                   names=args.names, columns=args.columns))
+            views.append(read_view(read_file(arg, notebook=ext == ".ipynb"), VIEW_KINDS[ext],
+                                   naming=args.naming, names=args.names, columns=args.columns,
+                                   cell=args.cell))
         else:
             views.append(read_view(arg, naming=args.naming, names=args.names,
                                    columns=args.columns))

@@ -18,7 +18,10 @@ class UsageError(Exception):
 
 # ---------------------------------------------------------------------------- input, output
 
-def _read_bounded(stream, what: str) -> str:
+NOTEBOOK_CHARS = 50_000_000     # a notebook's JSON holds its outputs too (pictures as base64)
+
+
+def _read_bounded(stream, what: str, limit: int | None = None) -> str:
     """At most one character more than the parser reads (so that it can say the text is too
     long), decoded as UTF-8: `-f /dev/zero` or 200 MB on stdin cost a megabyte, not all of it.
     Editors on Windows start UTF-8 files with a byte order mark, which is no part of the
@@ -26,10 +29,11 @@ def _read_bounded(stream, what: str) -> str:
     unexpected character)."""
     import codecs
     from .parser import MAX_SOURCE_CHARS
+    bound = MAX_SOURCE_CHARS if limit is None else limit
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     pieces, count = [], 0
     try:
-        while count <= MAX_SOURCE_CHARS:
+        while count <= bound:
             chunk = stream.read(1 << 16)
             text = decoder.decode(chunk, final=not chunk)
             pieces.append(text)
@@ -38,14 +42,15 @@ def _read_bounded(stream, what: str) -> str:
                 break
     except UnicodeDecodeError as e:
         raise UsageError(f"cannot read {what}: it is not UTF-8 text ({e.reason})") from None
-    return "".join(pieces)[:MAX_SOURCE_CHARS + 1]
+    return "".join(pieces)[:bound + 1]
 
 
-def read_file(path: str) -> str:
-    """A text file's contents (at most the parser's limit and one character more)."""
+def read_file(path: str, notebook: bool = False) -> str:
+    """A text file's contents (at most the parser's limit and one character more; a
+    notebook's JSON, up to NOTEBOOK_CHARS)."""
     try:
         with open(path, "rb") as f:
-            return _read_bounded(f, path)
+            return _read_bounded(f, path, NOTEBOOK_CHARS if notebook else None)
     except OSError as e:
         raise UsageError(f"cannot read {path}: {e.strerror or e}") from None
 
@@ -67,7 +72,7 @@ def read_source(args) -> str:
     if args.file is not None:
         if args.file == "-":
             return _read_stdin()
-        return read_file(args.file)
+        return read_file(args.file, notebook=args.file.lower().endswith(".ipynb"))
     if args.source == "-":                  # '-' is standard input, as for cat and black
         return _read_stdin()
     if args.source is not None:

@@ -95,9 +95,10 @@ class Comparison:
 # ---------------------------------------------------------------------------- reading views
 
 def read_view(view, kind: str | None = None, *, naming: str = "book", names=None,
-              columns: bool = False) -> View:
+              columns: bool = False, cell=None) -> View:
     """A view from text (algebra, LaTeX or NumPy, guessed unless ``kind`` says) or a Program;
-    ``columns`` reads NumPy as column-vector code (``np.dot(W, a) + b``)."""
+    ``columns`` reads NumPy as column-vector code (``np.dot(W, a) + b``); ``cell`` chooses
+    the code cell of a notebook view (kind ``"notebook"``)."""
     if isinstance(view, Program):
         return View("tree", view)
     if isinstance(view, View):
@@ -106,6 +107,8 @@ def read_view(view, kind: str | None = None, *, naming: str = "book", names=None
         raise NotationOptionError(f"a view is a str or a Program, not {type(view).__name__}")
     if kind == "numpy":
         return _numpy_view(view, naming, names, columns)
+    if kind == "notebook":
+        return _numpy_view(view, naming, names, columns, cell)
     if kind in ("latex", "algebra"):
         from .read.latex import from_latex
         return View("LaTeX" if kind == "latex" else "algebra", from_latex(view))
@@ -152,9 +155,10 @@ def _plausible(text: str, read: View, naming: str, names=None, columns: bool = F
                 "as NumPy)")
 
 
-def _numpy_view(text: str, naming: str, names=None, columns: bool = False) -> View:
+def _numpy_view(text: str, naming: str, names=None, columns: bool = False, cell=None) -> View:
     from .read.numpy import read_numpy
-    reading = read_numpy(text, naming=naming, names=names, columns=columns)
+    reading = read_numpy(text, naming=naming, names=names, columns=columns, cell=cell)
+    text = reading.program.source or text
     notes = tuple(f"{k} → {n} ({w})" for k, n, w in reading.legend.entries())
     notes += tuple(f"warning: {w}" for w in reading.warnings)
     return View("NumPy", reading.program, "matmul" if "@" in text else "book", notes=notes)

@@ -30,23 +30,36 @@ import warnings
 from ...errors import NotationError, NotationTranslationError, NotationWarning
 from ...naming import SCHEMES, Scheme
 from ...nodes import Name, Program, Span
+from .notebook import choose, is_notebook
 from .reader import Reader, Reading
 
 __all__ = ["from_numpy", "read_numpy", "Reading", "parse_names"]
 
 
 def read_numpy(source: str, *, naming: str | Scheme = "book", names=None,
-               columns: bool = False) -> Reading:
+               columns: bool = False, cell=None) -> Reading:
     """Read NumPy code: the program, with the legend, the helpers and what was skipped.
 
     ``names`` chooses notation names for identifiers: ``{"input": "l0", "weights": "W0"}`` or
     the CLI's text ``"input=l0,weights=W0"``. ``columns`` reads column-vector code
-    (``np.dot(W, a) + b``: the matrix is the left factor).
+    (``np.dot(W, a) + b``: the matrix is the left factor). A Jupyter notebook (its nbformat
+    JSON, as text or a dict) is read one code cell at a time: ``cell`` counts the code cells
+    from 1, or is a tag or a text of the cell's first line (:mod:`.notebook`); the cell is
+    read with the definitions and constants of the cells before it.
 
     >>> r = read_numpy("pred = input.dot(weights)")
     >>> r.program.algebra(), r.legend.text().splitlines()[0]
     ('l1 = l0W0', 'input → l0 (the input)')
     """
+    chosen = None
+    if cell is not None or isinstance(source, dict) or is_notebook(source):
+        if not is_notebook(source):
+            raise NotationTranslationError(
+                "cell= chooses a cell of a Jupyter notebook, and this source is not one",
+                hint="give the notebook's JSON (the .ipynb file's text), or the cell's code "
+                     "without cell=")
+        chosen = choose(source, cell)
+        source = chosen.source
     if not isinstance(source, str):
         raise TypeError(f"from_numpy() takes the source as a str, not {type(source).__name__}")
     scheme = naming if isinstance(naming, Scheme) else SCHEMES.get(naming)
@@ -59,9 +72,15 @@ def read_numpy(source: str, *, naming: str | Scheme = "book", names=None,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        chosen = parse_names(names)
-        reading = Reader(source, scheme, chosen, columns).read()
+        reader = Reader(source, scheme, parse_names(names), columns,
+                        prelude=chosen.prelude if chosen is not None else ())
+        if chosen is not None:
+            reader.cells.ipython(chosen.magics)
+        reading = reader.read()
     except NotationError as e:
+        if chosen is not None and not e.message.startswith("code cell"):
+            e.message = f"code cell {chosen.number}: {e.message}"
+            e.args = (e.message,)
         raise e.with_source(source) from None
     except (RecursionError, MemoryError):
         raise NotationTranslationError(
@@ -74,13 +93,14 @@ def read_numpy(source: str, *, naming: str | Scheme = "book", names=None,
 
 
 def from_numpy(source: str, *, naming: str | Scheme = "book", names=None,
-               columns: bool = False) -> Program:
+               columns: bool = False, cell=None) -> Program:
     """Read NumPy code back into the notation (``read_numpy`` gives the legend too).
 
     >>> from_numpy("layer_2 = relu(layer_0.dot(weights_0_1)).dot(weights_1_2)").algebra()
     'l2 = relu(l0W0)W1'
     """
-    reading = read_numpy(source, naming=naming, names=names, columns=columns)
+    reading = read_numpy(source, naming=naming, names=names, columns=columns, cell=cell)
+    source = reading.program.source or source
     spans = reading.warning_spans + (None,) * (len(reading.warnings) - len(reading.warning_spans))
     for text, span in zip(reading.warnings, spans):
         # located as the reader's other warnings are (SPEC §6): line and column in the source

@@ -92,12 +92,19 @@ class Cells:
         self.loss: str | None = None
         self.counters: set[str] = set()
         self.data: set[str] = set()          # names bound to data written out (lists, arrays)
+        self.numbers: set[str] = set()       # ... as a flat list of numbers: an item is one
 
     def skip(self, node, why: str) -> None:
         text = self.positions.segment(node).split("\n")[0].strip()
         if len(text) > 60:
             text = text[:59] + "…"
         self.skipped.append(Skipped(node.lineno, text, why, what(node)))
+
+    def ipython(self, lines) -> None:
+        """Lines of a notebook cell that are IPython's (``%matplotlib inline``), not Python."""
+        for line, text in lines:
+            self.skipped.append(Skipped(line, text[:60], "an IPython command, not Python",
+                                        "an IPython command"))
 
     # -- the whole cell
     def step(self, statements: list) -> list:
@@ -188,6 +195,8 @@ class Cells:
             if isinstance(v, (ast.List, ast.Tuple)) or isinstance(v, ast.Call) and (
                     dotted(v.func) or "").split(".")[-1] == "array":
                 self.data.add(k)
+                if isinstance(v, (ast.List, ast.Tuple)) and v.elts and all(number(e) for e in v.elts):
+                    self.numbers.add(k)
             if number(v):
                 self.bindings[k] = Binding("scalar", f"{k} = {self.positions.segment(v)[:40]}")
             elif any(isinstance(c, ast.Call) and (dotted(c.func) or "").split(".")[-1]
@@ -294,7 +303,9 @@ class Cells:
                 and value.value.id in self.data and isinstance(value.slice, ast.Constant) \
                 and type(value.slice.value) is int:
             of = value.value.id
-            self.bindings[k] = Binding("rows", f"item {value.slice.value} of {of}", of=of)
+            # an item of a flat list of numbers is a number: a scalar (chapters 3-5)
+            self.bindings[k] = Binding("scalar" if of in self.numbers else "rows",
+                                       f"item {value.slice.value} of {of}", of=of)
             return f"{k} is an input: item {value.slice.value} of the data {of}"
         if is_rows(value):
             self.bindings[k] = Binding("rows", f"rows of {value.value.id}", of=value.value.id)

@@ -18,13 +18,13 @@ A helper the source calls but does not define is the book's (SPEC §3).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ... import functions
 from ...errors import NotationError, NotationTranslationError
-from ...nodes import BINARY, Call, Expr, Name, Negate, Number, Transpose
-from ...walk import children as _children
-from .syntax import what, unparse
+from ...nodes import Call, Expr, Name, Span
+from ...walk import fold, rebuild
+from .syntax import unparse
 
 PLACEHOLDER = Name("ξ", "helperargument")
 
@@ -32,7 +32,7 @@ PLACEHOLDER = Name("ξ", "helperargument")
 @dataclass
 class Helper:
     ident: str
-    line: int
+    where: str                          # "line 3", or "code cell 2, line 3" of a notebook
     plain: Expr | None                  # the body read, in PLACEHOLDER
     flagged: Expr | None = None         # the body when the flag is set
     flag: str | None = None             # the flag's parameter name
@@ -76,11 +76,11 @@ class Helpers:
                 if body is None:
                     continue
                 text = algebra(body).replace(algebra(PLACEHOLDER), "x")
-                out.append(f"{h.ident}(x){when} (line {h.line}) is read as {text}")
+                out.append(f"{h.ident}(x){when} ({h.where}) is read as {text}")
         return out
 
     # -- definitions
-    def define_function(self, node: ast.FunctionDef, read) -> bool:
+    def define_function(self, node: ast.FunctionDef, read, where: str | None = None) -> bool:
         """Take ``node`` as a helper if it is one (one argument, a flag at most, a body that
         only returns); ``read(expr_node, param)`` reads a body. False if it is no helper."""
         params = node.args.args
@@ -95,18 +95,19 @@ class Helpers:
             plain, flagged = _bodies(body, param, flag)
         except _NotAHelper:
             return False
-        self._define(node.name, node.lineno, param, plain, flagged, flag, read)
+        self._define(node.name, where or f"line {node.lineno}", param, plain, flagged, flag, read)
         return True
 
-    def define_lambda(self, ident: str, node: ast.Lambda, read) -> bool:
+    def define_lambda(self, ident: str, node: ast.Lambda, read, where: str | None = None) -> bool:
         args = node.args
         if len(args.args) != 1 or args.defaults or args.vararg or args.kwarg or args.kwonlyargs:
             return False
-        self._define(ident, node.lineno, args.args[0].arg, node.body, None, None, read)
+        self._define(ident, where or f"line {node.lineno}", args.args[0].arg, node.body, None,
+                     None, read)
         return True
 
-    def _define(self, ident, line, param, plain, flagged, flag, read) -> None:
-        helper = Helper(ident, line, None, flag=flag)
+    def _define(self, ident, where, param, plain, flagged, flag, read) -> None:
+        helper = Helper(ident, where, None, flag=flag)
         try:
             helper.plain = _registered(plain, param) or read(plain, param)
             helper.flagged = (_registered(flagged, param) or read(flagged, param)
@@ -120,7 +121,7 @@ class Helpers:
         helper = self.defined[node.func.id]
         if helper.problem is not None:
             raise NotationTranslationError(
-                f"the helper {helper.ident} (defined at line {helper.line}) cannot be read: "
+                f"the helper {helper.ident} (defined at {helper.where}) cannot be read: "
                 f"{helper.problem.message}", reader.span(node), label=f"a call of {helper.ident}",
                 hint=f"write what {helper.ident} computes with the notation's functions, or use "
                      f"one of: {', '.join(self.known())}") from None
@@ -136,7 +137,8 @@ class Helpers:
         span = reader.span(node)
         if isinstance(body, Call) and body.arg == PLACEHOLDER:
             return [node.args[0]], lambda k: Call(body.func, k[0], body.derivative, span)
-        return [node.args[0]], lambda k: _substitute(body, k[0])
+        elsewhere = span if helper.where.startswith("code cell") else None
+        return [node.args[0]], lambda k: _substitute(body, k[0], elsewhere)
 
 
 def _normal(body, param: str) -> str:
@@ -229,32 +231,16 @@ def _flag_set(node: ast.Call, helper: Helper) -> bool | None:
     return None
 
 
-def _substitute(body: Expr, argument: Expr) -> Expr:
-    """The body with the argument put in place of the parameter (no recursion)."""
-    results: list[Expr] = []
-    stack: list = [(body, False)]
-    while stack:
-        node, ready = stack.pop()
+def _substitute(body: Expr, argument: Expr, span: Span | None = None) -> Expr:
+    """The body with the argument put in place of the parameter (no recursion). ``span``,
+    when given, locates what the body adds (a helper of an earlier notebook cell, whose
+    own positions are in another cell's text)."""
+    def put(node, kids):
         if node == PLACEHOLDER:
-            results.append(argument)
-        elif isinstance(node, (Name, Number)):
-            results.append(node)
-        elif not ready:
-            stack.append((node, True))
-            stack.extend((c, False) for c in reversed(_children(node)))
-        else:
-            count = len(_children(node))
-            kids = results[len(results) - count:]
-            del results[len(results) - count:]
-            if isinstance(node, BINARY):
-                results.append(type(node)(kids[0], kids[1], node.span))
-            elif isinstance(node, Call):
-                results.append(Call(node.func, kids[0], node.derivative, node.span))
-            elif isinstance(node, (Transpose, Negate)):
-                results.append(type(node)(kids[0], node.span))
-            else:
-                raise NotationTranslationError(f"a helper's body holds {what(node)}")
-    return results[0]
+            return argument
+        node = rebuild(node, kids)
+        return node if span is None else replace(node, span=span)
+    return fold(body, put)
 
 
 class BodyNames:

@@ -57,8 +57,10 @@ class Reading:
 
 class Reader:
     def __init__(self, source: str, scheme: Scheme, chosen: dict[str, Name] | None,
-                 columns: bool = False):
+                 columns: bool = False, prelude=()):
         self.source = source
+        self.prelude = tuple(prelude)        # definitions of a notebook's earlier cells
+        self.origins: dict[str, str] = {}    # function name -> where an earlier cell defined it
         self.scheme = scheme
         self.columns = columns
         self.positions = Positions(source)
@@ -113,7 +115,8 @@ class Reader:
             raise self.nothing()
         items.sort(key=lambda item: item[0])
         program = Program(tuple(s for _, s in items), source=self.source)
-        put = tuple(f"{f.name}() (line {f.lineno}) is put in place where it is called"
+        put = tuple(f"{f.name}() ({self.origins.get(f.name) or f'line {f.lineno}'}) is put in "
+                    f"place where it is called"
                     for f in self.lowering.functions.values() if f.name in self.lowering.used)
         return Reading(program, self.legend, tuple(self.helpers.describe()) + put,
                        tuple(sorted(self.cells.skipped, key=lambda s: s.line)),
@@ -146,8 +149,27 @@ class Reader:
                  "bookkeeping and loops that update nothing are skipped")
 
     # -- the top level: imports, helpers, the network's function, statements
+    def earlier_cells(self) -> list:
+        """Take the definitions of a notebook's earlier cells; the functions to put in place."""
+        functions = []
+        for d in self.prelude:
+            node = d.node
+            if isinstance(node, ast.Import):
+                self.numpy_names.update(a.asname or "numpy" for a in node.names
+                                        if a.name == "numpy")
+            elif isinstance(node, ast.FunctionDef):
+                if not self.helpers.define_function(node, self.read_body, where=d.origin):
+                    functions.append(node)
+                    self.origins[node.name] = d.origin
+            elif isinstance(node.value, ast.Lambda):
+                self.helpers.define_lambda(d.name, node.value, self.read_body, where=d.origin)
+            else:
+                self.cells.bind(node)        # a constant: alpha = 0.2 is a scalar
+        return functions
+
     def top_level(self, body):
         out, excluded, pending = [], [], []
+        earlier = self.earlier_cells()
         for index, node in enumerate(body):
             if index == 0 and _docstring(node):
                 continue
@@ -172,12 +194,12 @@ class Reader:
             else:
                 out.append(node)
         # functions the cell calls are put in place at their calls (chapters 3-5)
-        called = inlinable([f for _, f in pending] + out, lambda name: False)
+        called = inlinable(earlier + [f for _, f in pending] + out, lambda name: False)
         lowering = Lowering(called, self.numpy_names)
         self.lowering = lowering
         lowered = lowering.statements(out)
         for f in called.values():
-            if f.name in lowering.used:
+            if f.name in lowering.used and f.name not in self.origins:
                 excluded.append((f.lineno, f.end_lineno or f.lineno))
         # the network's function: the one not put in place (a function defined beside
         # functions that were put in place, and never called, is not the network)
