@@ -272,28 +272,40 @@ def _register_builtin() -> tuple[Function, ...]:
                                 float64=True),
             idioms=("np.where(x > 0, x, 0.01 * x)", "np.maximum(x, 0.01 * x)"),
             derivative_idioms=("np.where(output > 0, 1.0, 0.01)",)),
-        # The tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). The output does not
-        # determine the derivative, so gelu' takes the input. The constants are Python
-        # floats (√(2/π), and 3·0.044715·√(2/π)), so float32 data stays float32.
+        # The tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))), computed as x·σ(u)
+        # with u = 2√(2/π)(x + 0.044715x³) (1 + tanh(u/2) = 2σ(u)) and σ(u) =
+        # exp(-logaddexp(0, -u)): the tanh form cancels where tanh ≈ -1 (gelu(-5.77) and
+        # gelu'(-5.77) lose 7 digits, gelu'(-10) all of them); this form keeps float64's
+        # relative precision everywhere, without overflow. The output does not determine
+        # the derivative, so gelu' takes the input: gelu'(x) = σ(u)·(1 + x·σ(-u)·u'),
+        # u' = 2√(2/π)(1 + 3·0.044715x²). The
+        # constants are Python floats (2√(2/π), and 6·0.044715·√(2/π)), so float32 data stays
+        # float32. docs/backward.md, "gelu's derivative".
         Function(
-            "gelu", "0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))",
-            r"\operatorname{GELU}", spellings=("GELU",), derivative_of="input",
-            derivative_setup="t = np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3))",
-            derivative="0.5 * (1 + t + x * (1 - t * t) * (0.7978845608028654 "
-                       "+ 0.10703222440890038 * x * x))", derivative_name="gelu2deriv",
+            "gelu", "x * np.exp(-np.logaddexp(0, -u))", r"\operatorname{GELU}",
+            numpy_setup="u = 1.5957691216057308 * (x + 0.044715 * x ** 3)",
+            spellings=("GELU",), derivative_of="input",
+            derivative_setup="u = 1.5957691216057308 * (x + 0.044715 * x ** 3)\n"
+                             "s = np.exp(-np.logaddexp(0, -u))",
+            derivative="s * (1 + x * np.exp(-np.logaddexp(0, u)) * (1.5957691216057308 "
+                       "+ 0.21406444881780073 * x * x))", derivative_name="gelu2deriv",
             reference=_gelu, reference_derivative=_gelu_derivative,
             sympy="x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2",
             sympy_derivative="diff(x*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x**3)))/2, x)",
             recipe=r(("{t} = {x} ** 3", "{t} *= 0.044715", "{t} += {x}",
-                      "{t} *= 0.7978845608028654", "np.tanh({t}, out={t})", "{t} += 1",
-                      "{t} *= 0.5 * {x}"), (), ("array",)),
+                      "{t} *= 1.5957691216057308", "np.negative({t}, out={t})",
+                      "np.logaddexp(0, {t}, out={t})", "np.negative({t}, out={t})",
+                      "np.exp({t}, out={t})", "{t} *= {x}")),
             derivative_recipe=r(("{s} = {x} ** 3", "{s} *= 0.044715", "{s} += {x}",
-                                 "{s} *= 0.7978845608028654", "np.tanh({s}, out={s})",
-                                 "{t} = {s} * {s}", "np.subtract(1, {t}, out={t})", "{t} *= {x}",
-                                 "{u} = 0.10703222440890038 * {x}", "{u} *= {x}",
-                                 "{u} += 0.7978845608028654", "{t} *= {u}", "{s} += 1",
-                                 "{t} += {s}", "{t} *= 0.5"), (), ("array", "array")),
-            idioms=("0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))",
+                                 "{s} *= 1.5957691216057308", "{t} = np.logaddexp(0, {s})",
+                                 "np.negative({t}, out={t})", "np.exp({t}, out={t})",
+                                 "{t} *= {x}", "{u} = 0.21406444881780073 * {x}", "{u} *= {x}",
+                                 "{u} += 1.5957691216057308", "{t} *= {u}", "{t} += 1",
+                                 "np.negative({s}, out={s})", "np.logaddexp(0, {s}, out={s})",
+                                 "np.negative({s}, out={s})", "np.exp({s}, out={s})",
+                                 "{t} *= {s}"), (), ("array", "array")),
+            idioms=("x * np.exp(-np.logaddexp(0, -1.5957691216057308 * (x + 0.044715 * x ** 3)))",
+                    "0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + 0.044715 * x ** 3)))",
                     "0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))")),
     )
 

@@ -631,3 +631,46 @@ def test_a_saturated_sigmoid_output_is_exact_to_the_rounding_of_its_output():
     bound = _output_rounding(program, case, values, trained, trained[0])
     assert np.all(off <= RELATIVE * np.max(np.abs(g)) + ROUNDING * bound)
     assert not np.all(1e-3 * np.abs(g) <= RELATIVE * np.max(np.abs(g)) + ROUNDING * bound)
+
+
+# --------------------------------------------------------------------------- gelu where tanh saturates
+
+# Seed 2's program 45,054 of the 50,000 run: the output is masked to zero and every gradient
+# goes through gelu' at -5.77 and -10.07, where tanh(u/2) ≈ -1. With gelu' written as
+# 0.5(1 + t + x(1 - t²)(…)), t = tanh, the derived step was off by 2.6e-7 of each gradient
+# and autograd of 0.5x(1 + tanh …) by 5.2e-9; an mpmath oracle at 60 digits on the same
+# float64 values decided it (docs/backward.md, "gelu's derivative").
+_GELU_POINTS = [-30.0, -20.0, -10.073066018094133, -8.0, -5.76503524662508, -3.0, -1.5,
+                -0.3, 0.2, 1.0, 3.0, 4.264368540458703, 6.407383784477309, 10.0, 30.0]
+
+
+@pytest.mark.parametrize("derivative", [False, True])
+def test_gelu_and_its_derivative_keep_their_digits_where_tanh_saturates(derivative):
+    mp = pytest.importorskip("mpmath")
+    c, k = mp.mpf(0.7978845608028654), mp.mpf(0.044715)
+
+    def gelu(x):
+        return x * (1 + mp.tanh(c * (x + k * x ** 3))) / 2
+    x = np.array([_GELU_POINTS])
+    got = parse(f"l1 = gelu{chr(39) if derivative else ''}(l0)").compile()(l0=x)["l1"]
+    # 1 + tanh(…) is 1e-260 at x = -20 and 1e-857 at -30: the tanh form itself, at 1,000 digits
+    with mp.workdps(1000):
+        for xi, gi in zip(x.ravel(), got.ravel()):
+            exact = mp.diff(gelu, mp.mpf(xi)) if derivative else gelu(mp.mpf(xi))
+            # (at -30 the value is below float64's range: 0 is its rounding)
+            assert abs(gi - exact) <= 1e-13 * abs(exact) + 1e-300, (xi, gi, mp.nstr(exact, 17))
+
+
+def test_seed_2_program_45054_the_saturated_gelu_is_exact():
+    c = Case(lines=["l1 = gelu(l0 V0ᵀ + c0)", "l2 = softplus((l1 W1) ⊙ (l1 P1))",
+                    "l3 = exp(l2 V2ᵀ + l0 Q2 + c2)", "l3 = l3 ⊙ M3 2",
+                    "l4 = gelu((l3 W3) + (l3 P3) + b3)", "l5 = gelu((l4 W1ᵀ) - (l4 P4) + c4)",
+                    "l5 = l5 ⊙ M5 2"],
+             batch=1, loss="mse", delta="y-l", mean=True, declare=False)
+    c.shapes = {"l0": (1, 2), "V0": (4, 2), "W1": (4, 4), "P1": (4, 4), "V2": (4, 4),
+                "Q2": (2, 4), "M3": (1, 4), "W3": (4, 4), "P3": (4, 4), "b3": (1, 4),
+                "P4": (4, 4), "M5": (1, 4)}
+    c.must_declare = {"V0", "P1", "V2", "Q2", "M3", "P3", "P4", "M5"}
+    c.masks = {"M3", "M5"}
+    c.scalars = {"c0", "c2", "c4"}
+    check(c, 0)
