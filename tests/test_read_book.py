@@ -392,7 +392,10 @@ for epoch in range(1):
 def test_functions_and_element_loops_of_plain_python_read():
     reading = read_numpy(PLAIN)
     assert reading.program.algebra() == "\n".join([
-        "y : scalar", "l1 = l0wᵀ", "z1 = l1 - y", "a1 = l0 ⊙ z1", "w -= αa1"])
+        "y : scalar", "l1 = l0wᵀ", "z1 = l1 - y", "a1 = z1l0", "w -= αa1"])
+    # z1, used whole in the element loop, is a number: the scaling z1·l0, which the notation's
+    # shapes accept for the 1 × 1 that w_sum's row times row gives (l0 ⊙ z1 would not fit)
+    assert list(random_inputs([reading.program]))
     assert "dot_rows() (line 2) is put in place where it is called" in reading.helpers
     # the same numbers as the Python, run once on the lists
     namespace: dict = {}
@@ -455,6 +458,51 @@ def test_setting_one_element_is_refused_not_dropped():
     with pytest.raises(NotationError, match="setting one element") as caught:
         read_numpy(source)
     assert caught.value.line == 26
+
+
+FROZEN = """
+alpha = 0.3
+for iteration in range(3):
+    prediction = inputs.dot(weights)
+    delta = prediction - goal
+    weight_deltas = inputs.T.dot(delta)
+    weight_deltas[0] = 0
+    weights -= alpha * weight_deltas
+"""
+
+
+def test_a_delta_with_one_element_set_to_0_is_a_product_with_a_constant_mask():
+    # chapter 5's frozen weight: the same computation as Δ ⊙ m, m a constant 0/1 mask
+    reading = read_numpy(FROZEN)
+    lines = reading.program.algebra().splitlines()
+    assert "G0 = G0 ⊙ M0" in lines and lines[-1] == "W0 -= αG0"
+    assert ("weight_deltas[0] = 0", "M0", "a constant mask: 1s, with 0 at [0]: weight_deltas[0] "
+            "= 0 is weight_deltas ⊙ it") in reading.legend.entries()
+    rng = np.random.default_rng(5)
+    x, w, y = rng.normal(size=(2, 3)), rng.normal(size=(3, 4)), rng.normal(size=(2, 4))
+    mask = np.ones((3, 4))
+    mask[0] = 0                        # [0] of a 2-D array is its first row, as in NumPy
+    given = {"inputs": x, "weights": w, "goal": y, "weight_deltas[0] = 0": mask, "alpha": 0.3}
+    ours = evaluate(reading.program, {name: given[k] for k, name in
+                                      reading.legend.by_key.items() if k in given})
+    namespace = {"inputs": x, "weights": w.copy(), "goal": y}
+    exec(FROZEN.replace("range(3)", "range(1)"), namespace)
+    np.testing.assert_allclose(ours["W0"], namespace["weights"], rtol=1e-12)
+    np.testing.assert_array_equal(ours["W0"][0], w[0])     # the frozen weights did not move
+
+
+@pytest.mark.parametrize("line, why", [
+    ("    weight_deltas[1:] = 0\n", "assignment to indexing cannot be read"),   # a slice
+    ("    weight_deltas[iteration] = 0\n", "setting one element"),   # not a constant
+    ("    weight_deltas[0] = 1\n", "setting one element"),         # not a 0
+    ("    weights[0] = 0\n", "weights is W0, not a delta"),        # not a delta
+    ("    prediction[-1] = 0\n", r"prediction is \w+, not a delta"),
+])
+def test_setting_an_element_otherwise_stays_refused(line, why):
+    source = FROZEN.replace("    weight_deltas[0] = 0\n", line)
+    with pytest.raises(NotationError, match=why) as caught:
+        read_numpy(source)
+    assert caught.value.line == 7
 
 
 def test_column_vector_code_from_the_cli(tmp_path, capsys):

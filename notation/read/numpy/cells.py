@@ -286,7 +286,7 @@ class Cells:
         k = key(target) if len(s.targets) == 1 else None
         if k is None:
             return None
-        if isinstance(target, ast.Subscript) and not is_rows(target):
+        if isinstance(target, ast.Subscript):
             raise NotationTranslationError(
                 f"setting one element ({unparse(target)} = …) changes the computation: the "
                 f"notation has no assignment to an element", self.positions.span(s),

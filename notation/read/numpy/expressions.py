@@ -180,6 +180,8 @@ class Expressions:
 
     def product(self, left: Expr, right: Expr, span: Span, *, right_node=None, parent=None) -> Expr:
         """``a * b``: the scaling αb when a side is a scalar, else the Hadamard product."""
+        if getattr(parent, "scaling", False):
+            return MatMul(left, right, span)   # a number used whole in an element loop
         left_scalar = is_scalar(left, self.declared)
         right_scalar = is_scalar(right, self.declared)
         if not (left_scalar or right_scalar):

@@ -65,6 +65,7 @@ class Lowering:
         self.calls: list[tuple[ast.stmt, str]] = []     # (statement, function) put in place
         self.loops: list[ast.stmt] = []                 # loops made one statement
         self.gated: list[tuple] = []                    # (if, condition, difference)
+        self.frozen: list[tuple] = []                   # (statement, array, index, mask key)
         self._expressions: dict[str, ast.expr | None] = {}
 
     # -- statements
@@ -105,6 +106,9 @@ class Lowering:
     def statement(self, s, depth: int) -> list:
         if depth > MAX_DEPTH:
             return [s]
+        frozen = self.freeze(s)
+        if frozen is not None:
+            return [frozen]
         if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.value, ast.Call) \
                 and isinstance(s.value.func, ast.Name) and s.value.func.id in self.functions \
                 and isinstance(s.targets[0], ast.Name):
@@ -133,6 +137,27 @@ class Lowering:
                 s = copy.copy(s)
                 s.value = value
         return [s]
+
+    # -- one element set to 0 (chapter 5's frozen weight)
+    def freeze(self, s):
+        """``d[0] = 0`` -> ``d = d * m``, m the constant mask of 1s with 0 at [0] (a key that
+        is no identifier: ``"d[0] = 0"``); the reader checks that ``d`` is a delta."""
+        if not (isinstance(s, ast.Assign) and len(s.targets) == 1
+                and isinstance(s.targets[0], ast.Subscript) and number(s.value)
+                and ast.literal_eval(s.value) == 0):
+            return None
+        target = s.targets[0]
+        ident = dotted(target.value)
+        index = _constant_index(target.slice)
+        if ident is None or index is None or "." in ident and ident.split(".")[0] != "self":
+            return None
+        mask = f"{ident}[{index}] = 0"
+        value = ast.BinOp(_loaded(target.value), ast.Mult(), ast.Name(mask, ast.Load()))
+        out = ast.Assign([_stored(target.value)], value)
+        _locate(value, s)
+        _locate_statement(out, s)
+        self.frozen.append((out, ident, index, mask))
+        return out
 
     # -- an update under a comparison of two numbers (chapter 4's hot and cold learning)
     def gate(self, s: ast.If, depth: int):
@@ -356,6 +381,21 @@ class _Put(ast.NodeTransformer):
         return n
 
 
+def _constant_index(node) -> int | None:
+    """``0``, ``-1`` as an index; None for anything else (a variable, a slice, a tuple)."""
+    negative = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
+    value = node.operand if negative else node
+    if isinstance(value, ast.Constant) and type(value.value) is int:
+        return -value.value if negative else value.value
+    return None
+
+
+def _loaded(node):
+    node = copy.deepcopy(node)
+    node.ctx = ast.Load()
+    return node
+
+
 def _stored(node):
     """A copy of a target, in the store context (``out`` of ``out[i] = …`` was read)."""
     node = copy.deepcopy(node)
@@ -385,11 +425,24 @@ def _indexed(node, variables):
 
 
 def _strip(value, variables):
-    """The element expression as an array expression, or None if it is not elementwise."""
+    """The element expression as an array expression, or None if it is not elementwise.
+    A value used whole is a number (``s * v[i]``): its product with the elements is the
+    scaling ``s v``, s first (a 1 × 1 result of ``w_sum`` scales a row so too); the node is
+    marked ``scaling`` for :meth:`Expressions.product`."""
     value = copy.deepcopy(value)
     ok = [True]
 
     class Strip(ast.NodeTransformer):
+        def visit_BinOp(self, n):
+            if isinstance(n.op, ast.Mult) and _uses(n.left, variables) != _uses(n.right, variables):
+                whole, each = (n.right, n.left) if _uses(n.left, variables) else (n.left, n.right)
+                scaling = ast.BinOp(whole, ast.Mult(), self.visit(each))
+                scaling.scaling = True     # Expressions.product: the scaling, whatever the names
+                _locate(scaling, n)
+                return scaling
+            self.generic_visit(n)
+            return n
+
         def visit_Subscript(self, n):
             base = _indexed(n, variables)
             if base is not None:

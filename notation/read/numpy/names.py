@@ -133,7 +133,7 @@ class Legend:
         other = self.taken.get(name)
         if other is not None and other != ident:
             raise NotationTranslationError(
-                f"{ident} and {other} would both be {_show(name)}: two identifiers never share "
+                f"{ident} and {other} would both be {show(name)}: two identifiers never share "
                 f"one notation name", hint=f"choose another name for one of them with "
                 f"--names {ident}=… (names=…)")
         self.by_key[ident] = name
@@ -145,7 +145,7 @@ class Legend:
 
     def entries(self) -> list[tuple[str, str, str]]:
         """(identifier, notation name, why) for every identifier the scheme does not read."""
-        return [(k, _show(n), self.why[k]) for k, n in self.by_key.items()
+        return [(k, show(n), self.why[k]) for k, n in self.by_key.items()
                 if self.why[k] != "scheme"]
 
     def text(self) -> str:
@@ -187,6 +187,8 @@ class Legend:
     def _role(self, k: str, facts: dict[str, Facts], bindings: dict[str, Binding]):
         f = facts[k]
         b = bindings.get(k)
+        if b is not None and b.kind == "constant":      # weight_deltas[0] = 0, as a mask
+            return self._free("M", None), b.note
         word = _word(f.rows_of) if f.rows_of else _word(k)
         scalar_word = any(t in word for t in SCALAR_WORDS) and not f.assigned and not f.rows_of
         if b is not None and b.kind == "scalar" or word in LEARNING_RATES or ".shape[" in k \
@@ -218,7 +220,7 @@ class Legend:
         if f.change_of is not None and not f.updated:
             target = self.by_key.get(f.change_of)
             if target is not None and kind_by_letter(target) is Kind.MATRIX:
-                return self._free("G", target.sub), f"the change to {_show(target)}"
+                return self._free("G", target.sub), f"the change to {show(target)}"
         if "mask" in word and not f.assigned:
             return self._free("M", None), "a mask, an input"
         if "bias" in word and not f.assigned:
@@ -304,7 +306,7 @@ def _latin(word: str) -> str:
     return first.lower() if first.lower() not in ("l",) else "v"
 
 
-def _show(name: Name) -> str:
+def show(name: Name) -> str:
     return name.letter + (name.sub if len(name.sub) <= 1 or name.sub.isdigit() else
                           "_{" + name.sub + "}")
 

@@ -15,7 +15,7 @@ from ...nodes import (Assign, Declare, Divide, ExprStatement, MatMul, Name, Prog
 from .cells import Cells, Skipped
 from .expressions import Expressions
 from .helpers import BodyNames, Helpers
-from .names import Legend, key
+from .names import Binding, Legend, key, show
 from .lowering import Lowering, inlinable
 from .positions import Positions
 from .survey import Survey
@@ -95,7 +95,12 @@ class Reader:
         survey = Survey(self.numpy_names, self.helpers.names(), self.columns)
         for s in step:
             survey.statement(s)
+        for _, ident, index, mask in self.lowering.frozen:
+            self.cells.bindings[mask] = Binding(
+                "constant", f"a constant mask: 1s, with 0 at [{index}]: {mask} is {ident} ⊙ it",
+                of=ident)
         self.legend.assign(survey.facts, self.cells.bindings, self.columns)
+        self.frozen_deltas(step)
         declarations = self.comment_declarations(excluded)
         items: list[tuple[int, Statement]] = list(declarations)
         expressions = Expressions(self.source, self.positions, self, self.helpers,
@@ -129,6 +134,20 @@ class Reader:
                            for gate in [ast.unparse(node.test)]),
                        warning_spans=tuple(self.span(n) if n is not None else None
                                            for _, n in self.cells.warnings))
+
+    def frozen_deltas(self, step) -> None:
+        """``d[0] = 0`` reads as ``d ⊙ m`` only where d is a delta or a change (δ, G): a weight
+        or a layer set so is refused, as setting any other element is."""
+        for node, ident, index, mask in self.lowering.frozen:
+            name = self.legend.resolve_key(ident)
+            if any(s is node for s in step) and (name is None or name.letter not in "δGg"):
+                raise self.error(
+                    f"setting one element ({ident}[{index}] = 0) changes the computation: it "
+                    f"reads as a product with a constant mask only for a delta, and {ident} is "
+                    f"{'not one' if name is None else show(name) + ', not a delta'}",
+                    node, label="an element assigned",
+                    hint="compute the whole array (multiply by a mask of 0s and 1s), or read "
+                         "the step without this line")
 
     def nothing(self) -> NotationTranslationError:
         """No network arithmetic: say what was skipped, and where."""
