@@ -64,6 +64,7 @@ class Lowering(Products):
         self.results: dict[int, Operand] = {}    # id(bare expression statement) -> its value
         self.name_dtypes: dict[tuple, str] = {}   # names bound to float64 values (relu')
         self.recipes: dict[tuple, bool] = {}      # has_recipe, asked once a function per plan
+        self.counts: dict[tuple, object] = {}     # symbolic counts by dimension roots (below)
 
     # -- statements
     def statement(self, s) -> None:
@@ -246,14 +247,23 @@ class Lowering(Products):
             target = Temp(self.temps, dtype, shape)
         step = self._step(op, target, operands, shape, node, statement)
         step.in_place = in_place
-        rows, cols = find(shape[0]).value, find(shape[1]).value     # self._elements(shape)
-        if isinstance(rows, int) and isinstance(cols, int):
+        rr, rc = find(shape[0]), find(shape[1])          # self._elements(shape)
+        rows, cols = rr.value, rc.value
+        size = self._size(dtype)
+        if type(rows) is int and type(cols) is int:
             step.flops = rows * cols
+            if in_place is None:
+                step.allocates = step.flops * size
         else:
-            step.flops = self._elements(shape)
+            key = (rr, rc, size)                        # as Products._product's counts
+            counts = self.counts.get(key)
+            if counts is None:
+                elements = self._elements(shape)
+                counts = self.counts[key] = (elements, mul(elements, size))
+            step.flops = counts[0]
+            if in_place is None:
+                step.allocates = counts[1]
         step.formula = ((shape[0], shape[1]),)
-        if in_place is None:
-            step.allocates = mul(step.flops, self._size(dtype))
         for o in operands:
             if o.kind == SCALAR:
                 self._add_scalar_flops(step, o)
@@ -298,6 +308,16 @@ class Lowering(Products):
 
     def _scratch(self, terms, elements, shape, dtype):
         """The bytes a recipe allocates besides its result (functions.Recipe.scratch)."""
+        if type(elements) is not int:      # symbolic: made once for these dimensions
+            key = (terms, id(elements), find(shape[0]), dtype)
+            kept = self.counts.get(key)
+            if kept is None:               # (elements kept too, so that its id stays its own)
+                kept = self.counts[key] = (elements, self._scratch_bytes(terms, elements,
+                                                                         shape, dtype))
+            return kept[1]
+        return self._scratch_bytes(terms, elements, shape, dtype)
+
+    def _scratch_bytes(self, terms, elements, shape, dtype):
         total = 0
         for term in terms:
             if term == "mask":                     # x > 0: one byte an element

@@ -135,17 +135,25 @@ class Products:
         step.index = len(steps)
         if node is not None:
             step.layer = self.shapes.layers.get(id(node))
-        rm, rk, rn = find(shape[0]).value, find(left.shape[1]).value, find(shape[1]).value
+        dm, dk, dn = find(shape[0]), find(left.shape[1]), find(shape[1])
+        rm, rk, rn = dm.value, dk.value, dn.value
         if type(rm) is int and type(rk) is int and type(rn) is int:
             step.multiply_adds = rm * rk * rn
             step.flops = 2 * step.multiply_adds
             step.allocates = rm * rn * self.itemsize
         else:
-            count = self.shapes.count
-            m, k, n = count(shape[0]), count(left.shape[1]), count(shape[1])
-            step.multiply_adds = mul(m, k, n)
-            step.flops = mul(2, step.multiply_adds)
-            step.allocates = mul(m, n, self.itemsize)
+            # The counts of one product of these dimensions (roots), made once a plan: a
+            # program repeating a statement multiplies the same symbols at every step. The
+            # polynomials are shared, never changed in place (polynomial.py makes new ones).
+            key = (dm, dk, dn)
+            counts = self.counts.get(key)
+            if counts is None:
+                count = self.shapes.count
+                m, k, n = count(dm), count(dk), count(dn)
+                multiply_adds = mul(m, k, n)
+                counts = self.counts[key] = (multiply_adds, mul(2, multiply_adds),
+                                             mul(m, n, self.itemsize))
+            step.multiply_adds, step.flops, step.allocates = counts
         step.formula = ((2, shape[0], left.shape[1], shape[1]),)
         return Operand(TEMP, temp, shape)
 

@@ -108,6 +108,13 @@ class Poly:
         return f"Poly({str(self)!r})"
 
 
+def _poly(terms: dict) -> Poly:
+    """A polynomial of terms known to have no zero coefficient (no check)."""
+    p = object.__new__(Poly)
+    p.terms = terms
+    return p
+
+
 def _terms(x) -> dict:
     if isinstance(x, Poly):
         return x.terms
@@ -128,17 +135,37 @@ Count = Union[int, Poly]
 
 def mul(*factors) -> Count:
     """Product of ints and polynomials; stays an int when every factor is one."""
-    if all(type(f) is int or type(f) is Poly for f in factors):
-        # The ints first, in one number; then the polynomials; then one scaling (the plan
-        # multiplies counts such as 2·b·n1·n2 for every step).
-        k, polys = 1, []
-        for f in factors:
-            if type(f) is int:
-                k *= f
-            else:
-                polys.append(f)
+    # The ints first, in one number; then the polynomials; then one scaling (the plan
+    # multiplies counts such as 2·b·n1·n2 for every step).
+    k, polys = 1, []
+    for f in factors:
+        t = type(f)
+        if t is int:
+            k *= f
+        elif t is Poly:
+            polys.append(f)
+        else:                                   # a bool or an int or Poly subclass
+            break
+    else:
         if not polys or k == 0:
             return k
+        if len(polys) == 1:
+            out = polys[0]
+            return out * k if k != 1 else out
+        # The usual plan count, a product of one-term polynomials (symbols: 2·b·n1·n2): one
+        # monomial, sorted once, instead of a polynomial product and a scaling per factor.
+        monomial: tuple = ()
+        c = k
+        for f in polys:
+            if len(f.terms) != 1:
+                break
+            for m, ck in f.terms.items():
+                monomial += m
+                c *= ck
+        else:
+            if not monomial:
+                return c
+            return _poly({tuple(sorted(monomial)): c})
         out = polys[0]
         for f in polys[1:]:
             out = out * f

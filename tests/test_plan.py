@@ -124,6 +124,49 @@ def test_polynomial_arithmetic():
     assert maximum([5, 7, 6]) == [7]
 
 
+def test_mul_of_one_term_polynomials_is_the_product_term_by_term():
+    # mul's one-monomial path against Poly.__mul__ (the general product of the terms)
+    import random
+    rng = random.Random(3)
+    syms = [Poly.symbol(s) for s in "abhn"]
+    for _ in range(2000):
+        factors = []
+        for _ in range(rng.randint(1, 5)):
+            kind = rng.random()
+            if kind < 0.3:
+                factors.append(rng.choice([-3, -1, 1, 2, 8, 794]))
+            elif kind < 0.8:
+                factors.append(rng.choice(syms) * rng.choice([1, 2, -5]))
+            else:
+                factors.append(rng.choice(syms) + rng.choice([1, -2, rng.choice(syms)]))
+        expected = 1
+        for f in factors:
+            expected = f * expected if isinstance(expected, int) else expected * f
+        got = mul(*factors)
+        assert got == expected and type(got) is type(expected), factors
+
+
+def test_the_sampled_peaks_are_those_of_one_walk_a_sample(monkeypatch):
+    # Past EXACT_SYMBOLS the samples are weighed in one walk, packed into one int each;
+    # the steps it picks are those a walk a sample picks (value_at at that point).
+    from notation import plan as planning
+    from notation.polynomial import value_at
+    program = parse("".join(f"l{i + 1} = softmax(l{i}W{i} + b{i})\n" for i in range(30))
+                    + "".join(f"W{i} -= αl{i}ᵀl{i + 1}\n" for i in range(0, 30, 3)))
+    plan = program.plan(batch="b")
+    steps = plan.steps
+    polys = {id(c): c for s in steps for c in (s.allocates, s.scratch) if type(c) is not int}
+    symbols = {x for c in polys.values() for x in c.symbols}
+    assert len(symbols) > planning.EXACT_SYMBOLS
+    expected = set()
+    for value in planning.SAMPLES:
+        point = dict.fromkeys(symbols, value)
+        peaks, _ = planning._walk(steps, plan.results, planning._weights(
+            steps, lambda c: value_at(c, point)))
+        expected.add(peaks.index(max(peaks)))
+    assert planning._sampled_peaks(steps, plan.results, polys, symbols) == expected
+
+
 # ---------------------------------------------------------------------------- in place
 
 def test_an_activation_is_in_place_only_on_a_value_nothing_reads_again():
