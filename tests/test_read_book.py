@@ -13,7 +13,7 @@ from notation import NotationError, compare, parse
 from notation.emit.algebra import algebra
 from notation.evaluate import evaluate
 from notation.random_inputs import random_inputs
-from notation.read.numpy import read_numpy
+from notation.read.numpy import from_numpy, read_numpy
 
 BOOK_HELPERS = '''
 def relu(x):
@@ -503,6 +503,53 @@ def test_setting_an_element_otherwise_stays_refused(line, why):
     with pytest.raises(NotationError, match=why) as caught:
         read_numpy(source)
     assert caught.value.line == 7
+
+
+OUTER_STEP = """
+for i in range(10):
+    layer_0 = images[i:i+1]
+    layer_1 = relu(layer_0.dot(weights_0_1))
+    delta = labels[i:i+1] - layer_1
+    weights_0_1 += np.outer(layer_0, delta)
+"""
+
+
+def test_np_outer_of_single_rows_reads_without_a_warning():
+    # rows i:i+1, and what is computed from them elementwise or by x.dot(W), are one row
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        program = from_numpy(OUTER_STEP)
+        assert program.algebra().splitlines()[-1] == "W0 += l0ᵀδ"
+        from_numpy("# delta : 1×2\n# input : 1×3\nweight_deltas = np.outer(delta, input)")
+        # the book's element loops build np.outer of lists: single rows by construction
+        from_numpy("def outer(a, b):\n    out = np.zeros((len(a), len(b)))\n"
+                   "    for i in range(len(a)):\n        for j in range(len(b)):\n"
+                   "            out[i][j] = a[i] * b[j]\n    return out\n"
+                   "weight_deltas = outer(delta, signal)\n")
+
+
+def test_np_outer_where_the_rows_are_unknown_is_a_located_warning():
+    from notation import NotationWarning
+    source = OUTER_STEP.replace("i:i+1", "i:i+2")        # two rows: NumPy's outer flattens
+    with pytest.warns(NotationWarning, match="np.outer.layer_0, delta. at line 6 is read as "
+                      "aᵀb, which is the same only for single rows") as caught:
+        from_numpy(source)
+    warning = caught[0].message
+    assert warning.code == "outer-of-rows" and (warning.line, warning.column) == (6, 20)
+    assert "declare one row" in str(warning)
+    # the difference is real: aᵀb sums the rows' outer products, np.outer flattens them
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 3)), rng.normal(size=(2, 4))
+    assert np.outer(a, b).shape == (6, 8) and (a.T @ b).shape == (3, 4)
+
+
+@pytest.mark.parametrize("declaration, rows", [("b×3", "b"), ("4×3", "4")])
+def test_np_outer_of_a_declared_batch_is_refused(declaration, rows):
+    source = f"# delta : {declaration}\nweight_deltas = np.outer(delta, inputs)"
+    with pytest.raises(NotationError, match=f"flattens delta, declared with {rows} rows") as e:
+        from_numpy(source)
+    assert (e.value.line, e.value.column) == (2, 26)
+    assert "delta.T.dot(inputs)" in e.value.hint
 
 
 def test_column_vector_code_from_the_cli(tmp_path, capsys):

@@ -102,10 +102,12 @@ def from_numpy(source: str, *, naming: str | Scheme = "book", names=None,
     reading = read_numpy(source, naming=naming, names=names, columns=columns, cell=cell)
     source = reading.program.source or source
     spans = reading.warning_spans + (None,) * (len(reading.warnings) - len(reading.warning_spans))
-    for text, span in zip(reading.warnings, spans):
+    codes = reading.warning_codes + (("repeated-update", "repeats the updates"),) * (
+        len(reading.warnings) - len(reading.warning_codes))
+    for text, span, (code, label) in zip(reading.warnings, spans, codes):
         # located as the reader's other warnings are (SPEC §6): line and column in the source
-        warnings.warn(NotationWarning(text, span, label="repeats the updates", source=source,
-                                      code="repeated-update"), stacklevel=2)
+        warnings.warn(NotationWarning(text, span, label=label, source=source, code=code),
+                      stacklevel=2)
     return reading.program
 
 

@@ -26,7 +26,7 @@ import ast
 from dataclasses import dataclass
 
 from ...errors import NotationTranslationError
-from .names import Binding, is_rows, key
+from .names import Binding, is_rows, key, one_row
 from .syntax import dotted, number, what, unparse
 
 PRINTERS = {"print", "sys.stdout.write", "sys.stderr.write", "display", "plt.plot", "plt.show"}
@@ -305,10 +305,11 @@ class Cells:
             of = value.value.id
             # an item of a flat list of numbers is a number: a scalar (chapters 3-5)
             self.bindings[k] = Binding("scalar" if of in self.numbers else "rows",
-                                       f"item {value.slice.value} of {of}", of=of)
+                                       f"item {value.slice.value} of {of}", of=of, single=True)
             return f"{k} is an input: item {value.slice.value} of the data {of}"
         if is_rows(value):
-            self.bindings[k] = Binding("rows", f"rows of {value.value.id}", of=value.value.id)
+            self.bindings[k] = Binding("rows", f"rows of {value.value.id}", of=value.value.id,
+                                       single=one_row(value))
             return f"{k} is an input: rows of {value.value.id}"
         mask = self.mask(value)
         if mask is not None:

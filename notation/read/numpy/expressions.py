@@ -216,6 +216,8 @@ class Expressions:
             raise self.error("a call with keyword arguments cannot be read", node.keywords[0],
                              label="a keyword argument", hint=hint)
         if isinstance(func, ast.Attribute) and self.is_numpy(func.value):
+            if func.attr == "outer" and hasattr(self.names, "outer"):
+                self.names.outer(node)       # aᵀb only for single rows: refused or warned
             entry = NUMPY_FUNCTIONS.get(func.attr)
             if entry is None:
                 raise self.error(f"np.{func.attr}() cannot be read into the notation", node,

@@ -357,6 +357,7 @@ class Lowering:
                 a, b = outer
                 call = ast.Call(ast.Attribute(ast.Name(sorted(self.numpy_names)[0], ast.Load()),
                                               "outer", ast.Load()), [a, b], [])
+                call.single_rows = True     # a[i] * b[j] of numbers: a and b are lists
                 _locate(call, value)
                 return ast.Assign([base], call, lineno=0, col_offset=0)
         stripped = _strip(value, variables)

@@ -72,6 +72,21 @@ def key(node) -> str | None:
     return None
 
 
+def one_row(node) -> bool:
+    """``rows[i]``, ``rows[i:i+1]``, ``rows[3:4]``: a single row of a data array."""
+    if not is_rows(node):
+        return False
+    index = node.slice
+    if not isinstance(index, ast.Slice):
+        return True
+    low, high = index.lower, index.upper
+    if isinstance(low, ast.Constant) and isinstance(high, ast.Constant):
+        return high.value == low.value + 1
+    return isinstance(high, ast.BinOp) and isinstance(high.op, ast.Add) \
+        and ast.dump(high.left) == ast.dump(low) and isinstance(high.right, ast.Constant) \
+        and high.right.value == 1
+
+
 def is_rows(node) -> bool:
     """A batch of rows of a data array: ``images[a:b]``, ``labels[i:i+1]``, ``rows[i]``."""
     if not isinstance(node, ast.Subscript) or not isinstance(node.value, ast.Name):
@@ -115,6 +130,7 @@ class Binding:
     kind: str                      # "scalar", "matrix", "rows", "mask"
     note: str
     of: str | None = None          # rows of which array; a mask of which layer's shape
+    single: bool = False           # one row (an item, rows[i], rows[i:i+1])
 
 
 class Legend:

@@ -15,11 +15,11 @@ from ...nodes import (Assign, Declare, Divide, ExprStatement, MatMul, Name, Prog
 from .cells import Cells, Skipped
 from .expressions import Expressions
 from .helpers import BodyNames, Helpers
-from .names import Binding, Legend, key, show
+from .names import Binding, Legend, is_rows, key, one_row, show
 from .lowering import Lowering, inlinable
 from .positions import Positions
 from .survey import Survey
-from .syntax import CONSTRUCTS, STATEMENTS_HINT, what, unparse
+from .syntax import CONSTRUCTS, STATEMENTS_HINT, dotted, what, unparse
 
 _COMMENT_DECLARATION = re.compile(r"#\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::|∈)\s*(\S[^#;]*?)\s*\Z")
 
@@ -39,6 +39,7 @@ class Reading:
     loss: str | None = None
     notes_: tuple[str, ...] = field(default=())
     warning_spans: tuple[Span | None, ...] = ()    # where each warning points in the source
+    warning_codes: tuple[tuple[str, str], ...] = ()   # (code, label) of each warning
 
     def numpy(self, **options) -> str:
         """The NumPy code again, with the source's own identifiers."""
@@ -68,6 +69,9 @@ class Reader:
         self.helpers = Helpers()
         self.legend = Legend(scheme, chosen)
         self.declared: dict[Name, bool] = {}
+        self.dims: dict[Name, tuple] = {}          # shapes declared in comments
+        self.outer_warnings: list[tuple[str, object]] = []
+        self.single: dict[str, bool] = {}           # assigned names known to be one row
         self.cells = Cells(self.positions, self.numpy_names)
 
     def span(self, node) -> Span:
@@ -125,7 +129,8 @@ class Reader:
                     for f in self.lowering.functions.values() if f.name in self.lowering.used)
         return Reading(program, self.legend, tuple(self.helpers.describe()) + put,
                        tuple(sorted(self.cells.skipped, key=lambda s: s.line)),
-                       tuple(w for w, _ in self.cells.warnings), self.cells.loss,
+                       tuple(w for w, _ in self.cells.warnings + self.outer_warnings),
+                       self.cells.loss,
                        notes_=tuple(
                            f"line {node.lineno}: if {test}: the update is gated, read as "
                            f"{'step' if '>=' in gate else 'relu' + chr(39)}({difference}) "
@@ -133,7 +138,10 @@ class Reader:
                            for node, test, difference in self.lowering.gated
                            for gate in [ast.unparse(node.test)]),
                        warning_spans=tuple(self.span(n) if n is not None else None
-                                           for _, n in self.cells.warnings))
+                                           for _, n in self.cells.warnings + self.outer_warnings),
+                       warning_codes=(("repeated-update", "repeats the updates"),)
+                       * len(self.cells.warnings)
+                       + (("outer-of-rows", "single rows only"),) * len(self.outer_warnings))
 
     def frozen_deltas(self, step) -> None:
         """``d[0] = 0`` reads as ``d ⊙ m`` only where d is a delta or a change (δ, G): a weight
@@ -321,7 +329,9 @@ class Reader:
             if isinstance(target, ast.Name) and target.id == "_":
                 return ExprStatement(expressions.expression(node.value), self.span(node))
             name = self.target(target)
-            return Assign(name, expressions.expression(node.value), self.span(node))
+            value = expressions.expression(node.value)
+            self.single[key(target)] = self.value_rows(node.value) == 1
+            return Assign(name, value, self.span(node))
         if isinstance(node, ast.AugAssign):
             return self.aug_assign(node, expressions)
         if isinstance(node, (ast.Import, ast.FunctionDef)):
@@ -377,6 +387,76 @@ class Reader:
                                   "layer_1 or W1 first")
         return Name(found.letter, found.sub, self.span(node))
 
+    # -- np.outer(a, b): aᵀb only where a and b are single rows
+    def outer(self, node: ast.Call) -> None:
+        """NumPy's outer flattens its arguments, so ``np.outer(a, b)`` is ``aᵀb`` only for
+        single rows: refused where a declaration says an argument has more rows, warned
+        (located) where nothing says how many."""
+        if getattr(node, "single_rows", False) or len(node.args) != 2:
+            return
+        rows = [self.rows(a) for a in node.args]
+        for arg, count in zip(node.args, rows):
+            if count not in (None, 1):
+                raise self.error(
+                    f"np.outer({unparse(node.args[0])}, {unparse(node.args[1])}) flattens "
+                    f"{unparse(arg)}, declared with {count} rows: it is not the product aᵀb, "
+                    f"which sums the outer products of the rows", arg,
+                    label=f"{count} rows", hint=f"write {unparse(node.args[0])}.T.dot("
+                    f"{unparse(node.args[1])}) for aᵀb, or give np.outer single rows")
+        if None in rows:
+            unknown = [unparse(a) for a, r in zip(node.args, rows) if r is None]
+            self.outer_warnings.append((
+                f"np.outer({unparse(node.args[0])}, {unparse(node.args[1])}) at line "
+                f"{node.lineno} is read as aᵀb, which is the same only for single rows (NumPy's "
+                f"outer flattens a batch of rows); nothing says how many rows "
+                f"{' and '.join(unknown)} {'has' if len(unknown) == 1 else 'have'}: declare one "
+                f"row (# name : 1×n), or write a.T.dot(b)", node))
+
+    def value_rows(self, node):
+        """1 where a value is one row because what it is computed from is (elementwise
+        operations, a product x.dot(W), a function of one argument), else None."""
+        if isinstance(node, ast.Constant):
+            return 1
+        if isinstance(node, ast.UnaryOp):
+            return self.value_rows(node.operand)
+        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.MatMult):
+            both = (self.value_rows(node.left), self.value_rows(node.right))
+            return 1 if both == (1, 1) else None
+        if isinstance(node, (ast.BinOp, ast.Call)):
+            first = node.left if isinstance(node, ast.BinOp) else (
+                node.func.value if isinstance(node.func, ast.Attribute) and node.func.attr == "dot"
+                and not self.numpy_function_name(node.func) else node.args[0] if node.args
+                and (dotted(node.func) or "").rsplit(".", 1)[-1] != "outer" else None)
+            return self.value_rows(first) if first is not None else None
+        return self.rows(node)
+
+    def numpy_function_name(self, func) -> bool:
+        return isinstance(func.value, ast.Name) and func.value.id in self.numpy_names
+
+    def rows(self, node):
+        """How many rows an argument has, as far as the source says (1, a count, or None)."""
+        k = key(node)
+        if k is None:
+            return None
+        if self.single.get(k):
+            return 1
+        if is_rows(node):
+            return 1 if one_row(node) else None
+        binding = self.cells.bindings.get(k)
+        if binding is not None and (binding.kind == "scalar" or binding.single):
+            return 1
+        name = self.legend.resolve_key(k) or (self.scheme.notation(k)
+                                              if isinstance(node, ast.Name) else None)
+        if name is None:
+            return None
+        name = Name(name.letter, name.sub)
+        if self.declared.get(name) is True:
+            return 1                           # a scalar
+        dims = self.dims.get(name)
+        if not dims:
+            return None
+        return 1 if dims[0] == 1 else (dims[0] if isinstance(dims[0], int) else _show_dim(dims[0]))
+
     # -- declarations written as comments
     def comment_declarations(self, excluded):
         out = []
@@ -397,6 +477,7 @@ class Reader:
             if declaration is not None:
                 out.append((row, declaration))
                 self.declared[declaration.target] = not declaration.dims
+                self.dims[declaration.target] = declaration.dims
         return out
 
     def declaration(self, comment: str, start: int) -> Declare | None:
@@ -415,6 +496,11 @@ class Reader:
             return None
         span = Span(start, start + len(comment))
         return Declare(Name(found.letter, found.sub, span), statements[0].dims, span)
+
+
+def _show_dim(dim) -> str:
+    from ...emit.algebra import algebra
+    return algebra(dim) if isinstance(dim, Name) else str(dim)
 
 
 def _docstring(node) -> bool:
