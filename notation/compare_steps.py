@@ -102,7 +102,7 @@ def describe(first: Program, second: Program) -> list[str]:
     scalars = {algebra(k) if isinstance(k, Name) else str(k): float(v)
                for k, v in inputs.items() if np.ndim(v) == 0}
     lines = []
-    as_relu = None            # the second view with step read as relu', when only one has step
+    readings = None           # the second view read otherwise: (what it does, values)
     for p in params:
         k = algebra(p)
         old = inputs.get(p, inputs.get(k))
@@ -110,16 +110,11 @@ def describe(first: Program, second: Program) -> list[str]:
             continue
         r = _ratio(np.subtract(va[k], old), np.subtract(vb[k], old), scalars)
         if r is None:
-            if as_relu is None:
-                as_relu = _step_as_relu_prime(first, second, inputs) or {}
-            again = _ratio(np.subtract(va[k], old), np.subtract(as_relu[k], old), scalars) \
-                if k in as_relu else None
-            if again is not None:
-                # chapter 8's relu2deriv is output >= 0: 1 where relu's output is 0
-                elsewhere = "the same update" if again == "the same as " else \
-                    f"its update is {_phrase(again)}"
-                lines.append(f"{k}: view 2 uses step (x >= 0), which is 1 where relu's output is "
-                             f"0 and relu' is 0; with relu' for step, {elsewhere}")
+            if readings is None:
+                readings = _readings(first, second, inputs)
+            explained = _explain(k, readings, va[k], old, scalars, second)
+            if explained is not None:
+                lines.append(explained)
                 continue
         lines.append(f"{k}: view 2 changes it differently (its update is no multiple of view 1's)"
                      if r is None else f"{k}: the same update" if r == "the same as " else
@@ -147,23 +142,106 @@ def _mask(rng, shape):
     return mask
 
 
-def _step_as_relu_prime(first: Program, second: Program, inputs) -> dict | None:
-    """The second step evaluated with step(x) read as relu'(x), when the first uses relu'
-    and only the second uses step; None otherwise."""
+STEP_WORDS = "uses step (x >= 0), which is 1 where relu's output is 0 and relu' is 0"
+
+
+def _readings(first: Program, second: Program, inputs) -> list[tuple[str, str, dict]]:
+    """The second step read otherwise, one difference of the book's at a time and then
+    together: (what view 2 does, what it is read with, its values on ``inputs``)."""
     import numpy as np
     from .emit.algebra import algebra
     from .errors import NotationError
     from .evaluate import evaluate
     from .parser import parse
-    a, b = algebra(first), algebra(second)
-    if "step(" not in b or "step(" in a or "relu'(" not in a:
+    a = algebra(first)
+    changes = []
+    if "step(" in algebra(second) and "step(" not in a and "relu'(" in a:
+        changes.append((STEP_WORDS, "relu' for step",
+                        lambda p: parse(algebra(p).replace("step(", "relu'("))))
+    dropped = _undropped(second)
+    if dropped is not None:
+        changes.append((*dropped[0], lambda p: _undropped(p)[1] if _undropped(p) else p))
+    tries = [[c] for c in changes] + ([changes] if len(changes) > 1 else [])
+    out = []
+    for chosen in tries:
+        program = second
+        try:
+            for _, _, change in chosen:
+                program = change(program)
+            with np.errstate(all="ignore"):
+                values = evaluate(program, inputs)
+        except (NotationError, ValueError, TypeError):
+            continue
+        out.append(("; ".join(c[0] for c in chosen), " and ".join(c[1] for c in chosen), values))
+    return out
+
+
+def _explain(k: str, readings, first_value, old, scalars, second: Program) -> str | None:
+    """``k``'s update in words, through the first reading of view 2 that makes it a
+    multiple of view 1's."""
+    import numpy as np
+    for does, read_with, values in readings:
+        if k not in values:
+            continue
+        again = _ratio(np.subtract(first_value, old), np.subtract(values[k], old), scalars)
+        if again is None:
+            continue
+        if again == "the same as ":
+            return f"{k}: view 2 {does}; with {read_with}, the same update"
+        why = ""
+        if again.startswith("half of ") and _mask_without_two(second):
+            why = (" (view 2 multiplies the delta by the dropout mask alone, without the factor "
+                   "2 the layer was multiplied by)")
+        return f"{k}: view 2 {does}; with {read_with}, its update is {_phrase(again)}{why}"
+    return None
+
+
+def _undropped(program: Program):
+    """Chapter 9's derivative of the dropped-out layer: after ``l1 = l1 ⊙ M1 2``, a
+    derivative of l1 (``tanh'(l1)``) is of the dropped-out, doubled layer. Returns ((what
+    view 2 does, what it is read with), the program with the derivative taken of the layer
+    before dropout), or None when there is no such derivative."""
+    from .emit.algebra import algebra
+    from .nodes import Call
+    from .nodes import Number
+    from .walk import fold, names, pre_order, rebuild
+    out, before, shown, functions, doubled = [], {}, [], set(), False
+    for s in program.statements:
+        if before and isinstance(s, (Assign, Update)):
+            def put(node, kids):
+                if isinstance(node, Call) and (node.derivative or node.func == "step") \
+                        and node.arg in before:
+                    functions.add(f"{node.func}'" if node.derivative else node.func)
+                    return Call(node.func, before[node.arg], node.derivative, node.span)
+                return rebuild(node, kids)
+            s = type(s)(s.target, *( (s.op, fold(s.value, put)) if isinstance(s, Update)
+                                    else (fold(s.value, put),)), s.span)
+        if isinstance(s, Assign) and s.target not in before and s.target.letter not in "δGg":
+            used = list(names(s.value))
+            if s.target in used and any(n.letter == "M" for n in used) \
+                    and any(isinstance(t, Assign) and t.target == s.target for t in out):
+                kept = Name("h", f"kept{len(before)}")
+                out.append(Assign(kept, s.target))
+                before[s.target] = kept
+                shown.append(algebra(s).strip())
+                doubled = doubled or any(isinstance(n, Number) and n.text == "2"
+                                         for n in pre_order(s.value))
+        out.append(s)
+    if not functions:
         return None
-    try:
-        changed = parse(b.replace("step(", "relu'("))
-        with np.errstate(all="ignore"):
-            return evaluate(changed, inputs)
-    except (NotationError, ValueError, TypeError):
-        return None
+    what = " and ".join(sorted(functions))
+    layer = "dropped-out, doubled layer" if doubled else "dropped-out layer"
+    return ((f"takes {what} of the {layer} ({'; '.join(shown)}), where view 1 takes it of the "
+             f"layer before dropout", f"{what} of the layer before dropout"),
+            Program(tuple(out)))
+
+
+def _mask_without_two(program: Program) -> bool:
+    """Does the step multiply a delta by a mask alone (``δ1 = δ1 ⊙ M1``)?"""
+    from .nodes import Hadamard
+    return any(isinstance(s, Assign) and s.target.letter == "δ" and isinstance(s.value, Hadamard)
+               and s.value.left == s.target and isinstance(s.value.right, Name)
+               and s.value.right.letter == "M" for s in program.statements)
 
 
 def _phrase(r: str) -> str:

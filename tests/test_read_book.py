@@ -322,6 +322,64 @@ def test_the_books_dropout_is_half_the_gradient_in_words():
     assert "W0: view 2's update is half of view 1's" in report
 
 
+TANH_BATCH = """
+def squash(x):
+    return np.tanh(x)
+
+def squash_slope(out):
+    return 1 - out ** 2
+
+def probabilities(x):
+    e = np.exp(x)
+    return e / np.sum(e, axis=1, keepdims=True)
+
+rate, n = 0.5, 16
+for epoch in range(20):
+    for b in range(len(pics) // n):
+        lo, hi = b * n, (b + 1) * n
+        inp = pics[lo:hi]
+        hid = squash(np.dot(inp, w_in))
+        keep = np.random.randint(2, size=hid.shape)
+        hid *= keep * 2
+        out = probabilities(np.dot(hid, w_out))
+        out_delta = (tags[lo:hi] - out) / (n * out.shape[0])
+        hid_delta = out_delta.dot(w_out.T) * squash_slope(hid)
+        hid_delta *= keep
+        w_out += rate * hid.T.dot(out_delta)
+        w_in += rate * inp.T.dot(hid_delta)
+"""
+
+
+TANH_NAMES = "inp=l0,w_in=W0,w_out=W1,hid=l1,out=l2,keep=M1"
+
+
+def test_chapter_9s_step_against_backward_names_the_real_differences():
+    # the derivative of the dropped-out, doubled layer, the mask without its 2, and the
+    # batch size divided by twice (n and out.shape[0]): each said in words
+    reading = read_numpy(TANH_BATCH, names=TANH_NAMES)
+    forward = parse("l1 = tanh(l0W0)\nl1 = l1 ⊙ M1 2\nl2 = softmax(l1W1)")
+    report = compare(forward.backward(loss="cross_entropy", delta="y-l"),
+                     reading.program).report()
+    assert "W1: view 2's update is the same as view 1's, divided by n·ν" in report
+    assert ("W0: view 2 takes tanh' of the dropped-out, doubled layer (l1 = l1 ⊙ M1 2), where "
+            "view 1 takes it of the layer before dropout; with tanh' of the layer before "
+            "dropout, its update is half of view 1's, divided by n·ν (view 2 multiplies the "
+            "delta by the dropout mask alone, without the factor 2 the layer was multiplied "
+            "by)") in report
+    assert "no multiple" not in report.split("W0:")[1].split("\n")[0]
+
+
+def test_the_derivative_of_the_layer_before_dropout_is_not_reported_as_a_difference():
+    # taking tanh' of the layer before dropout (and the mask with its 2) is backward's step
+    source = TANH_BATCH.replace("        hid *= keep * 2\n", "        pre = hid\n        hid = pre * keep * 2\n")
+    source = source.replace("squash_slope(hid)", "squash_slope(pre) * keep * 2").replace(
+        "        hid_delta *= keep\n", "").replace(" / (n * out.shape[0])", "")
+    reading = read_numpy(source, names=TANH_NAMES + ",pre=h1")
+    forward = parse("l1 = tanh(l0W0)\nl1 = l1 ⊙ M1 2\nl2 = softmax(l1W1)")
+    result = compare(forward.backward(loss="cross_entropy", delta="y-l"), reading.program)
+    assert result.equivalent, result.report()
+
+
 def test_an_update_repeated_by_an_inner_loop_is_reported():
     source = MINUS.replace(
         "        layer_2_delta = ", "        for k in range(4):\n            layer_2_delta = ").replace(
@@ -446,7 +504,9 @@ step = 0.01
 p = net(x0, w0 + step)
 '''
     reading = read_numpy(source)
-    assert reading.program.algebra().splitlines()[-1] == "p = x0 ⊙ (w0 + ν)"
+    # x0 is item 0 of a list of numbers, a number only read: declared a scalar (the scaling)
+    assert reading.program.algebra().splitlines()[0] == "x0 : scalar"
+    assert reading.program.algebra().splitlines()[-1] == "p = x0(w0 + ν)"
     whys = [s.why for s in reading.skipped]
     assert "x0 is an input: item 0 of the data readings" in whys
     assert len(whys) == len(set(whys))          # each skipped line listed once

@@ -112,8 +112,11 @@ class Reader:
         for k, name in self.legend.by_key.items():
             binding = self.cells.bindings.get(k)
             scalar = k in self.legend.scalars or binding is not None and binding.kind == "scalar"
+            fact = survey.facts.get(k)
+            # a name of the scheme too (n, x) when the step only reads it: `rate, n = 0.5, 16`
+            read_only = fact is not None and not fact.assigned and not fact.updated
             if scalar and name not in self.declared \
-                    and not _greek(name) and self.legend.why.get(k) != "scheme":
+                    and not _greek(name) and (self.legend.why.get(k) != "scheme" or read_only):
                 self.declared[name] = True
                 items.append((0, Declare(name, (), None)))
         for s in step:
