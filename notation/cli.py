@@ -16,10 +16,10 @@ import argparse
 import os
 import sys
 
-from .cli_commands import (BACKWARD_VIEWS, MIN_WIDTH, SHOW_WIDTH, cmd_algebra, cmd_backward,
-                           cmd_check, cmd_compare, cmd_diagram, cmd_init, cmd_latex, cmd_numpy,
-                           cmd_plan, cmd_run, cmd_show, colour_on)
+from .cli_commands import (MIN_WIDTH, SHOW_WIDTH, cmd_backward, cmd_check, cmd_compare,
+                           cmd_init, cmd_run, cmd_show, colour_on, view_command)
 from .cli_io import INPUT_ERROR, USAGE_ERROR, OutputError, UsageError, write_output
+from .views import NUMPY_STYLES, VIEWS, backward_views  # noqa: F401 (a test reads NUMPY_STYLES)
 
 
 # ---------------------------------------------------------------------------- argument parsing
@@ -65,6 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
+    builders = {"show": _add_show, "check": _add_check, "run": _add_run,
+                "compare": _add_compare, "backward": _add_backward, "init": _add_init}
+    for name in [c for c in COMMANDS if c in builders or c in VIEWS] + \
+            [name for name in VIEWS if name not in COMMANDS]:
+        if name in builders:
+            builders[name](sub)
+        else:
+            _add_view(sub, VIEWS[name])
+    describe(sub)
+    return parser
+
+
+# The subcommands in the order of `notation --help`; a view of the registry (notation/views.py)
+# that is not named here comes after them.
+COMMANDS = ("show", "diagram", "algebra", "check", "plan", "run", "numpy", "latex", "compare",
+            "backward", "init")
+
+
+def _add_view(sub, view) -> None:
+    """A view's subcommand: the input, its shape options if it has them, its own options."""
+    p = sub.add_parser(view.name, help=view.help)
+    _add_input(p)
+    if view.shapes:
+        _add_shapes(p)
+    for o in view.options:
+        p.add_argument(*o.flags, **o.argparse)
+    p.set_defaults(run=view_command(view))
+
+
+def _add_show(sub) -> None:
     p = sub.add_parser("show", help="every view of a program, side by side")
     _add_input(p)
     _add_shapes(p)
@@ -76,20 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
                         f"{SHOW_WIDTH} when not a terminal)")
     p.set_defaults(run=cmd_show)
 
-    p = sub.add_parser("diagram", help="the book's picture of the network (text, or SVG)")
-    _add_input(p)
-    _add_shapes(p)
-    p.add_argument("--svg", action="store_true", help="SVG instead of text (implied by -o *.svg)")
-    p.set_defaults(run=cmd_diagram)
 
-    p = sub.add_parser("algebra", help="the canonical algebra")
-    _add_input(p)
-    p.add_argument("--columns", action="store_true",
-                   help="read a .py program as column-vector code: np.dot(W, a) + b")
-    p.add_argument("--ascii", action="store_true",
-                   help="spell ᵀ ⊙ α … as ^T * \\alpha … (parses back the same)")
-    p.set_defaults(run=cmd_algebra)
-
+def _add_check(sub) -> None:
     p = sub.add_parser("check", help="read the program and report any error")
     _add_input(p, output=False)
     _add_shapes(p)
@@ -98,16 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "kind, message, hint)")
     p.set_defaults(run=cmd_check, output=None)
 
-    p = sub.add_parser("plan", help="the shape-checked execution plan: steps, FLOPs, memory")
-    _add_input(p)
-    _add_shapes(p)
-    p.add_argument("--optimize", action="store_true",
-                   help="compute each chain of products in its cheapest order")
-    p.add_argument("--json", action="store_true", help="the plan as JSON")
-    p.add_argument("--dtype", default="float64", choices=["float64", "float32", "float16"],
-                   help="the element type the bytes are counted for (default float64)")
-    p.set_defaults(run=cmd_plan)
 
+def _add_run(sub) -> None:
     p = sub.add_parser("run", help="run the program on the arrays of an .npz file")
     _add_input(p)
     _add_shapes(p)
@@ -124,27 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="compute each chain of products in its cheapest order")
     p.set_defaults(run=cmd_run)
 
-    p = sub.add_parser("numpy", help="the NumPy code, as the book writes it")
-    _add_input(p)
-    p.add_argument("--columns", action="store_true",
-                   help="read a .py program as column-vector code: np.dot(W, a) + b")
-    p.add_argument("--style", default="book", metavar="{" + ",".join(NUMPY_STYLES) + "}",
-                   help="book (default: .dot()), matmul (@), plan (one step a line, in place), "
-                        "or another registered style")
-    p.add_argument("--naming", default="book",
-                   help="book (default: layer_1, weights_0_1) or plain (l1, W0)")
-    p.add_argument("--module", action="store_true",
-                   help="a complete module: imports, the helpers used, and a function run(*, …)")
-    p.set_defaults(run=cmd_numpy)
 
-    p = sub.add_parser("latex", help="the LaTeX")
-    _add_input(p)
-    p.add_argument("--columns", action="store_true",
-                   help="read a .py program as column-vector code: np.dot(W, a) + b")
-    p.add_argument("--document", action="store_true",
-                   help="a complete .tex file (article, amsmath, amssymb)")
-    p.set_defaults(run=cmd_latex)
-
+def _add_compare(sub) -> None:
     p = sub.add_parser("compare", help="are two or more views the same computation? "
                                        "(exit 0 equivalent, 1 different)")
     p.add_argument("views", nargs="+", metavar="VIEW",
@@ -162,10 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="treat warnings (a reading picked where two were plausible) as errors")
     p.set_defaults(run=cmd_compare)
 
+
+def _add_backward(sub) -> None:
     p = sub.add_parser("backward", help="derive the deltas and weight updates of a forward pass")
     _add_input(p)
     p.add_argument("--loss", choices=["mse", "cross_entropy"], default="mse")
-    p.add_argument("--to", choices=sorted(BACKWARD_VIEWS), default=None,
+    p.add_argument("--to", choices=sorted(backward_views()), default=None,
                    help="the view to print the training step in")
     p.add_argument("--lr", default="α", help="the learning rate, a name or a number (default α)")
     p.add_argument("--target", default="y", help="the target the output is compared with (y)")
@@ -179,11 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --to latex: a complete .tex file (article, amsmath, amssymb)")
     _add_shapes(p)
     p.set_defaults(run=cmd_backward)
-    _add_init(sub)
-    describe(sub)
-    return parser
+
+
 WEIGHT_SCHEMES = ("book", "xavier", "glorot", "he")       # notation.weights.SCHEMES
-NUMPY_STYLES = ("book", "matmul", "plan")                 # emit.numpy.STYLES (a test checks)
 
 
 def _width(text: str) -> int:
@@ -264,16 +255,16 @@ def _set(attr, value):
     return apply
 
 
-# For each command: the formats its -o may name, and how each is switched on.
-COMMAND_FORMATS = {
-    "show": {"html": _set("html", True)},
-    "diagram": {"svg": _set("svg", True)},
-    "plan": {"json": _set("json", True)},
-    "latex": {"latex": None},
-    "numpy": {"numpy": None},
-    "backward": {"latex": _set("to", "latex"), "numpy": _set("to", "numpy")},
-    "init": {"npz": None},
-}
+def command_formats() -> dict:
+    """For each command: the formats its -o may name, and how each is switched on (a view's
+    from its record; backward's: the views --to offers, by their own formats)."""
+    out = {"show": {"html": _set("html", True)}, "init": {"npz": None}}
+    for name, view in VIEWS.items():
+        out[name] = {fmt: None if switch is None else _set(*switch)
+                     for fmt, switch in view.formats.items()}
+    out["backward"] = {fmt: _set("to", name) for name, view in backward_views().items()
+                       for fmt, switch in view.formats.items() if switch is None}
+    return out
 
 
 def output_format(args) -> None:
@@ -283,7 +274,7 @@ def output_format(args) -> None:
     if not path or path == "-":
         return
     fmt = OUTPUT_FORMATS.get(os.path.splitext(path)[1].lower())
-    allowed = COMMAND_FORMATS.get(args.command, {})
+    allowed = command_formats().get(args.command, {})
     if fmt is None:
         if args.command == "init":
             raise _usage(args, f"-o {path}: init writes NumPy arrays: name the file .npz")
@@ -328,28 +319,14 @@ DESCRIPTIONS = {
              "plan's summary and the diagram (or one HTML page).",
              'notation show "l2 = relu(l0W0)W1" --sizes 3,4,1\n'
              '  notation show "l2 = relu(l0W0)W1" --sizes 3,4,1 -o net.html'),
-    "diagram": ("The book's picture of the network: layers as rows of units, matrices as "
-                "boxes between them, layer 0 at the bottom.",
-                'notation diagram "l2 = relu(l0W0)W1" --sizes 3,4,1 -o net.svg'),
-    "algebra": ("The canonical algebra of a program written in any accepted spelling "
-                "(also LaTeX, or a whole .tex document).",
-                'notation algebra "l2=relu( l_0 W_{0} ) W1"\n  notation algebra -f net.tex'),
     "check": ("Read the program and check its shapes: ok and each name's shape, or the "
               "error with its place (exit 1).",
               'notation check "l2 = relu(l0W0)W1" --sizes 3,4,1\n'
               '  notation check "l2 = relu(l0W0" --json'),
-    "plan": ("The shape-checked execution plan: one step per operation, its shape, FLOPs "
-             "and bytes, then the totals and where each shape came from.",
-             'notation plan "l2 = relu(l0W0)W1" --sizes 3,4,1'),
     "run": ("Compile the program and run it on the arrays of .npz files, printing what it "
             "assigns.",
             'notation init "l2 = relu(l0W0)W1" --sizes 3,4,1 --seed 1 -o weights.npz\n'
             '  notation run "l2 = relu(l0W0)W1" --inputs weights.npz --inputs data.npz'),
-    "numpy": ("The NumPy code of the program, as the book writes it.",
-              'notation numpy "l2 = relu(l0W0)W1" --style matmul'),
-    "latex": ("The LaTeX of the program; --document makes a .tex file that pdflatex "
-              "compiles.",
-              'notation latex "l2 = relu(l0W0)W1" --document -o net.tex'),
     "compare": ("Read two or more views (algebra, LaTeX, NumPy, or .nn/.tex/.py files) and say "
                 "whether they compute the same thing (exit 0) or where they differ (exit 1).",
                 'notation compare "l2 = relu(l0W0)W1" '
@@ -367,7 +344,9 @@ DESCRIPTIONS = {
 def describe(sub) -> None:
     """Give every subcommand its description, its example, and its usage on errors."""
     for name, p in sub.choices.items():
-        description, example = DESCRIPTIONS.get(name, (None, None))
+        view = VIEWS.get(name)
+        description, example = ((view.description, view.example) if view is not None else
+                                DESCRIPTIONS.get(name, (None, None)))
         p.description = description
         if example:
             p.epilog = "example:\n  " + example

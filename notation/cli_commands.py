@@ -49,10 +49,6 @@ def _functions(specs) -> dict[str, str] | None:
     return out
 
 
-def cmd_algebra(args) -> str:
-    return _parse(args).algebra(ascii=args.ascii)
-
-
 def _shape_options(args):
     from .declarations import OptionError
     from .shapes import options
@@ -60,13 +56,6 @@ def _shape_options(args):
         return options(args.sizes, args.dims, args.batch, columns=getattr(args, "columns", False))
     except OptionError as e:
         raise UsageError(e.message)
-
-
-def _plan(args, program=None):
-    from .plan import build
-    program = program if program is not None else _parse(args)
-    return build(program, _shape_options(args), convention=not args.no_convention,
-                 optimize=getattr(args, "optimize", False), dtype=getattr(args, "dtype", "float64"))
 
 
 def cmd_check(args) -> str:
@@ -86,11 +75,6 @@ def cmd_check(args) -> str:
     if unknown:
         lines.append("not determined: " + ", ".join(f"{s} ({what})" for s, what in unknown))
     return "\n".join(lines)
-
-
-def cmd_plan(args) -> str:
-    plan = _plan(args)
-    return plan.json() if args.json else plan.text()
 
 
 def cmd_run(args) -> str:
@@ -135,32 +119,23 @@ def _fit(line: str, width: int) -> list[str]:
 
 
 def cmd_show(args) -> str:
-    """Algebra, NumPy, LaTeX, the plan's summary and the diagram, one under another."""
-    from .side_by_side import html_page, views
+    """The sections of the registry of views (notation/views.py), one under another: algebra,
+    NumPy, LaTeX, the plan's summary and the diagram; or their HTML page."""
+    from .side_by_side import views
+    from .views import page_sections, show_sections
     program = _parse(args)
     _shape_options(args)        # bad shape options are bad usage (2), not a traceback
-    options = dict(sizes=args.sizes, dims=args.dims, batch=args.batch,
-                   convention=not args.no_convention, columns=args.columns)
-    if args.html:
-        v = views(program, **options)
-        if v.plan_error is not None:
-            raise v.plan_error
-        return html_page(program, **options)
-    v = views(program, **options)
+    v = views(program, sizes=args.sizes, dims=args.dims, batch=args.batch,
+              convention=not args.no_convention, columns=args.columns)
     if v.plan_error is not None:
         raise v.plan_error          # a shape error is an error of show too (exit 1)
-    from .emit.diagram import text as diagram_text
-    pic = v.picture()
-    sections = [("algebra", program.algebra(ascii=args.ascii)),
-                ("NumPy", program.numpy()),
-                ("LaTeX", program.latex()),
-                ("plan", v.plan.summary())]
-    if pic is not None:
-        sections.append(("diagram", diagram_text(pic)))
+    if args.html:
+        from .emit.html import page
+        return page(program, page_sections(v))
     colour = args.output is None and _colour(sys.stdout)
     width = show_width(args)
     out = []
-    for title, body in sections:
+    for title, body in show_sections(v, ascii=args.ascii):
         rule = f"── {title} " + "─" * max(0, width - len(title) - 4)
         out.append(f"\033[1;36m{rule}\033[0m" if colour else rule)
         for line in body.splitlines():
@@ -168,46 +143,45 @@ def cmd_show(args) -> str:
     return "\n".join(out)
 
 
-def cmd_diagram(args) -> str:
-    """The book's picture: text for a terminal, or SVG (--svg, or -o FILE.svg)."""
-    from .emit.diagram import svg, text
-    from .side_by_side import views
-    program = _parse(args)
-    _shape_options(args)        # bad shape options are bad usage (2), not a traceback
-    v = views(program, sizes=args.sizes, dims=args.dims, batch=args.batch,
-              convention=not args.no_convention, columns=args.columns)
-    if v.plan_error is not None:
-        raise v.plan_error          # as in show: a picture of shapes that disagree is an error
-    pic = v.picture()
-    if pic is None:
-        from .errors import NotationTranslationError
-        raise NotationTranslationError(
-            "there is no forward pass to draw: the diagram draws assignments such as "
-            "l2 = relu(l0W0)W1")
-    as_svg = args.svg or (args.output or "").lower().endswith(".svg")
-    return svg(pic) if as_svg else text(pic)
+def view_command(view):
+    """The subcommand of a view of the registry (notation/views.py): check its options,
+    read the program, print the view."""
+    def run(args) -> str:
+        options = view.keywords(lambda dest, default: getattr(args, dest, default))
+        if view.check is not None:
+            view.check(**options)        # a bad --style is bad usage, before the program is read
+        return print_view(view, _parse(args), args, options)
+    run.__name__ = run.__qualname__ = f"cmd_{view.name}"
+    return run
 
 
-def cmd_numpy(args) -> str:
-    from .emit.numpy import scheme_for, emitter_class
+def print_view(view, program, args, options: dict, convention: bool | None = None) -> str:
+    """``view``'s text of ``program`` with ``options`` (and, for a view of shapes, the shape
+    options of ``args``; ``convention`` overrides --no-convention)."""
+    from .errors import NotationError
+    subject = program
+    if view.shapes:
+        shapes = _shape_options(args)   # bad shape options are bad usage (2), not a traceback
+        given = dict(sizes=args.sizes, dims=args.dims, batch=args.batch,
+                     convention=(not args.no_convention) if convention is None else convention,
+                     columns=args.columns)
+        if view.on_views:
+            from .side_by_side import views
+            subject = views(program, **given)
+        else:
+            options = {**options, **given, "shapes": shapes}
     try:
-        emitter_class(args.style)
-        scheme_for(args.naming)
-    except ValueError as e:
-        raise UsageError(getattr(e, "message", str(e)))
-    return _parse(args).numpy(style=args.style, naming=args.naming, module=args.module)
-
-
-def cmd_latex(args) -> str:
-    return _parse(args).latex(document=args.document)
-
-
-VIEW_KINDS = {".py": "numpy", ".tex": "latex", ".nn": "algebra", ".ipynb": "notebook"}
+        return view.text(subject, **options)
+    except NotationError as e:
+        raise e.with_source(program.source) from None
 
 
 def cmd_compare(args):
     """Exit 0 when the views are equivalent, 1 when they differ."""
     from .comparing import compare, read_view
+    from .views import read_kinds
+    # the registry's views that compare reads back, and a notebook (read as NumPy, no view)
+    kinds = {**read_kinds(), ".ipynb": "notebook"}
     if len(args.views) < 2:
         raise UsageError("give two or more views to compare")
     views = []
@@ -218,8 +192,8 @@ def cmd_compare(args):
             continue
         ext = os.path.splitext(arg)[1].lower()
         # A file by its extension, unless it is plainly a formula (`y = x.py` is no path).
-        if ext in VIEW_KINDS and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
-            views.append(read_view(read_file(arg, notebook=ext == ".ipynb"), VIEW_KINDS[ext],
+        if ext in kinds and (os.path.exists(arg) or not any(c in arg for c in " =\n")):
+            views.append(read_view(read_file(arg, notebook=ext == ".ipynb"), kinds[ext],
                                    naming=args.naming, names=args.names, columns=args.columns,
                                    cell=args.cell))
         else:
@@ -241,17 +215,13 @@ def cmd_backward(args) -> str:
     if getattr(args, "document", False) and args.to != "latex":
         raise UsageError(f"--document makes a LaTeX document: use it with --to latex, "
                          f"not --to {args.to}")
-    view = BACKWARD_VIEWS[args.to]
-    return view(derived, args)
-
-
-BACKWARD_VIEWS = {
-    "algebra": lambda program, args: program.algebra(),
-    "numpy": lambda program, args: program.numpy(),
-    "latex": lambda program, args: program.latex(document=getattr(args, "document", False)),
-    "plan": lambda program, args: program.plan(sizes=args.sizes, dims=args.dims,
-                                               batch=args.batch, columns=args.columns).text(),
-}
+    from .views import backward_views
+    view = backward_views()[args.to]
+    # the view's own options at their defaults, but backward's --document (for latex); a
+    # view of shapes takes backward's shape options, under the book's convention as the
+    # step was derived (backward's --no-convention is not passed on, as before)
+    options = view.keywords(lambda dest, default: getattr(args, dest, default))
+    return print_view(view, derived, args, options, convention=True)
 
 
 # ---------------------------------------------------------------------------- conventions

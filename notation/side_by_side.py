@@ -1,6 +1,7 @@
 """Every view of one program together: the terminal's `show`, the HTML page, Jupyter (SPEC §4).
 
-The views are computed once here and handed to the printers: the plan (or the shape error
+The views are computed once here and handed to the printers (the sections of the
+registry of views, notation/views.py): the plan (or the shape error
 that stops it, shown in its place: a page still shows the algebra of a network whose
 shapes do not fit), and the diagram, whose layer sizes come from planning the forward
 pass split into named layers (``relu(l0W0)`` is l1, whose shape the plan then knows).
@@ -102,23 +103,15 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
 
 
 def html_page(program: Program, **options) -> str:
-    """The self-contained HTML page of ``notation show --html``."""
+    """The self-contained HTML page of ``notation show --html``: the sections of the
+    registry of views (notation/views.py), in its order."""
     from .emit.html import page
-    return page(program, **_html_views(views(program, **options)))
+    from .views import page_sections
+    return page(program, page_sections(views(program, **options)))
 
 
 def html_fragment(program: Program, **options) -> str:
     """The side-by-side view for a Jupyter output cell."""
     from .emit.html import fragment
-    return fragment(program, **_html_views(views(program, **options)))
-
-
-def _html_views(v: Views) -> dict:
-    from .emit.diagram import svg
-    from .emit.plan import plan_dict
-    pic = v.picture()
-    return {
-        "plan_dict": plan_dict(v.plan) if v.plan is not None else None,
-        "plan_error": str(v.plan_error) if v.plan_error is not None else None,
-        "diagram_svg": svg(pic) if pic is not None else None,
-    }
+    from .views import page_sections
+    return fragment(program, page_sections(views(program, **options)))

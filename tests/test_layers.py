@@ -27,7 +27,7 @@ LAYERS = [
                 "shape_options", "declared_shapes", "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
     ("training", ["layers", "backward"]),
-    ("views", ["emit", "emit.*", "side_by_side", "sympy_export"]),
+    ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "views"]),
     ("read", ["read", "read.*"]),
     ("run", ["random_inputs", "evaluate", "compile", "run", "weights"]),
     ("compare", ["comparing", "compare_steps"]),

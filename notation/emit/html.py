@@ -12,7 +12,6 @@ import keyword
 import tokenize
 from html import escape
 
-from ..errors import NotationError
 from ..nodes import Program
 
 CSS = """
@@ -103,53 +102,28 @@ def plan_table(plan_dict: dict) -> str:
             f"<div class='totals'>{totals}</div>")
 
 
-def sections(program: Program, *, plan_dict: dict | None, diagram_svg: str | None,
-             plan_error: str | None = None) -> list[tuple[str, str]]:
-    """(title, HTML) of each view, in the order of the book's side-by-side page."""
-    from .algebra import algebra
-    from .latex import latex
-    from .mathml import mathml
-    from .numpy import numpy
-    try:
-        out = [
-            ("Algebra", f"<pre>{escape(algebra(program))}</pre>{mathml(program)}"),
-            ("NumPy", f"<pre>{highlight_python(numpy(program))}</pre>"),
-            ("LaTeX", f"<pre>{highlight_latex(latex(program))}</pre>"),
-        ]
-    except NotationError as e:
-        raise e.with_source(program.source) from None
-    if plan_dict is not None:
-        out.append(("Plan", plan_table(plan_dict)))
-    elif plan_error:
-        out.append(("Plan", f"<pre>{escape(plan_error)}</pre>"))
-    if diagram_svg is not None:
-        out.append(("Diagram", diagram_svg))
-    return out
-
-
-WIDE = {"Diagram"}    # sections given the whole width of the page
-
-
-def _sections_html(program: Program, views: dict) -> str:
+def _sections_html(sections) -> str:
+    """Each (title, HTML, wide) section (notation/views.py's page_sections) as a <section>."""
     out = []
-    for title, body in sections(program, **views):
-        attrs = " class='wide'" if title in WIDE else ""
+    for title, body, wide in sections:
+        attrs = " class='wide'" if wide else ""
         out.append(f"<section{attrs}><h2>{escape(title)}</h2>{body}</section>")
     return "".join(out)
 
 
-def fragment(program: Program, **views) -> str:
-    """The side-by-side view as an HTML fragment (for Jupyter's ``_repr_html_``)."""
-    parts = _sections_html(program, views)
+def fragment(program: Program, sections) -> str:
+    """The side-by-side view as an HTML fragment (for Jupyter's ``_repr_html_``): the
+    sections, in the order given (the registry's, notation/views.py)."""
+    parts = _sections_html(sections)
     return (f"<div class='notation'><style>{CSS}</style>"
             f"<div class='grid'>{parts}</div></div>")
 
 
-def page(program: Program, **views) -> str:
-    """A complete, self-contained HTML document."""
+def page(program: Program, sections) -> str:
+    """A complete, self-contained HTML document of the sections, in the order given."""
     from .algebra import algebra
     title = escape(algebra(program).splitlines()[0])
-    parts = _sections_html(program, views)
+    parts = _sections_html(sections)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{title}</title><style>{CSS}</style></head>"
             f"<body class='notation'><h1>notation · <code>{title}</code></h1>"

@@ -1,0 +1,322 @@
+"""The registry of views: one ``View`` record per way of printing a program.
+
+The command line's view subcommands (their options, ``--help`` texts and ``-o`` formats),
+the sections of ``show`` and of the HTML page (and Jupyter's), ``backward --to``'s choices,
+the file suffixes ``compare`` reads back and the ``Program`` methods checked by the tests
+are all read from ``VIEWS``; a view is its module under ``notation/emit/`` plus one record
+here (docs/architecture.md, "Adding a view"). Each record's functions import their module
+on first use, so that building the command line's parser loads no view.
+
+>>> [v.name for v in VIEWS.values()]
+['algebra', 'numpy', 'latex', 'plan', 'diagram']
+>>> VIEWS["latex"].reads, VIEWS["latex"].formats
+('.tex', {'latex': None})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import NotationError
+from .nodes import Program
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option of a view: its flags and ``argparse`` keywords. ``keyword``
+    is the view's keyword it fills (``None``: an option of reading, such as ``--columns``
+    for a .py program, that the view itself does not take)."""
+    flags: tuple[str, ...]
+    argparse: dict
+    keyword: str | None = ""            # "" means: the flag's own name (--ascii -> ascii)
+
+    @property
+    def dest(self) -> str:
+        return self.flags[-1].lstrip("-").replace("-", "_")
+
+    @property
+    def default(self):
+        if "default" in self.argparse:
+            return self.argparse["default"]
+        return False if self.argparse.get("action") == "store_true" else None
+
+
+def option(*flags: str, keyword: str | None = "", **argparse) -> Option:
+    """``option("--ascii", action="store_true", help=…)``."""
+    return Option(flags, argparse, keyword)
+
+
+@dataclass(frozen=True)
+class View:
+    """Every fact about one view.
+
+    - ``name``: its subcommand, ``backward --to``'s word, and its ``Program`` method
+      (``method``; ``None`` when the view has none).
+    - ``help``, ``description``, ``example``: the subcommand's line in ``notation --help``
+      and its own ``--help``.
+    - ``text(program, **options)``: the view of a program, with the keywords ``options``
+      name; a view with ``shapes`` also takes ``shapes`` (the shape options), ``sizes``,
+      ``dims``, ``batch``, ``convention`` and ``columns`` (the shape options' texts).
+      With ``on_views``, ``text`` takes the ``side_by_side.Views`` of the program (its plan
+      and the split forward pass's shapes, computed once) instead of the program.
+    - ``check(**options)``: refuses bad options before the program is read (or ``None``).
+    - ``formats``: the formats ``-o FILE``'s extension may name (cli.OUTPUT_FORMATS), each
+      ``None`` (the view's own output) or ``(option, value)`` that it switches on.
+    - ``show``, ``page``: the section's title in ``show`` and on the HTML page (``None``: no
+      section); ``section(views, ascii=…)`` and ``html(views)`` print it from the
+      ``side_by_side.Views`` computed once for all (``None`` leaves the section out).
+      The sections come in the order of ``VIEWS``. ``wide``: the page gives it the width.
+    - ``backward``: ``backward --to`` offers it (its text of the derived step).
+    - ``reads``: the file suffix ``compare`` reads back as this view (comparing.read_view
+      knows it by ``name``), or ``None``.
+    - ``modules``: its modules under ``notation/emit/`` (a test names any module of no view).
+    """
+    name: str
+    help: str
+    text: Callable[..., str]
+    description: str | None = None
+    example: str | None = None
+    options: tuple[Option, ...] = ()
+    shapes: bool = False
+    on_views: bool = False
+    check: Callable[..., None] | None = None
+    formats: dict = field(default_factory=dict)
+    show: str | None = None
+    section: Callable | None = None
+    page: str | None = None
+    html: Callable | None = None
+    wide: bool = False
+    backward: bool = False
+    reads: str | None = None
+    method: str | None = None
+    modules: tuple[str, ...] = ()
+
+    def keywords(self, values: Callable[[str, object], object]) -> dict:
+        """The view's keywords from ``values(dest, default)`` (an argparse namespace's)."""
+        return {o.keyword or o.dest: values(o.dest, o.default) for o in self.options
+                if o.keyword is not None}
+
+    def show_text(self, views, *, ascii: bool = False) -> str | None:
+        """Its section of ``show`` (the text view of the program unless ``section``)."""
+        if self.section is not None:
+            return self.section(views, ascii=ascii)
+        return self.text(views.program)
+
+    def page_html(self, views) -> str | None:
+        """Its section of the HTML page (the text, escaped, unless ``html``)."""
+        if self.html is not None:
+            return self.html(views)
+        from html import escape
+        return f"<pre>{escape(self.text(views.program))}</pre>"
+
+
+# ---------------------------------------------------------------------------- the views
+
+def _algebra(program: Program, *, ascii: bool = False) -> str:
+    from .emit.algebra import algebra
+    return algebra(program, ascii=ascii)
+
+
+def _algebra_html(v) -> str:
+    from html import escape
+
+    from .emit.algebra import algebra
+    from .emit.mathml import mathml
+    return f"<pre>{escape(algebra(v.program))}</pre>{mathml(v.program)}"
+
+
+def _numpy(program: Program, *, style: str = "book", naming: str = "book",
+           module: bool = False) -> str:
+    from .emit.numpy import numpy
+    return numpy(program, style=style, naming=naming, module=module)
+
+
+def _numpy_check(*, style: str = "book", naming: str = "book", **_) -> None:
+    from .emit.numpy import emitter_class, scheme_for
+    emitter_class(style)            # NotationOptionError: bad usage, exit status 2
+    scheme_for(naming)
+
+
+def _numpy_html(v) -> str:
+    from .emit.html import highlight_python
+    from .emit.numpy import numpy
+    return f"<pre>{highlight_python(numpy(v.program))}</pre>"
+
+
+def _latex(program: Program, *, document: bool = False) -> str:
+    from .emit.latex import latex
+    return latex(program, document=document)
+
+
+def _latex_html(v) -> str:
+    from .emit.html import highlight_latex
+    from .emit.latex import latex
+    return f"<pre>{highlight_latex(latex(v.program))}</pre>"
+
+
+def _plan(program: Program, *, shapes=None, sizes=None, dims=None, batch=None,
+          convention: bool = True, columns: bool = False, optimize: bool = False,
+          json: bool = False, dtype: str = "float64") -> str:
+    from .emit.plan import plan_dict, plan_text
+    from .plan import build
+    from .shapes import shape_options
+    if shapes is None:
+        shapes = shape_options(sizes, dims, batch, columns=columns)
+    plan = build(program, shapes, convention=convention, optimize=optimize, dtype=dtype)
+    if json:
+        import json as _json
+        return _json.dumps(plan_dict(plan), indent=2, ensure_ascii=False)
+    return plan_text(plan)
+
+
+def _plan_section(v, **_) -> str:
+    from .emit.plan import plan_text
+    return plan_text(v.plan, shapes=False)
+
+
+def _plan_html(v) -> str | None:
+    from html import escape
+
+    from .emit.html import plan_table
+    from .emit.plan import plan_dict
+    if v.plan is not None:
+        return plan_table(plan_dict(v.plan))
+    if v.plan_error is not None:        # the page still shows the views that need no shapes
+        return f"<pre>{escape(str(v.plan_error))}</pre>"
+    return None
+
+
+def _diagram(v, *, svg: bool = False) -> str:
+    from .emit import diagram
+    if v.plan_error is not None:
+        raise v.plan_error          # as in show: a picture of shapes that disagree is an error
+    pic = v.picture()
+    if pic is None:
+        from .errors import NotationTranslationError
+        raise NotationTranslationError(
+            "there is no forward pass to draw: the diagram draws assignments such as "
+            "l2 = relu(l0W0)W1")
+    return diagram.svg(pic) if svg else diagram.text(pic)
+
+
+def _diagram_section(v, **_) -> str | None:
+    from .emit.diagram import text
+    pic = v.picture()
+    return text(pic) if pic is not None else None
+
+
+def _diagram_html(v) -> str | None:
+    from .emit.diagram import svg
+    pic = v.picture()
+    return svg(pic) if pic is not None else None
+
+
+_COLUMNS = option("--columns", action="store_true", keyword=None,
+                  help="read a .py program as column-vector code: np.dot(W, a) + b")
+NUMPY_STYLES = ("book", "matmul", "plan")                 # emit.numpy.STYLES (a test checks)
+
+_ALL = (
+    View("algebra", "the canonical algebra", _algebra,
+         description="The canonical algebra of a program written in any accepted spelling "
+                     "(also LaTeX, or a whole .tex document).",
+         example='notation algebra "l2=relu( l_0 W_{0} ) W1"\n  notation algebra -f net.tex',
+         options=(_COLUMNS,
+                  option("--ascii", action="store_true",
+                         help="spell ᵀ ⊙ α … as ^T * \\alpha … (parses back the same)")),
+         show="algebra", section=lambda v, ascii=False: _algebra(v.program, ascii=ascii),
+         page="Algebra", html=_algebra_html, backward=True, reads=".nn", method="algebra",
+         modules=("emit.algebra", "emit.mathml")),
+    View("numpy", "the NumPy code, as the book writes it", _numpy,
+         description="The NumPy code of the program, as the book writes it.",
+         example='notation numpy "l2 = relu(l0W0)W1" --style matmul',
+         options=(_COLUMNS,
+                  option("--style", default="book", metavar="{" + ",".join(NUMPY_STYLES) + "}",
+                         help="book (default: .dot()), matmul (@), plan (one step a line, in "
+                              "place), or another registered style"),
+                  option("--naming", default="book",
+                         help="book (default: layer_1, weights_0_1) or plain (l1, W0)"),
+                  option("--module", action="store_true",
+                         help="a complete module: imports, the helpers used, and a function "
+                              "run(*, …)")),
+         check=_numpy_check, formats={"numpy": None}, show="NumPy", page="NumPy",
+         html=_numpy_html, backward=True, reads=".py", method="numpy",
+         modules=("emit.numpy", "emit.numpy_program", "emit.numpy_plan")),
+    View("latex", "the LaTeX", _latex,
+         description="The LaTeX of the program; --document makes a .tex file that pdflatex "
+                     "compiles.",
+         example='notation latex "l2 = relu(l0W0)W1" --document -o net.tex',
+         options=(_COLUMNS,
+                  option("--document", action="store_true",
+                         help="a complete .tex file (article, amsmath, amssymb)")),
+         formats={"latex": None}, show="LaTeX", page="LaTeX", html=_latex_html, backward=True,
+         reads=".tex", method="latex", modules=("emit.latex",)),
+    View("plan", "the shape-checked execution plan: steps, FLOPs, memory", _plan,
+         description="The shape-checked execution plan: one step per operation, its shape, "
+                     "FLOPs and bytes, then the totals and where each shape came from.",
+         example='notation plan "l2 = relu(l0W0)W1" --sizes 3,4,1',
+         options=(option("--optimize", action="store_true",
+                         help="compute each chain of products in its cheapest order"),
+                  option("--json", action="store_true", help="the plan as JSON"),
+                  option("--dtype", default="float64",
+                         choices=["float64", "float32", "float16"],
+                         help="the element type the bytes are counted for (default float64)")),
+         shapes=True, formats={"json": ("json", True)}, show="plan", section=_plan_section,
+         page="Plan", html=_plan_html, backward=True, method="plan", modules=("emit.plan",)),
+    View("diagram", "the book's picture of the network (text, or SVG)", _diagram,
+         description="The book's picture of the network: layers as rows of units, matrices "
+                     "as boxes between them, layer 0 at the bottom.",
+         example='notation diagram "l2 = relu(l0W0)W1" --sizes 3,4,1 -o net.svg',
+         options=(option("--svg", action="store_true",
+                         help="SVG instead of text (implied by -o *.svg)"),),
+         shapes=True, on_views=True, formats={"svg": ("svg", True)}, show="diagram",
+         section=_diagram_section,
+         page="Diagram", html=_diagram_html, wide=True, modules=("emit.diagram",)),
+)
+
+VIEWS: dict[str, View] = {v.name: v for v in _ALL}
+
+# The modules under notation/emit/ that are no view of their own.
+SHARED = {"emit": "the package", "emit.base": "the Emitter base class of the tree views",
+          "emit.html": "the HTML page that holds every view's section"}
+
+
+# ---------------------------------------------------------------------------- built from it
+
+def backward_views() -> dict[str, View]:
+    """The views ``backward --to`` offers."""
+    return {name: v for name, v in VIEWS.items() if v.backward}
+
+
+def read_kinds() -> dict[str, str]:
+    """File suffix -> the view ``compare`` reads it as: ``{".nn": "algebra", …}``."""
+    return {v.reads: name for name, v in VIEWS.items() if v.reads}
+
+
+def _sourced(program: Program, call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except NotationError as e:
+        raise e.with_source(program.source) from None
+
+
+def show_sections(v, *, ascii: bool = False) -> list[tuple[str, str]]:
+    """(title, text) of each section of ``show``, in the registry's order."""
+    out = []
+    for view in VIEWS.values():
+        if view.show is not None:
+            body = _sourced(v.program, view.show_text, v, ascii=ascii)
+            if body is not None:
+                out.append((view.show, body))
+    return out
+
+
+def page_sections(v) -> list[tuple[str, str, bool]]:
+    """(title, HTML, wide) of each section of the HTML page, in the registry's order."""
+    out = []
+    for view in VIEWS.values():
+        if view.page is not None:
+            body = _sourced(v.program, view.page_html, v)
+            if body is not None:
+                out.append((view.page, body, view.wide))
+    return out
