@@ -16,6 +16,7 @@ import argparse
 import os
 import sys
 
+from . import losses
 from .cli_commands import (MIN_WIDTH, SHOW_WIDTH, cmd_backward, cmd_check, cmd_compare,
                            cmd_init, cmd_run, cmd_show, colour_on, view_command)
 from .cli_io import INPUT_ERROR, USAGE_ERROR, OutputError, UsageError, write_output
@@ -157,7 +158,7 @@ def _add_compare(sub) -> None:
 def _add_backward(sub) -> None:
     p = sub.add_parser("backward", help="derive the deltas and weight updates of a forward pass")
     _add_input(p)
-    p.add_argument("--loss", choices=["mse", "cross_entropy"], default="mse")
+    p.add_argument("--loss", choices=losses.names(), default="mse")
     p.add_argument("--to", choices=sorted(backward_views()), default=None,
                    help="the view to print the training step in")
     p.add_argument("--lr", default="α", help="the learning rate, a name or a number (default α)")

@@ -164,8 +164,8 @@ def test_the_derived_bias_updates_print_batchsum():
 
 
 def test_backward_constants_name_both_sums():
-    from notation import backward
-    assert backward.BATCH_SUM == "batchsum" and backward.EXAMPLE_SUM == "sum"
+    from notation import gradients  # backward's rules (gradients.py since the split)
+    assert gradients.BATCH_SUM == "batchsum" and gradients.EXAMPLE_SUM == "sum"
 
 
 def _gradient_descent_holds(forward, shapes, params, seed=0):
