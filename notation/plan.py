@@ -200,7 +200,14 @@ def _sampled_peaks(steps: list[Step], results: dict, polys: dict, symbols: set) 
     rest of a 140,000-step plan.
     """
     points = [dict.fromkeys(symbols, value) for value in SAMPLES]
-    values = {i: [value_at(c, point) for point in points] for i, c in polys.items()}
+    # value_at(c, point) for every point: each symbol is the same value v at a point, so a
+    # count is its coefficients summed by degree, at v
+    values = {}
+    for i, c in polys.items():
+        by_degree: dict[int, int] = {}
+        for m, k in c.terms.items():
+            by_degree[len(m)] = by_degree.get(len(m), 0) + k
+        values[i] = [sum(k * v ** d for d, k in by_degree.items()) for v in SAMPLES]
     if any(v < 0 for vs in values.values() for v in vs):       # not for bytes: kept apart
         return {_argmax(_walk(steps, results, _weights(steps, lambda c, point=point:
                                                           value_at(c, point)))[0])

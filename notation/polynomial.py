@@ -91,7 +91,12 @@ class Poly:
         return sympy.Add(*(sympy.Mul(c, *(syms[s] for s in m)) for m, c in self.terms.items()))
 
     def __str__(self) -> str:
-        order = sorted(self.terms.items(), key=lambda mc: (-len(mc[0]), mc[0]))
+        terms = self.terms
+        if len(terms) == 1:                  # one term (most counts of one step): no sort
+            for m, c in terms.items():
+                text = "·".join(m if abs(c) == 1 and m else (str(abs(c)),) + m)
+                return "-" + text if c < 0 else text
+        order = sorted(terms.items(), key=_term_order)
         parts: list[str] = []       # joined once: a sum of 10,000 terms built by += was quadratic
         for m, c in order:
             sign = "-" if c < 0 else "+"
@@ -106,6 +111,11 @@ class Poly:
 
     def __repr__(self) -> str:
         return f"Poly({str(self)!r})"
+
+
+def _term_order(term: tuple):
+    """Higher degree first, then the monomials in order."""
+    return -len(term[0]), term[0]
 
 
 def _poly(terms: dict) -> Poly:
@@ -151,7 +161,10 @@ def mul(*factors) -> Count:
             return k
         if len(polys) == 1:
             out = polys[0]
-            return out * k if k != 1 else out
+            if k == 1:
+                return out
+            # a scaling by k ≠ 0: no coefficient becomes 0, the monomials stay sorted
+            return _simplify(_poly({m: c * k for m, c in out.terms.items()}))
         # The usual plan count, a product of one-term polynomials (symbols: 2·b·n1·n2): one
         # monomial, sorted once, instead of a polynomial product and a scaling per factor.
         monomial: tuple = ()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import chain as chains
 from .nodes import Name
-from .polynomial import add
+from .polynomial import add, formula
 
 NAME, TEMP, SCALAR = "name", "temp", "scalar"
 # The element type of a value: the data's float type (float64 or float32, as the inputs
@@ -71,10 +71,10 @@ class Step:
         ``2·b·784·h`` (and ``+ n`` for the scalar operations of an inline scalar)."""
         if isinstance(self.flops, int):
             return f"{self.flops:,}" if self.flops >= 10_000 else str(self.flops)
-        from .polynomial import formula
         dim = self.shapes.dim
-        text = formula(*(f if isinstance(f, int) else dim(f) for f in self.formula[0]))
-        return text + "".join(f" + {n}" for n in self.formula[1:])
+        text = formula(*[f if isinstance(f, int) else dim(f) for f in self.formula[0]])
+        return text + "".join([f" + {n}" for n in self.formula[1:]]) if len(self.formula) > 1 \
+            else text
 
     @property
     def bytes(self):

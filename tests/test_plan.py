@@ -146,6 +146,21 @@ def test_mul_of_one_term_polynomials_is_the_product_term_by_term():
         assert got == expected and type(got) is type(expected), factors
 
 
+def test_a_one_term_polynomial_prints_as_the_sorted_terms_do():
+    b, h = Poly.symbol("b"), Poly.symbol("h")
+    assert [str(p) for p in (b, mul(-1, b), mul(2, b, h), mul(-3, b, b), Poly({(): 5}),
+                             Poly({(): -1}), Poly({(): 1}), mul(b, h) + 1, mul(-1, b) + h)] \
+        == ["b", "-b", "2·b·h", "-3·b·b", "5", "-1", "1", "b·h + 1", "-b + h"]
+
+
+def test_the_plan_head_is_the_programs_algebra_on_one_line_cut_to_72():
+    from notation.emit.plan import _head
+    for n in (1, 2, 3, 4, 5, 40):
+        program = parse("".join(f"l{i + 1} = relu(l{i}W{i} + b{i})\n" for i in range(n)))
+        whole = program.algebra().replace("\n", "; ")
+        assert _head(program) == (whole if len(whole) <= 72 else whole[:71] + "…")
+
+
 def test_the_sampled_peaks_are_those_of_one_walk_a_sample(monkeypatch):
     # Past EXACT_SYMBOLS the samples are weighed in one walk, packed into one int each;
     # the steps it picks are those a walk a sample picks (value_at at that point).

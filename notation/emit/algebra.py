@@ -160,4 +160,10 @@ def algebra(node, *, ascii: bool = False) -> str:
     >>> algebra(parse("δ1 = δ2 W1^T * relu'(l1)"))
     "δ1 = δ2W1ᵀ ⊙ relu'(l1)"
     """
-    return AlgebraEmitter(ascii=ascii).emit(node)
+    emitter = _EMITTERS[bool(ascii)]
+    if type(node) is Name:                 # most calls (the plan's table, shapes, names)
+        return emitter.emit_Name(node)
+    return emitter.emit(node)
+
+
+_EMITTERS = {False: AlgebraEmitter(ascii=False), True: AlgebraEmitter(ascii=True)}  # stateless

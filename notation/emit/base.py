@@ -6,13 +6,22 @@ from ..errors import NotationTranslationError
 from ..nodes import Node
 
 
+# (emitter class, node class) -> the emitter's method for it, found once: the lookup by
+# name was a third of printing a name
+_METHODS: dict[tuple[type, type], object] = {}
+
+
 class Emitter:
     """Subclasses define ``emit_<NodeClass>`` for every node they can print."""
 
     def emit(self, node: Node) -> str:
-        method = getattr(self, f"emit_{type(node).__name__}", None)
+        key = (type(self), type(node))
+        method = _METHODS.get(key)
         if method is None:
-            raise NotationTranslationError(
-                f"{type(self).__name__} cannot print {type(node).__name__}",
-                getattr(node, "span", None))
-        return method(node)
+            method = getattr(type(self), f"emit_{type(node).__name__}", None)
+            if method is None:
+                raise NotationTranslationError(
+                    f"{type(self).__name__} cannot print {type(node).__name__}",
+                    getattr(node, "span", None))
+            _METHODS[key] = method
+        return method(self, node)

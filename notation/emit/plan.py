@@ -5,7 +5,10 @@ for ``--json``.
 
 from __future__ import annotations
 
+import gc
+
 from ..polynomial import Poly, add
+from ..steps import NAME, TEMP, Temp, _factor_text
 from .algebra import algebra, needs_space
 
 _SYMBOL = {"hadamard": " ⊙ ", "divide": " / ", "add": " + ", "subtract": " - "}
@@ -14,19 +17,16 @@ _MAX_OPERATION = 48     # characters of an operation shown in the table
 
 
 def operand_text(plan, o) -> str:
-    from ..plan import NAME, TEMP
     if o.kind == NAME:
         text = algebra(o.ref)
     elif o.kind == TEMP:
         text = algebra(o.ref.bound) if o.ref.bound is not None else f"t{o.ref.number}"
     else:
-        from ..plan import _factor_text
         text = _factor_text(o.ref)
     return text + "ᵀ" if o.transposed else text
 
 
 def target_text(step) -> str:
-    from ..plan import Temp
     t = step.target
     if t is None:
         return ""
@@ -95,21 +95,19 @@ def _notes(step) -> str:
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     if not rows:
         return []
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    out = []
-    for r in rows:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        out.append("  ".join(cells).rstrip())
-    return out
+    widths = [max(map(len, column)) for column in zip(*rows)][:len(rows[0])]
+    justify = [str.rjust if i in right else str.ljust for i in range(len(widths))]
+    return ["  ".join([j(c, w) for j, c, w in zip(justify, r, widths)]).rstrip() for r in rows]
 
 
 def flops_line(plan) -> str:
-    terms = [s.flops_text for s in plan.steps if s.flops]
     total = number(plan.flops)
-    if len(terms) <= 1:
+    counted = sum(1 for s in plan.steps if s.flops)
+    if counted <= 1:
         return total
-    if len(terms) > _MAX_TERMS:
-        return f"{total} ({len(terms)} steps)"
+    if counted > _MAX_TERMS:              # (the texts of the terms are not needed)
+        return f"{total} ({counted} steps)"
+    terms = [s.flops_text for s in plan.steps if s.flops]
     shown = " + ".join(terms)
     return shown if shown == total else f"{shown} = {total}"
 
@@ -157,11 +155,21 @@ def _with_inputs_value(plan):
 
 
 def plan_text(plan, shapes: bool = True) -> str:
-    from ..emit.algebra import algebra as _algebra
+    collecting = gc.isenabled()
+    # As plan.build: the table of a 30,000-step plan makes a few hundred thousand lists and
+    # strings and no cycle; the collector's passes over the plan's objects, which find
+    # nothing to free, were half the time of printing it.
+    gc.disable()
+    try:
+        return _plan_text(plan, shapes)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _plan_text(plan, shapes: bool) -> str:
     s = plan.shapes
-    head = _algebra(plan.program).replace("\n", "; ")
-    if len(head) > 72:
-        head = head[:71] + "…"
+    head = _head(plan.program)
     convention = "the book's convention" if plan.convention else "no convention"
     if plan.shapes.columns:
         convention += "; columns"
@@ -189,6 +197,20 @@ def plan_text(plan, shapes: bool = True) -> str:
         for c in advice:
             out.append("  " + chain_text(plan, c))
     return "\n".join(out)
+
+
+def _head(program, width: int = 72) -> str:
+    """The program's algebra on one line (statements joined by "; "), cut to ``width``:
+    printed a statement at a time until it is that long, not the whole program."""
+    parts, length = [], 0
+    for statement in program.statements:
+        text = algebra(statement)
+        parts.append(text)
+        length += len(text) + 2
+        if length > width + 2:
+            break
+    head = "; ".join(parts).replace("\n", "; ")
+    return head[:width - 1] + "…" if len(head) > width else head
 
 
 def _shape_lines(plan) -> list[str]:
