@@ -32,30 +32,14 @@ from __future__ import annotations
 import ast
 import copy
 
-from .syntax import dotted, number
+from .element_loops import ElementLoops, zeros
+from .inlining import Inlining
+from .syntax import dotted, locate, locate_statement, loaded, number, stored
 
 MAX_DEPTH = 20
 
 
-def _called_names(node) -> set[str]:
-    return {c.func.id for c in ast.walk(node)
-            if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
-
-
-def inlinable(body: list, is_helper) -> dict[str, ast.FunctionDef]:
-    """The top-level functions of a module that the rest of it calls (and are no helper)."""
-    functions = [s for s in body if isinstance(s, ast.FunctionDef)]
-    out = {}
-    for f in functions:
-        if f.decorator_list or f.args.vararg or f.args.kwarg or f.args.kwonlyargs \
-                or not f.args.args or is_helper(f.name):
-            continue
-        if any(f.name in _called_names(s) for s in body if s is not f):
-            out[f.name] = f
-    return out
-
-
-class Lowering:
+class Lowering(Inlining, ElementLoops):
     """Rewrites a list of statements; ``used`` names the functions put in place."""
 
     def __init__(self, functions: dict[str, ast.FunctionDef], numpy_names):
@@ -152,10 +136,10 @@ class Lowering:
         if ident is None or index is None or "." in ident and ident.split(".")[0] != "self":
             return None
         mask = f"{ident}[{index}] = 0"
-        value = ast.BinOp(_loaded(target.value), ast.Mult(), ast.Name(mask, ast.Load()))
-        out = ast.Assign([_stored(target.value)], value)
-        _locate(value, s)
-        _locate_statement(out, s)
+        value = ast.BinOp(loaded(target.value), ast.Mult(), ast.Name(mask, ast.Load()))
+        out = ast.Assign([stored(target.value)], value)
+        locate(value, s)
+        locate_statement(out, s)
         self.frozen.append((out, ident, index, mask))
         return out
 
@@ -190,7 +174,7 @@ class Lowering:
         test = ast.Compare(difference, [ast.GtE() if isinstance(op, (ast.LtE, ast.GtE))
                                         else ast.Gt()], [ast.Constant(0)])
         gated_change = ast.BinOp(copy.deepcopy(change), ast.Mult(), test)
-        _locate(gated_change, s.test)
+        locate(gated_change, s.test)
         update = copy.copy(update)
         if isinstance(update, ast.AugAssign):
             update.value = gated_change
@@ -201,186 +185,6 @@ class Lowering:
         self.gated.append((s, ast.unparse(s.test), ast.unparse(test.left)))
         return update
 
-    # -- functions put in place
-    def arguments(self, f: ast.FunctionDef, call: ast.Call) -> dict[str, ast.expr] | None:
-        params = [a.arg for a in f.args.args]
-        if len(call.args) > len(params) or any(isinstance(a, ast.Starred) for a in call.args):
-            return None
-        given = dict(zip(params, call.args))
-        for kw in call.keywords:
-            if kw.arg is None or kw.arg not in params or kw.arg in given:
-                return None
-            given[kw.arg] = kw.value
-        defaults = dict(zip(params[len(params) - len(f.args.defaults):], f.args.defaults))
-        for p in params:
-            if p not in given:
-                if p not in defaults:
-                    return None
-                given[p] = defaults[p]
-        return given
-
-    def body(self, f: ast.FunctionDef):
-        """(statements, returned expression) of a function that only computes, else None."""
-        statements = [s for s in f.body if not _docstring(s) and not isinstance(s, ast.Assert)]
-        if not statements or not isinstance(statements[-1], ast.Return) \
-                or statements[-1].value is None:
-            return None
-        params = {a.arg for a in f.args.args}
-        for s in statements[:-1]:
-            if isinstance(s, ast.Return):
-                return None
-            for t in ast.walk(s):
-                if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store) and t.id in params:
-                    return None           # a parameter assigned: not put in place
-            if isinstance(s, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,
-                              ast.Global, ast.Nonlocal)):
-                return None
-        return statements[:-1], statements[-1].value
-
-    def inline(self, s: ast.Assign, depth: int) -> list | None:
-        f = self.functions[s.value.func.id]
-        found = self.body(f)
-        given = self.arguments(f, s.value)
-        if found is None or given is None:
-            return None
-        statements, returned = found
-        target = s.targets[0].id
-        rename = {returned.id: target} if isinstance(returned, ast.Name) else {}
-        put = _Put(given, rename)
-        out = self.statements([put.visit(copy.deepcopy(t)) for t in statements], depth + 1)
-        if not (isinstance(returned, ast.Name) and any(_assigns(t, target) for t in out)):
-            value = put.visit(copy.deepcopy(returned))
-            out.append(ast.Assign([s.targets[0]], value, lineno=0, col_offset=0))
-            out[-1] = self.statement(out[-1], depth + 1)[0]
-        for t in out:
-            _locate_statement(t, s)
-        self.used.add(f.name)
-        self.calls.append((s, f.name))
-        return out
-
-    def expression_of(self, name: str):
-        """The one expression a function computes, temporaries put in place, or None."""
-        if name in self._expressions:
-            return self._expressions[name]
-        self._expressions[name] = None            # no recursion through itself
-        f = self.functions[name]
-        found = self.body(f)
-        result = None
-        if found is not None:
-            statements, returned = found
-            statements = self.statements(statements, 1)
-            temps: dict[str, ast.expr] = {}
-            ok = True
-            for t in statements:
-                if isinstance(t, ast.Assign) and len(t.targets) == 1 \
-                        and isinstance(t.targets[0], ast.Name):
-                    temps[t.targets[0].id] = _Put(temps, {}).visit(copy.deepcopy(t.value))
-                else:
-                    ok = False
-                    break
-            if ok:
-                result = _Put(temps, {}).visit(copy.deepcopy(self.expression(returned, 1)))
-        self._expressions[name] = result
-        return result
-
-    def expression(self, node, depth: int):
-        """``node`` with calls of the cell's functions replaced by what they compute."""
-        if not any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
-                   and c.func.id in self.functions for c in ast.walk(node)):
-            return node
-        lowering = self
-
-        class Expand(ast.NodeTransformer):
-            def visit_Call(self, c):
-                self.generic_visit(c)
-                if isinstance(c.func, ast.Name) and c.func.id in lowering.functions:
-                    f = lowering.functions[c.func.id]
-                    body = lowering.expression_of(c.func.id)
-                    given = lowering.arguments(f, c)
-                    if body is not None and given is not None:
-                        lowering.used.add(f.name)
-                        return _Put(given, {}).visit(copy.deepcopy(body))
-                return c
-        return Expand().visit(copy.deepcopy(node))
-
-    # -- loops over elements
-    def loop(self, s: ast.For, depth: int) -> list | None:
-        """One array statement for a loop over the elements of lists, else None."""
-        variables, body = [], [s]
-        while len(body) == 1 and isinstance(body[0], ast.For):
-            loop = body[0]
-            if not (isinstance(loop.target, ast.Name) and _range(loop.iter) and not loop.orelse):
-                return None
-            variables.append(loop.target.id)
-            body = [t for t in loop.body if not isinstance(t, ast.Pass)]
-        if not variables or not body or len(variables) > 2:
-            return None
-        body = [self.statement(t, depth + 1)[0] if not isinstance(t, (ast.For, ast.While, ast.If))
-                else t for t in body]
-        out = []
-        for t in body:
-            lowered = self.element_statement(t, variables)
-            if lowered is None:
-                return None
-            out.append(lowered)
-        for t in out:
-            _locate_statement(t, s)
-        self.loops.append(s)
-        return out
-
-    def element_statement(self, t, variables: list[str]):
-        if isinstance(t, ast.Assign) and len(t.targets) == 1:
-            target, op = t.targets[0], None
-        elif isinstance(t, ast.AugAssign):
-            target, op = t.target, t.op
-        else:
-            return None
-        base = _indexed(target, variables)
-        if base is not None:
-            base = _stored(base)
-        value = t.value
-        if base is None:
-            # acc += a[i] * b[i]: the sum of the products, a row times a row
-            if isinstance(target, ast.Name) and isinstance(op, ast.Add) and len(variables) == 1:
-                pair = _product_of_elements(value, variables[0])
-                if pair is not None:
-                    a, b = pair
-                    dot = ast.Call(ast.Attribute(a, "dot", ast.Load()),
-                                   [ast.Attribute(b, "T", ast.Load())], [])
-                    _locate(dot, value)
-                    # acc += a·bᵀ; an assignment only where acc was set to 0 just before
-                    return ast.AugAssign(target, ast.Add(), dot, lineno=0, col_offset=0)
-            return None
-        if len(variables) == 2 and op is None:
-            outer = _outer(value, variables)
-            if outer is not None:
-                a, b = outer
-                call = ast.Call(ast.Attribute(ast.Name(sorted(self.numpy_names)[0], ast.Load()),
-                                              "outer", ast.Load()), [a, b], [])
-                call.single_rows = True     # a[i] * b[j] of numbers: a and b are lists
-                _locate(call, value)
-                return ast.Assign([base], call, lineno=0, col_offset=0)
-        stripped = _strip(value, variables)
-        if stripped is None:
-            return None
-        if op is None:
-            return ast.Assign([base], stripped, lineno=0, col_offset=0)
-        return ast.AugAssign(base, op, stripped, lineno=0, col_offset=0)
-
-
-class _Put(ast.NodeTransformer):
-    """Names replaced: parameters by the arguments, the returned local by the target."""
-
-    def __init__(self, given: dict[str, ast.expr], rename: dict[str, str]):
-        self.given, self.rename = given, rename
-
-    def visit_Name(self, n):
-        if n.id in self.rename:
-            return ast.copy_location(ast.Name(self.rename[n.id], n.ctx), n)
-        if isinstance(n.ctx, ast.Load) and n.id in self.given:
-            return copy.deepcopy(self.given[n.id])
-        return n
-
 
 def _constant_index(node) -> int | None:
     """``0``, ``-1`` as an index; None for anything else (a variable, a slice, a tuple)."""
@@ -389,146 +193,3 @@ def _constant_index(node) -> int | None:
     if isinstance(value, ast.Constant) and type(value.value) is int:
         return -value.value if negative else value.value
     return None
-
-
-def _loaded(node):
-    node = copy.deepcopy(node)
-    node.ctx = ast.Load()
-    return node
-
-
-def _stored(node):
-    """A copy of a target, in the store context (``out`` of ``out[i] = …`` was read)."""
-    node = copy.deepcopy(node)
-    node.ctx = ast.Store()
-    return node
-
-
-def _range(node) -> bool:
-    """``range(len(v))`` (``range(len(w[0]))``): every element, as the book's loops go; a
-    loop over fewer (``range(2)``) would change only some, and is not made one statement."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id == "range" and len(node.args) == 1 and not node.keywords):
-        return False
-    n = node.args[0]
-    return isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "len" \
-        and len(n.args) == 1 and not n.keywords
-
-
-def _indexed(node, variables):
-    """``x[i]`` (``x[i][j]``) for the loop variables in order -> ``x``, else None."""
-    for v in reversed(variables):
-        if not (isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Name)
-                and node.slice.id == v):
-            return None
-        node = node.value
-    return node if isinstance(node, (ast.Name, ast.Attribute)) else None
-
-
-def _strip(value, variables):
-    """The element expression as an array expression, or None if it is not elementwise.
-    A value used whole is a number (``s * v[i]``): its product with the elements is the
-    scaling ``s v``, s first (a 1 × 1 result of ``w_sum`` scales a row so too); the node is
-    marked ``scaling`` for :meth:`Expressions.product`."""
-    value = copy.deepcopy(value)
-    ok = [True]
-
-    class Strip(ast.NodeTransformer):
-        def visit_BinOp(self, n):
-            if isinstance(n.op, ast.Mult) and _uses(n.left, variables) != _uses(n.right, variables):
-                whole, each = (n.right, n.left) if _uses(n.left, variables) else (n.left, n.right)
-                scaling = ast.BinOp(whole, ast.Mult(), self.visit(each))
-                scaling.scaling = True     # Expressions.product: the scaling, whatever the names
-                _locate(scaling, n)
-                return scaling
-            self.generic_visit(n)
-            return n
-
-        def visit_Subscript(self, n):
-            base = _indexed(n, variables)
-            if base is not None:
-                return base
-            self.generic_visit(n)
-            return n
-
-        def visit_Call(self, c):
-            name = dotted(c.func) or ""
-            last = name.rsplit(".", 1)[-1]
-            if last in ("dot", "matmul"):
-                # a row against row i of a matrix: a.dot(m[i].T)
-                if last == "dot" and isinstance(c.func, ast.Attribute) and len(c.args) == 1 \
-                        and not _uses(c.func.value, variables) and isinstance(c.args[0], ast.Attribute) \
-                        and c.args[0].attr == "T" and _indexed(c.args[0].value, variables) is not None:
-                    c.args[0].value = _indexed(c.args[0].value, variables)
-                    return c
-                ok[0] = False
-                return c
-            if last in ("sum", "mean", "len", "range", "outer", "max", "min", "argmax"):
-                ok[0] = False
-                return c
-            self.generic_visit(c)
-            return c
-    out = Strip().visit(value)
-    if not ok[0] or _uses(out, variables):
-        return None
-    return out
-
-
-def _uses(node, variables) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in variables for n in ast.walk(node))
-
-
-def _product_of_elements(value, v):
-    """``a[i] * b[i]`` -> (a, b)."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
-        a, b = _indexed(value.left, [v]), _indexed(value.right, [v])
-        if a is not None and b is not None:
-            return copy.deepcopy(a), copy.deepcopy(b)
-    return None
-
-
-def _outer(value, variables):
-    """``a[i] * b[j]`` -> (a, b)."""
-    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mult):
-        a, b = _indexed(value.left, variables[:1]), _indexed(value.right, variables[1:])
-        if a is not None and b is not None and not _uses(a, variables) and not _uses(b, variables):
-            return copy.deepcopy(a), copy.deepcopy(b)
-    return None
-
-
-def _assigns(s, target: str) -> bool:
-    return any(isinstance(t, ast.Name) and t.id == target and isinstance(t.ctx, ast.Store)
-               for t in ast.walk(s))
-
-
-def _locate(node, where) -> None:
-    for n in ast.walk(node):
-        if not hasattr(n, "lineno") or getattr(n, "lineno", None) is None:
-            ast.copy_location(n, where)
-    ast.copy_location(node, where)
-
-
-def _locate_statement(s, where) -> None:
-    """The statement is located where it was written (the call, the loop); its parts keep
-    their own places, and parts made here take the statement's."""
-    ast.copy_location(s, where)
-    s.end_lineno, s.end_col_offset = where.end_lineno, where.end_col_offset
-    for n in ast.walk(s):
-        if isinstance(n, (ast.expr,)) and getattr(n, "lineno", None) is None:
-            ast.copy_location(n, where)
-            n.end_lineno, n.end_col_offset = where.end_lineno, where.end_col_offset
-
-
-def zeros(value, numpy_names) -> bool:
-    """What a result is set to before a loop fills it: 0, [0, 0, 0], np.zeros(…)."""
-    if number(value):
-        return True
-    if isinstance(value, ast.List) and all(number(e) for e in value.elts):
-        return True
-    name = dotted(value.func) if isinstance(value, ast.Call) else None
-    return name is not None and name.split(".")[0] in numpy_names and name.endswith("zeros")
-
-
-def _docstring(node) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
-        and isinstance(node.value.value, str)

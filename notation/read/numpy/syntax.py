@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import copy
 
 # Constructs named in errors: Python's node class -> what a user calls it.
 CONSTRUCTS = {
@@ -80,3 +81,41 @@ def unparse(node) -> str:
         return ast.unparse(node)
     except (ValueError, RecursionError):
         return "…"
+
+
+# -- editing ast: copies in another context, and positions for made nodes
+
+def loaded(node):
+    node = copy.deepcopy(node)
+    node.ctx = ast.Load()
+    return node
+
+
+def stored(node):
+    """A copy of a target, in the store context (``out`` of ``out[i] = …`` was read)."""
+    node = copy.deepcopy(node)
+    node.ctx = ast.Store()
+    return node
+
+
+def locate(node, where) -> None:
+    for n in ast.walk(node):
+        if not hasattr(n, "lineno") or getattr(n, "lineno", None) is None:
+            ast.copy_location(n, where)
+    ast.copy_location(node, where)
+
+
+def locate_statement(s, where) -> None:
+    """The statement is located where it was written (the call, the loop); its parts keep
+    their own places, and parts made here take the statement's."""
+    ast.copy_location(s, where)
+    s.end_lineno, s.end_col_offset = where.end_lineno, where.end_col_offset
+    for n in ast.walk(s):
+        if isinstance(n, (ast.expr,)) and getattr(n, "lineno", None) is None:
+            ast.copy_location(n, where)
+            n.end_lineno, n.end_col_offset = where.end_lineno, where.end_col_offset
+
+
+def docstring(node) -> bool:
+    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) \
+        and isinstance(node.value.value, str)
