@@ -5,21 +5,21 @@ Reads a program from an argument, ``-f FILE`` or standard input; prints a view; 
 rendered NotationError on stderr), 2 bad usage. Only what a command needs is imported, so
 ``notation algebra`` starts about as fast as Python can import Lark.
 
-The parts: ``cli_io`` (input, output, exit statuses), ``cli_commands`` (the subcommands);
-this module builds the argument parser, lets ``-o``'s extension choose the format, and
-runs a command (``main``).
+The parts: ``cli_io`` (input, output, exit statuses), ``cli_commands`` (reading the program,
+the view subcommands built from the registry of views, show, compare, backward),
+``cli_check`` (check), ``cli_arrays`` (run, init), ``cli_formats`` (-o's extension choosing
+the format), ``cli_errors`` (errors and bad usage on stderr); this module builds the
+argument parser and runs a command (``main``).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
-from . import losses
-from .cli_commands import (MIN_WIDTH, SHOW_WIDTH, cmd_backward, cmd_check, cmd_compare,
-                           cmd_init, cmd_run, cmd_show, colour_on, view_command)
-from .cli_io import INPUT_ERROR, USAGE_ERROR, OutputError, UsageError, write_output
+from .cli_commands import (MIN_WIDTH, SHOW_WIDTH, cmd_backward, cmd_compare, cmd_show,
+                           view_command)
+from .cli_io import INPUT_ERROR, USAGE_ERROR, OutputError, UsageError, write_output  # noqa: F401
 from .views import NUMPY_STYLES, VIEWS, backward_views  # noqa: F401 (a test reads NUMPY_STYLES)
 
 
@@ -56,7 +56,10 @@ def _add_shapes(p: argparse.ArgumentParser) -> None:
                         "units × batch, W is outputs × inputs, a bias is a column")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand, or of the subcommand ``only`` alone (what
+    ``main`` builds when the command line names one: a sixth of the cold start's argparse
+    work; its parsing, usage and errors are the same)."""
     parser = argparse.ArgumentParser(
         prog="notation",
         description="Translate the algebra of neural networks (Grokking Deep Learning, ch. 7) "
@@ -70,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
                 "compare": _add_compare, "backward": _add_backward, "init": _add_init}
     for name in [c for c in COMMANDS if c in builders or c in VIEWS] + \
             [name for name in VIEWS if name not in COMMANDS]:
+        if only is not None and name != only:
+            continue
         if name in builders:
             builders[name](sub)
         else:
@@ -115,7 +120,7 @@ def _add_check(sub) -> None:
     p.add_argument("--json", action="store_true",
                    help="the errors and warnings as a JSON list of objects (line, column, end, "
                         "kind, message, hint)")
-    p.set_defaults(run=cmd_check, output=None)
+    p.set_defaults(run=_check, output=None)
 
 
 def _add_run(sub) -> None:
@@ -133,7 +138,7 @@ def _add_run(sub) -> None:
                    help="the NumPy style to run (default plan)")
     p.add_argument("--optimize", action="store_true",
                    help="compute each chain of products in its cheapest order")
-    p.set_defaults(run=cmd_run)
+    p.set_defaults(run=_run)
 
 
 def _add_compare(sub) -> None:
@@ -158,6 +163,7 @@ def _add_compare(sub) -> None:
 def _add_backward(sub) -> None:
     p = sub.add_parser("backward", help="derive the deltas and weight updates of a forward pass")
     _add_input(p)
+    from . import losses            # (imported here: only backward's parser needs it)
     p.add_argument("--loss", choices=losses.names(), default="mse")
     p.add_argument("--to", choices=sorted(backward_views()), default=None,
                    help="the view to print the training step in")
@@ -173,6 +179,22 @@ def _add_backward(sub) -> None:
                    help="with --to latex: a complete .tex file (article, amsmath, amssymb)")
     _add_shapes(p)
     p.set_defaults(run=cmd_backward)
+
+
+# check, run and init: their modules are loaded when they run (the cold start of the others)
+def _check(args):
+    from .cli_check import cmd_check
+    return cmd_check(args)
+
+
+def _run(args):
+    from .cli_arrays import cmd_run
+    return cmd_run(args)
+
+
+def _init(args):
+    from .cli_arrays import cmd_init
+    return cmd_init(args)
 
 
 WEIGHT_SCHEMES = ("book", "xavier", "glorot", "he")       # notation.weights.SCHEMES
@@ -198,109 +220,6 @@ def _seed(text: str) -> int:
     return n
 
 
-_PAINT = {"error:": "\033[1;31m", "warning:": "\033[1;33m"}
-
-
-def paint(rendered: str, stream) -> str:
-    """A rendered error or warning, coloured when ``stream`` takes colour: the first word
-    (red error, yellow warning), the carets, and the ``-->`` and ``=`` lines."""
-    if not colour_on(stream):
-        return rendered
-    import re
-    out = []
-    for line in rendered.split("\n"):
-        word = next((w for w in _PAINT if line.startswith(w)), None)
-        if word:
-            line = f"{_PAINT[word]}{word}\033[0m\033[1m{line[len(word):]}\033[0m"
-        elif re.match(r"\s*\d* \|", line) and "^" in line:
-            line = re.sub(r"(\^+)", "\033[1;31m\\1\033[0m", line)
-        elif re.match(r"\s*(-->|=)", line):
-            line = f"\033[1;34m{line}\033[0m"
-        out.append(line)
-    return "\n".join(out)
-
-
-def usage_error(parser, args, message: str) -> None:
-    """Bad usage found after parsing: the message, then the subcommand's usage (the message
-    first, so that the first line says what is wrong; docs/cli.md)."""
-    text = f"notation {args.command}: error: {message}"
-    if colour_on(sys.stderr):
-        text = f"{_PAINT['error:']}notation {args.command}: error:\033[0m {message}"
-    sys.stderr.write(text + "\n")
-    sub = _subcommand(parser, getattr(args, "command", None))
-    if sub is not None:
-        sys.stderr.write(sub.format_usage())
-
-
-def _subcommand(parser, name):
-    for action in parser._subparsers._group_actions:
-        if name in getattr(action, "choices", {}):
-            return action.choices[name]
-    return None
-
-
-# The format an -o extension names; every other extension (.txt, .nn, none) is the text view.
-OUTPUT_FORMATS = {".html": "html", ".htm": "html", ".svg": "svg", ".tex": "latex",
-                  ".json": "json", ".py": "numpy", ".npz": "npz"}
-_FORMAT_WORDS = {"html": "an HTML page", "svg": "an SVG picture", "latex": "LaTeX",
-                 "json": "JSON", "numpy": "NumPy code", "npz": "NumPy arrays"}
-
-
-def _set(attr, value):
-    def apply(args):
-        current = getattr(args, attr, None)
-        if current not in (None, False, value):
-            return f"--{attr} {current}"
-        setattr(args, attr, value)
-        return None
-    return apply
-
-
-def command_formats() -> dict:
-    """For each command: the formats its -o may name, and how each is switched on (a view's
-    from its record; backward's: the views --to offers, by their own formats)."""
-    out = {"show": {"html": _set("html", True)}, "init": {"npz": None}}
-    for name, view in VIEWS.items():
-        out[name] = {fmt: None if switch is None else _set(*switch)
-                     for fmt, switch in view.formats.items()}
-    out["backward"] = {fmt: _set("to", name) for name, view in backward_views().items()
-                       for fmt, switch in view.formats.items() if switch is None}
-    return out
-
-
-def output_format(args) -> None:
-    """Let -o FILE's extension choose the format (``show -o page.html`` is --html), or refuse
-    an extension that names a format the command does not print."""
-    path = getattr(args, "output", None)
-    if not path or path == "-":
-        return
-    fmt = OUTPUT_FORMATS.get(os.path.splitext(path)[1].lower())
-    allowed = command_formats().get(args.command, {})
-    if fmt is None:
-        if args.command == "init":
-            raise _usage(args, f"-o {path}: init writes NumPy arrays: name the file .npz")
-        return
-    if fmt not in allowed:
-        can = " or ".join(sorted(e for e, f in OUTPUT_FORMATS.items() if f in allowed
-                                 and e != ".htm"))
-        raise _usage(args, f"-o {path}: {os.path.splitext(path)[1]} is "
-                           f"{_FORMAT_WORDS[fmt]}, which notation {args.command} does not "
-                           f"print" + (f" (it writes {can}, or text)" if can else
-                                        " (it writes text)"))
-    switch = allowed[fmt]
-    if switch is not None:
-        clash = switch(args)
-        if clash:
-            raise _usage(args, f"-o {path} asks for {_FORMAT_WORDS[fmt]}, {clash} for another "
-                               f"view")
-
-
-def _usage(args, message: str) -> SystemExit:
-    parser = build_parser()
-    sub = _subcommand(parser, args.command)
-    (sub or parser).error(message)          # prints the usage and exits with status 2
-
-
 def _add_init(sub) -> None:
     p = sub.add_parser("init", help="initial weights of the checked shapes, as an .npz file")
     _add_input(p)
@@ -311,7 +230,7 @@ def _add_init(sub) -> None:
                         "and he")
     p.add_argument("--seed", type=_seed,
                    help="the seed, as np.random.seed: --seed 1 draws the book's numbers")
-    p.set_defaults(run=cmd_init)
+    p.set_defaults(run=_init)
 
 
 # Each subcommand's --help: what it does, and an example to copy.
@@ -355,14 +274,18 @@ def describe(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    named = argv[0] if argv and (argv[0] in COMMANDS or argv[0] in VIEWS) else None
+    parser = build_parser(only=named)
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:
             # An option the subcommand does not know: its own usage, not the top level's.
             parser._subparsers._group_actions[0].choices[args.command].error(
                 "unrecognized arguments: " + " ".join(extra))
-        output_format(args)
+        if getattr(args, "output", None):
+            from .cli_formats import output_format
+            output_format(args, parser)
     except SystemExit as e:  # argparse has printed the usage message
         return int(e.code or 0)
     import warnings
@@ -388,12 +311,15 @@ def main(argv: list[str] | None = None) -> int:
         if out is not None:                 # init has written its binary file itself
             write_output(out, args.output)
     except NotationOptionError as e:         # an option the library refused: bad usage
+        from .cli_errors import usage_error
         usage_error(parser, args, e.message)
         return USAGE_ERROR
     except NotationError as e:
+        from .cli_errors import paint
         sys.stderr.write(paint(e.render(), sys.stderr) + "\n")
         return INPUT_ERROR
     except UsageError as e:
+        from .cli_errors import usage_error
         usage_error(parser, args, str(e))
         return USAGE_ERROR
     except OutputError as e:

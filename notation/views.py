@@ -15,21 +15,21 @@ on first use, so that building the command line's parser loads no view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 from .errors import NotationError
 from .nodes import Program
 
 
-@dataclass(frozen=True)
 class Option:
     """One command-line option of a view: its flags and ``argparse`` keywords. ``keyword``
     is the view's keyword it fills (``None``: an option of reading, such as ``--columns``
-    for a .py program, that the view itself does not take)."""
-    flags: tuple[str, ...]
-    argparse: dict
-    keyword: str | None = ""            # "" means: the flag's own name (--ascii -> ascii)
+    for a .py program, that the view itself does not take; ``""``: the flag's own name).
+    (A plain class, not a dataclass: building dataclasses costs the cold start ~1 ms each.)"""
+    __slots__ = ("flags", "argparse", "keyword")
+
+    def __init__(self, flags: tuple[str, ...], argparse: dict, keyword: str | None = ""):
+        self.flags, self.argparse, self.keyword = flags, argparse, keyword
 
     @property
     def dest(self) -> str:
@@ -47,7 +47,6 @@ def option(*flags: str, keyword: str | None = "", **argparse) -> Option:
     return Option(flags, argparse, keyword)
 
 
-@dataclass(frozen=True)
 class View:
     """Every fact about one view.
 
@@ -61,7 +60,7 @@ class View:
       With ``on_views``, ``text`` takes the ``side_by_side.Views`` of the program (its plan
       and the split forward pass's shapes, computed once) instead of the program.
     - ``check(**options)``: refuses bad options before the program is read (or ``None``).
-    - ``formats``: the formats ``-o FILE``'s extension may name (cli.OUTPUT_FORMATS), each
+    - ``formats``: the formats ``-o FILE``'s extension may name (cli_formats.OUTPUT_FORMATS), each
       ``None`` (the view's own output) or ``(option, value)`` that it switches on.
     - ``show``, ``page``: the section's title in ``show`` and on the HTML page (``None``: no
       section); ``section(views, ascii=…)`` and ``html(views)`` print it from the
@@ -71,26 +70,24 @@ class View:
     - ``reads``: the file suffix ``compare`` reads back as this view (comparing.read_view
       knows it by ``name``), or ``None``.
     - ``modules``: its modules under ``notation/emit/`` (a test names any module of no view).
+
+    A fact left out takes its default (``_FACTS``); an unknown one is a TypeError.
     """
-    name: str
-    help: str
-    text: Callable[..., str]
-    description: str | None = None
-    example: str | None = None
-    options: tuple[Option, ...] = ()
-    shapes: bool = False
-    on_views: bool = False
-    check: Callable[..., None] | None = None
-    formats: dict = field(default_factory=dict)
-    show: str | None = None
-    section: Callable | None = None
-    page: str | None = None
-    html: Callable | None = None
-    wide: bool = False
-    backward: bool = False
-    reads: str | None = None
-    method: str | None = None
-    modules: tuple[str, ...] = ()
+    _FACTS = {"description": None, "example": None, "options": (), "shapes": False,
+              "on_views": False, "check": None, "formats": None, "show": None,
+              "section": None, "page": None, "html": None, "wide": False, "backward": False,
+              "reads": None, "method": None, "modules": ()}
+
+    def __init__(self, name: str, help: str, text: Callable[..., str], **facts):
+        unknown = set(facts) - set(self._FACTS)
+        if unknown:
+            raise TypeError(f"View {name!r}: no such fact {', '.join(sorted(unknown))} "
+                            f"(the facts are {', '.join(self._FACTS)})")
+        self.__dict__.update(self._FACTS, name=name, help=help, text=text, **facts)
+        self.formats = dict(self.formats or {})
+
+    def __repr__(self) -> str:
+        return f"View({self.name!r})"
 
     def keywords(self, values: Callable[[str, object], object]) -> dict:
         """The view's keywords from ``values(dest, default)`` (an argparse namespace's)."""

@@ -87,7 +87,7 @@ def test_compare_reads_back_each_view_it_knows_a_suffix_of():
 
 
 def test_backward_writes_the_formats_of_the_views_it_offers(tmp_path):
-    from notation.cli import command_formats
+    from notation.cli_formats import command_formats
     assert sorted(command_formats()["backward"]) == ["latex", "numpy"]
     out = tmp_path / "step.py"
     assert main(["backward", BOOK, "-o", str(out)]) == 0
