@@ -22,6 +22,9 @@ class Views:
     plan_error: NotationError | None
     shapes: dict[str, list]      # algebra name -> shape, for the diagram
     columns: bool = False        # a layer is units × batch (its units are its rows)
+    # The forward pass split into named layers (layers.split_layers), computed once for the
+    # shapes and the picture; None when there is no forward pass or it cannot be split.
+    split: tuple | None = None
 
     def shape_lookup(self, name: Name):
         from .emit.algebra import algebra
@@ -36,11 +39,10 @@ class Views:
 
     def picture(self):
         from .emit.diagram import picture
-        forward = forward_part(self.program)
-        if forward is None:
+        if self.split is None:
             return None
         try:
-            return picture(forward, self.shape_lookup)
+            return picture(None, self.shape_lookup, split=self.split)
         except NotationError:
             return None
 
@@ -78,7 +80,7 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
     from .emit.plan import shape_table
     from .plan import build
     from .shapes import shape_options
-    plan, error, shapes = None, None, {}
+    plan, error, shapes, layers = None, None, {}, None
     try:
         opts = shape_options(sizes, dims, batch, columns=columns)
         plan = build(program, opts, convention=convention)
@@ -88,7 +90,10 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
         error = e.with_source(program.source)
     try:
         from .layers import split_layers
-        declarations, forward = split_layers(forward_part(program) or program)
+        forward_pass = forward_part(program)
+        declarations, forward = split_layers(forward_pass or program)
+        if forward_pass is not None:
+            layers = declarations, forward      # what the picture draws
         split = Program(tuple(declarations) + tuple(forward), source=program.source)
         if plan is not None and split.statements == program.statements:
             split_plan = plan        # nothing was split off: the same plan, not a second one
@@ -99,7 +104,7 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
             shapes.setdefault(k, v)
     except NotationError:
         pass
-    return Views(program, plan, error, shapes, columns)
+    return Views(program, plan, error, shapes, columns, layers)
 
 
 def html_page(program: Program, **options) -> str:

@@ -175,10 +175,9 @@ def _plan_section(v, **_) -> str:
 def _plan_html(v) -> str | None:
     from html import escape
 
-    from .emit.html import plan_table
-    from .emit.plan import plan_dict
+    from .emit.html import plan_steps_table
     if v.plan is not None:
-        return plan_table(plan_dict(v.plan))
+        return plan_steps_table(v.plan)      # plan_table(plan_dict(v.plan)), without the rest
     if v.plan_error is not None:        # the page still shows the views that need no shapes
         return f"<pre>{escape(str(v.plan_error))}</pre>"
     return None

@@ -60,16 +60,19 @@ def _label(name: Name) -> str:
     return algebra(name)
 
 
-def picture(program: Program, shape_of: ShapeLookup | None = None) -> Picture:
+def picture(program: Program | None, shape_of: ShapeLookup | None = None, *,
+            split: tuple | None = None) -> Picture:
     """The layers and boxes of a forward program, from the input up.
 
-    ``shape_of(name)`` gives ``(shape text, units or None)`` when shapes are known.
+    ``shape_of(name)`` gives ``(shape text, units or None)`` when shapes are known;
+    ``split`` is ``split_layers(program)`` when the caller has it already (then ``program``
+    is not read).
     """
     def shape(name: Name):
         found = shape_of(name) if shape_of else None
         return found if found else (None, None)
 
-    _, forward = split_layers(program)
+    _, forward = split if split is not None else split_layers(program)
     layers = layers_of(forward)
     assigned = {layer.name for layer in layers}
     pic = Picture()

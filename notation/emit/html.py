@@ -88,17 +88,33 @@ def highlight_latex(code: str) -> str:
 
 def plan_table(plan_dict: dict) -> str:
     """The plan's steps as an HTML table, and its totals."""
+    return _table(((s["step"], s["value"], s["operation"], s["shape"], s["flops"],
+                    s["allocates"]) for s in plan_dict["steps"]), plan_dict["figures"])
+
+
+def plan_steps_table(plan) -> str:
+    """``plan_table(plan_dict(plan))`` from the plan itself, reading only the columns the
+    table shows (plan_dict would also explain every dimension and print every count)."""
+    from .plan import figures, operation_text, target_text
+    count = plan.shapes.count
+    rows = ((step.index, target_text(step), operation_text(plan, step),
+             None if step.shape is None else [count(v) for v in step.shape],
+             step.flops, step.allocates) for step in plan.steps)
+    return _table(rows, figures(plan))
+
+
+def _table(rows, figures) -> str:
     head = ("<tr><th>step</th><th>value</th><th class='op'>operation</th><th>shape</th>"
             "<th>FLOPs</th><th>bytes</th></tr>")
-    rows = []
-    for s in plan_dict["steps"]:
-        shape = "×".join(str(d) for d in s["shape"]) if s["shape"] else "scalar"
-        rows.append(f"<tr><td>{s['step']}</td><td>{escape(str(s['value']))}</td>"
-                    f"<td class='op'>{escape(s['operation'])}</td><td>{escape(shape)}</td>"
-                    f"<td>{escape(str(s['flops']))}</td><td>{escape(str(s['allocates']))}</td></tr>")
+    out = []
+    for step, value, operation, shape, flops, allocates in rows:
+        shape = "×".join(str(d) for d in shape) if shape else "scalar"
+        out.append(f"<tr><td>{step}</td><td>{escape(str(value))}</td>"
+                   f"<td class='op'>{escape(operation)}</td><td>{escape(shape)}</td>"
+                   f"<td>{escape(str(flops))}</td><td>{escape(str(allocates))}</td></tr>")
     # the figures under the labels the text plan gives them (emit/plan.figures)
-    totals = " · ".join(f"{escape(label)} {escape(text)}" for label, text in plan_dict["figures"])
-    return (f"<table class='plan'>{head}{''.join(rows)}</table>"
+    totals = " · ".join(f"{escape(label)} {escape(text)}" for label, text in figures)
+    return (f"<table class='plan'>{head}{''.join(out)}</table>"
             f"<div class='totals'>{totals}</div>")
 
 
@@ -122,7 +138,9 @@ def fragment(program: Program, sections) -> str:
 def page(program: Program, sections) -> str:
     """A complete, self-contained HTML document of the sections, in the order given."""
     from .algebra import algebra
-    title = escape(algebra(program).splitlines()[0])
+    # The first line of the algebra, from the first statement alone (its section prints all).
+    first = program.statements[0] if program.statements else program
+    title = escape(algebra(first).splitlines()[0])
     parts = _sections_html(sections)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{title}</title><style>{CSS}</style></head>"
