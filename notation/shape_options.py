@@ -25,7 +25,7 @@ class ShapeOptions:
     ``columns`` is the column-vector convention (a layer is units × batch)."""
 
     __slots__ = ("declarations", "batch", "batch_given", "from_batch", "_scalars", "sizes",
-                 "columns", "batch_option", "given")
+                 "columns", "batch_option", "given", "_resolved")
 
     def __init__(self, declarations=(), batch: DimValue = 1, *, batch_given: bool = True,
                  from_batch: frozenset = frozenset(), sizes: tuple = (), columns: bool = False,
@@ -42,6 +42,7 @@ class ShapeOptions:
         # --batch was given: it is the batch of every layer, not only of the sized ones
         self.batch_option = batch_option
         self.given: tuple | None = None           # (sizes, dims, batch) as options() had them
+        self._resolved: tuple | None = None       # (program, convention, resolve's result)
 
     @property
     def scalars(self) -> dict[tuple, bool]:
@@ -83,6 +84,18 @@ class ShapeOptions:
         """
         if not self.sizes and not self.declarations:
             return self
+        # ``mentioned`` and ``declared`` are read from the program (a tree does not change):
+        # the same options on the same program resolve as last time (a compiled function
+        # or a benchmark plans one program with one set of options again and again)
+        last = self._resolved
+        if last is not None and last[0] is program and last[1] == convention:
+            return last[2]
+        resolved = self._resolve(program, mentioned, declared, convention)
+        self._resolved = (program, convention, resolved)
+        return resolved
+
+    def _resolve(self, program: Program, mentioned: dict, declared: dict,
+                 convention: bool) -> "ShapeOptions":
         chain, how = layer_chain(program, mentioned, declared, convention)
         known = {(n.letter, n.sub) for n in chain} | set(mentioned) | set(declared)
         for decl, origins in self.declarations:

@@ -148,3 +148,29 @@ def test_a_ten_thousand_factor_symbolic_chain_is_checked_in_linear_time():
     unknown = shapes.unknowns()
     assert time.process_time() - start < 2      # 0.6 s measured
     assert len(unknown) == 10_001 and texts[0] == "d1×d2" and texts[-1] == "d1×d10001"
+
+
+
+def test_options_resolve_once_a_program_and_again_for_another():
+    # ShapeOptions.resolve keeps its last result: a tree does not change, so the same
+    # options on the same program give the same declarations (execution c plans one program
+    # 1,000 times); another program, or the other convention, is resolved anew.
+    from notation.plan import build
+    from notation.shapes import options
+
+    def texts(plan):
+        return {n.letter + n.sub: plan.shapes.text(s) for n, s in plan.shapes.names.items()}
+
+    opts = options(sizes="3,4,5", batch="2")
+    p, q = parse("l2 = relu(l0W0)W1"), parse("h1 = relu(xW1)\nh2 = h1W2")
+    for program in (p, p, q, p, q, q):
+        for convention in (True, False, True):
+            fresh = options(sizes="3,4,5", batch="2")
+            assert texts(build(program, opts, convention=convention)) == \
+                texts(build(program, fresh, convention=convention))
+    assert texts(build(q, opts)) == {"x": "2×3", "W1": "3×4", "h1": "2×4", "W2": "4×5",
+                                     "h2": "2×5"}
+    build(p, opts)
+    kept = opts._resolved
+    build(p, opts)
+    assert opts._resolved is kept and kept[0] is p
