@@ -198,3 +198,27 @@ def test_the_cli_reads_a_cell_of_an_ipynb_file(tmp_path, capsys):
     not_one.write_text("layer_1 = layer_0\n", encoding="utf-8")
     assert main(["algebra", "-f", str(not_one)]) == 2
     assert "is not a Jupyter notebook" in capsys.readouterr().err
+
+
+def test_an_nbformat_3_notebook_is_read_too():
+    v3 = {"nbformat": 3, "worksheets": [{"cells": [
+        {"cell_type": "markdown", "source": ["# a title"]},
+        {"cell_type": "code", "input": ["layer_1 = relu(layer_0.dot(weights))\n"]}]}]}
+    assert from_numpy(json.dumps(v3)).algebra() == "l1 = relu(l0W0)"
+    assert from_numpy(v3).algebra() == "l1 = relu(l0W0)"           # a parsed dict too
+
+
+@pytest.mark.parametrize("cells", [
+    [1, "text", None],
+    [{"cell_type": "code", "source": 5}],
+    [{"cell_type": "code", "metadata": {"tags": "not a list"}, "source": ["layer_1 = x\n"]},
+     {"cell_type": "code", "metadata": [], "source": ["%%bash\n", "ls\n"]}],
+    [{"cell_type": "code", "source": ["def f(:\n"]}, {"cell_type": "code", "source": ["y = f(x)\n"]}],
+])
+def test_a_malformed_notebook_is_a_notation_error(cells):
+    nb = json.dumps({"nbformat": 4, "cells": cells})
+    for cell in (None, 1, 2, "layer"):
+        try:
+            read_numpy(nb, cell=cell)
+        except NotationError:
+            pass

@@ -46,21 +46,29 @@ class Declared:
 
     def value_rows(self, node):
         """1 where a value is one row because what it is computed from is (elementwise
-        operations, a product x.dot(W), a function of one argument), else None."""
-        if isinstance(node, ast.Constant):
-            return 1
-        if isinstance(node, ast.UnaryOp):
-            return self.value_rows(node.operand)
-        if isinstance(node, ast.BinOp) and not isinstance(node.op, ast.MatMult):
-            both = (self.value_rows(node.left), self.value_rows(node.right))
-            return 1 if both == (1, 1) else None
-        if isinstance(node, (ast.BinOp, ast.Call)):
-            first = node.left if isinstance(node, ast.BinOp) else (
-                node.func.value if isinstance(node.func, ast.Attribute) and node.func.attr == "dot"
-                and not self.numpy_function_name(node.func) else node.args[0] if node.args
-                and (dotted(node.func) or "").rsplit(".", 1)[-1] != "outer" else None)
-            return self.value_rows(first) if first is not None else None
-        return self.rows(node)
+        operations, a product x.dot(W), a function of one argument), else None. Without
+        recursion: a long chain of sums is one deep ast."""
+        stack = [node]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ast.Constant):
+                continue
+            if isinstance(node, ast.UnaryOp):
+                stack.append(node.operand)
+            elif isinstance(node, ast.BinOp):
+                stack.extend([node.left] if isinstance(node.op, ast.MatMult)
+                             else [node.left, node.right])
+            elif isinstance(node, ast.Call):
+                first = (node.func.value if isinstance(node.func, ast.Attribute)
+                         and node.func.attr == "dot" and not self.numpy_function_name(node.func)
+                         else node.args[0] if node.args
+                         and (dotted(node.func) or "").rsplit(".", 1)[-1] != "outer" else None)
+                if first is None:
+                    return None
+                stack.append(first)
+            elif self.rows(node) != 1:
+                return None
+        return 1
 
     def numpy_function_name(self, func) -> bool:
         return isinstance(func.value, ast.Name) and func.value.id in self.numpy_names

@@ -32,7 +32,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from ...errors import NotationTranslationError
+from ...errors import NotationOptionError, NotationTranslationError
 from .syntax import number
 
 _MAGIC = re.compile(r"^[ \t]*[%!]")
@@ -64,15 +64,15 @@ def is_notebook(source) -> bool:
     >>> is_notebook('{"cells": [], "nbformat": 4}'), is_notebook("layer_1 = layer_0")
     (True, False)
     """
-    if isinstance(source, dict):
-        return isinstance(source.get("cells"), list)
-    if not isinstance(source, str) or not source.lstrip().startswith("{"):
-        return False
-    try:
-        data = json.loads(source)
-    except ValueError:
-        return False
-    return isinstance(data, dict) and isinstance(data.get("cells"), list)
+    if isinstance(source, str):
+        if not source.lstrip().startswith("{"):
+            return False
+        try:
+            source = json.loads(source)
+        except (ValueError, RecursionError):
+            return False
+    return isinstance(source, dict) and (isinstance(source.get("cells"), list)
+                                         or isinstance(source.get("worksheets"), list))
 
 
 def notebook_json(cells: list[str]) -> str:
@@ -85,11 +85,15 @@ def notebook_json(cells: list[str]) -> str:
 def code_cells(source) -> list[tuple[str, tuple[str, ...]]]:
     """(source, tags) of each code cell, in order."""
     data = source if isinstance(source, dict) else json.loads(source)
+    cells = data.get("cells")
+    if not isinstance(cells, list):       # nbformat 3: cells in worksheets, code as "input"
+        cells = [c for w in data.get("worksheets") or [] if isinstance(w, dict)
+                 for c in (w.get("cells") if isinstance(w.get("cells"), list) else [])]
     out = []
-    for cell in data.get("cells") or []:
+    for cell in cells:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
-        text = cell.get("source", "")
+        text = cell.get("source", cell.get("input", ""))
         if isinstance(text, list):
             text = "".join(t for t in text if isinstance(t, str))
         if not isinstance(text, str):
@@ -121,7 +125,7 @@ def _index(cells, cell) -> int:
             hint=f"--cell N (cell=N) counts the code cells from 1, or give a tag or text of "
                  f"its first line; the cells: {listing}")
     if isinstance(cell, bool) or not isinstance(cell, (int, str)):
-        raise TypeError(f"cell is a number or a str, not {type(cell).__name__}")
+        raise NotationOptionError(f"cell is a number or a str, not {type(cell).__name__}")
     if isinstance(cell, str) and cell.strip().isdigit():
         cell = int(cell.strip())
     if isinstance(cell, int):
