@@ -27,7 +27,8 @@ from functools import lru_cache
 from .errors import NotationError, NotationSyntaxError
 from .nodes import Program, Span
 from .tokens import Tok, UnexpectedCharacters, UnexpectedToken
-from .tree_builder import TreeBuilder, name_parts, normal_number  # noqa: F401 (used by others)
+from .name_tokens import name_parts, normal_number  # noqa: F401 (used by others)
+from .tree_builder import TreeBuilder
 
 # The parser's stack grows with nesting (brackets, calls, signs) and not with chains
 # (`a b c …`, `a + b + …` reduce as they go). Bounding it bounds the depth of the tree

@@ -12,7 +12,8 @@ import re
 
 
 from . import functions
-from .errors import Label, NotationError, NotationNameError, NotationSyntaxError
+from .errors import Label, NotationError, NotationSyntaxError
+from .name_errors import numpy_name_error, unknown_function, word_error
 from .nodes import Span
 from .tokens import Tok as Token
 from .tokens import UnexpectedCharacters
@@ -21,81 +22,6 @@ from .tokens import UnexpectedCharacters
 
 def _span(first: Token, last: Token) -> Span:
     return Span(first.start_pos, last.end_pos)
-
-
-def word_error(tok: Token) -> NotationError:
-    word = str(tok)
-    span = Span(tok.start_pos, tok.end_pos)
-    if functions.lookup(word) is not None:
-        return NotationSyntaxError(
-            f"{word} is a function: it needs parentheses", span,
-            label="no ( after the function name", hint=f"write {word}(…), as in {word}(l0W0)")
-    spaced = " ".join(word)
-    from .greek import UNICODE_BY_ENGLISH
-    greek = UNICODE_BY_ENGLISH.get(word) or UNICODE_BY_ENGLISH.get(word + "_")
-    if greek is not None:
-        return NotationNameError(
-            f"'{word}' is a word, not the Greek letter", span,
-            label="a run of lowercase letters is a word",
-            hint=f"write {greek} or \\{word} for the letter; for the product of its letters "
-                 f"write '{spaced}'")
-    return NotationNameError(
-        f"'{word}' is a word, not a product of letters", span,
-        label="a run of lowercase letters is a word",
-        hint=f"for the product of its letters write '{spaced}'; "
-             f"for a function call write {word}(…) with a known function "
-             f"({', '.join(functions.FUNCTIONS)})")
-
-
-def unknown_function(name: str, tok: Token | None = None, *, span: Span | None = None
-                     ) -> NotationError:
-    span = Span(tok.start_pos, tok.end_pos) if tok is not None else span
-    known = f"the known functions are {', '.join(functions.FUNCTIONS)}; others can be " \
-        f"registered with notation.functions.register"
-    if name.isascii() and name.isalpha() and not re.search("[a-z]{2}", name):
-        # XW(b): letters, not a word, before ( -- a product, but written like a call.
-        spaced = " ".join(name)
-        return NotationNameError(
-            f"'{name}' is not a function, in any case", span,
-            label="letters directly before ( read as a function name",
-            hint=f"for the product of its letters write {spaced} (…) or {name}·(…); " + known)
-    near = functions.nearest(name)
-    hint = (f"did you mean {near}? " if near else "") + known
-    return NotationNameError(f"unknown function '{name}'", span,
-                             label="not a known function", hint=hint)
-
-
-# Words in NumPy names and the notation letter for what they usually hold.
-_ROLES = (("delta", "δ"), ("mask", "M"), ("weight", "W"), ("bias", "b"), ("layer", "l"),
-          ("goal", "y"), ("target", "y"), ("label", "y"), ("input", "x"), ("pred", "ŷ"),
-          ("output", "ŷ"), ("hidden", "h"), ("alpha", "α"), ("rate", "α"))
-
-
-def numpy_name_error(text: str, pos: int) -> NotationError:
-    """``layer_1``, ``weights_0_1``, ``dropout_mask`` written in the algebra: NumPy's names."""
-    from .emit.algebra import algebra
-    from .naming import BOOK
-    start = pos
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_") \
-            and text[start - 1].isascii():
-        start -= 1
-    end = pos
-    while end < len(text) and (text[end].isalnum() or text[end] == "_") and text[end].isascii():
-        end += 1
-    ident = text[start:end]
-    name = BOOK.notation(ident)
-    if name is not None:
-        says = f"in the notation it is {algebra(name)}"
-    else:
-        role = next((letter for word, letter in _ROLES if word in ident.lower()), None)
-        says = ("the notation names it with one letter and a subscript"
-                + (f", such as {role} (say --names {ident}={role} when reading NumPy)"
-                   if role else ""))
-    return NotationNameError(
-        f"'{ident}' is a NumPy name, not a name of the notation", Span(start, end),
-        label="a Python identifier",
-        hint=f"{says} (layer_k is lk, weights_j_k is Wj, layer_k_delta is δk); to read NumPy "
-             f"code as it is, use notation.from_numpy(source), or notation compare")
 
 
 # Human names for the terminals, for "expected ..." in messages.
@@ -147,33 +73,63 @@ def _previous_token_span(text: str, pos: int) -> Span:
     return Span(max(start, 0), end)
 
 
+class _Failure:
+    """Where and how a parse stopped: the token met, the terminals expected, the value
+    read before it, and the place the caret goes."""
+
+    def __init__(self, text: str, e):
+        self.text, self.e = text, e
+        tok = self.tok = e.token
+        self.type, self.token_text = tok.type, str(tok)
+        self.expected = set(e.expected)
+        self.pos = len(text.rstrip()) if self.type == "$END" else tok.start_pos
+        end_pos = self.pos + len(self.token_text) if self.type != "$END" else self.pos
+        self.at_end = self.type in ("$END", "_SEP")
+        self.here = Span(self.pos, max(end_pos, self.pos))
+        if self.at_end:
+            # The statement ended early: the caret goes just after its last character, not
+            # under the line break or separator that ended it.
+            end = len(text[:self.pos].rstrip(" \t\r\f"))
+            self.here = Span(end, end)
+        self.last = _last_value(e)
+
+
 def syntax_error(text: str, e) -> NotationError:
-    """Translate a parse failure into a NotationError that says what to do."""
+    """Translate a parse failure into a NotationError that says what to do: the first of
+    the rules below that knows the failure, else "unexpected …, expected …"."""
     if isinstance(e, UnexpectedCharacters):
         return _unexpected_character(text, e)
-    tok = e.token
-    token_type = tok.type
-    token_text = str(tok)
-    expected = set(e.expected)
-    pos = len(text.rstrip()) if token_type == "$END" else tok.start_pos
-    end_pos = pos + len(token_text) if token_type not in ("$END",) else pos
-    at_end = token_type in ("$END", "_SEP")
-    here = Span(pos, max(end_pos, pos)) if not at_end else Span(pos, pos)
-    if at_end:
-        # The statement ended early: the caret goes just after its last character, not
-        # under the line break or separator that ended it.
-        end = len(text[:pos].rstrip(" \t\r\f"))
-        here = Span(end, end)
+    f = _Failure(text, e)
+    for rule in (_word, _brackets, _left_side, _marks, _operand_due):
+        found = rule(f)
+        if found is not None:
+            return found
+    names = sorted({TERMINAL_NAMES.get(t, t) for t in f.expected
+                    if not t.startswith("__") and t != "WORD"})
+    # "unexpected end of input", as "unexpected '}'" reads: TERMINAL_NAMES' "the end of the
+    # input" fits only after "expected".
+    what = "end of input" if f.at_end else repr(f.token_text)
+    return NotationSyntaxError(
+        f"unexpected {what}", f.here,
+        label="not expected here",
+        hint=("expected " + ", ".join(names)) if names else None)
 
+
+def _word(f: _Failure) -> NotationError | None:
     # A word is never a value: the grammar has it only after "g =" (g = relu, a function).
-    if token_type == "WORD":
-        if text.startswith("_", tok.end_pos):
-            return numpy_name_error(text, tok.end_pos)      # layer_1 = …
-        return word_error(tok)
-    last = _last_value(e)
-    if isinstance(last, Token) and last.type == "WORD":
-        return word_error(last)
+    if f.type == "WORD":
+        if f.text.startswith("_", f.tok.end_pos):
+            return numpy_name_error(f.text, f.tok.end_pos)      # layer_1 = …
+        return word_error(f.tok)
+    if isinstance(f.last, Token) and f.last.type == "WORD":
+        return word_error(f.last)
+    return None
 
+
+def _brackets(f: _Failure) -> NotationError | None:
+    """An unclosed, unmatched or mismatched parenthesis or \\left( … \\right)."""
+    text, pos, here, token_type, expected, at_end = (f.text, f.pos, f.here, f.type,
+                                                     f.expected, f.at_end)
     closing = expected & {"RPAR", "RIGHT"}
     if at_end and closing:
         opened = _open_brackets(text, pos)
@@ -196,12 +152,19 @@ def syntax_error(text: str, e) -> NotationError:
                                        label="this \\right) closes a plain (",
                                        hint="write ) here, or \\left( where it opens")
         if _open_brackets(text, pos):
-            return NotationSyntaxError(f"'{token_text}' comes before the value it closes", here,
+            return NotationSyntaxError(f"'{f.token_text}' comes before the value it closes", here,
                                        label="nothing to close yet",
                                        hint="put an expression inside the parentheses")
         return NotationSyntaxError(
             "unbalanced \\left( … \\right)" if token_type == "RIGHT" else "unmatched ')'", here,
             label="nothing here to close", hint="remove it, or add the opening bracket it closes")
+    return None
+
+
+def _left_side(f: _Failure) -> NotationError | None:
+    """An assignment with no single name on its left; a second argument."""
+    text, pos, here, token_type, token_text, expected = (f.text, f.pos, f.here, f.type,
+                                                         f.token_text, f.expected)
     if token_type in ("ASSIGN", "UPDATE", "DECLARE"):
         op = token_text.strip("& ")
         if not _statement_before(text, pos).strip():
@@ -218,18 +181,26 @@ def syntax_error(text: str, e) -> NotationError:
             "a function takes one argument", here, label="a second argument starts here",
             hint="functions apply to one value, as relu(l0W0); a comma only separates "
                  "dimensions in a shape such as (b, 3)")
-    if token_type == "PRIME" and isinstance(_last_value(e), Token) and _last_value(e).type == "WORD":
-        word = _last_value(e)
+    return None
+
+
+def _marks(f: _Failure) -> NotationError | None:
+    """A prime, a caret, a shape's symbol or a function word where they cannot stand."""
+    text, pos, here, token_type, token_text, last = (f.text, f.pos, f.here, f.type,
+                                                     f.token_text, f.last)
+    if token_type == "PRIME" and isinstance(last, Token) and last.type == "WORD":
+        word = last
         if functions.lookup(str(word)) is None:
             return unknown_function(str(word), word)
         return NotationSyntaxError(
-            "a function needs parentheses", _span(word, tok), label="no ( after the function name",
+            "a function needs parentheses", _span(word, f.tok),
+            label="no ( after the function name",
             hint=f"write {word}'(…) around its argument")
     if token_type == "CARET" and re.match(r"\^\s*\{?\s*[(\[]", text[pos:pos + 40]) \
             and isinstance(last, Token) and last.type == "NAME":
         return NotationSyntaxError(
             "a name has one index: a subscript or a layer superscript, not both",
-            Span(last.start_pos, tok.end_pos), label="a second index",
+            Span(last.start_pos, f.tok.end_pos), label="a second index",
             hint="write W_2 or W^{[2]} (the same name), not both")
     if token_type in _SHAPE_ONLY:
         return NotationSyntaxError(
@@ -237,7 +208,6 @@ def syntax_error(text: str, e) -> NotationError:
             label="only declarations use this",
             hint="declare shapes as l0 : 1×3 or W0 ∈ ℝ^{3×4}; a product is written "
                  "side by side, with @, · or \\cdot")
-    last = _last_value(e)
     if isinstance(last, Token) and last.type in ("FUNC", "PRIME"):
         fn = Span(last.start_pos, last.end_pos)
         return NotationSyntaxError(
@@ -248,9 +218,15 @@ def syntax_error(text: str, e) -> NotationError:
         return NotationSyntaxError(
             "' marks the derivative of a function", here, label="no function before it",
             hint="write it after a function name, as in relu'(l1)")
+    return None
+
+
+def _operand_due(f: _Failure) -> NotationError | None:
+    """An operand was due: either the input ended after an operator, or an operator came
+    where a value should be."""
+    text, pos, here, token_type, token_text, expected, last, at_end = (
+        f.text, f.pos, f.here, f.type, f.token_text, f.expected, f.last, f.at_end)
     if expected & _OPERAND_STARTS:
-        # An operand was due: either the input ended after an operator, or an operator
-        # came where a value should be.
         prev = _previous_token_span(text, pos)
         if isinstance(last, Token):
             prev = Span(last.start_pos, last.end_pos)
@@ -274,15 +250,7 @@ def syntax_error(text: str, e) -> NotationError:
                 f"'{token_text}' has nothing on its left", here,
                 label="needs a value before it",
                 hint="put a value before it, or remove it")
-    names = sorted({TERMINAL_NAMES.get(t, t) for t in expected
-                    if not t.startswith("__") and t != "WORD"})
-    # "unexpected end of input", as "unexpected '}'" reads: TERMINAL_NAMES' "the end of the
-    # input" fits only after "expected".
-    what = "end of input" if at_end else repr(token_text)
-    return NotationSyntaxError(
-        f"unexpected {what}", here,
-        label="not expected here",
-        hint=("expected " + ", ".join(names)) if names else None)
+    return None
 
 
 _COMMAND = re.compile(r"\\[A-Za-z]+|\\.")

@@ -7,100 +7,11 @@ the tests run side by side. Spans come from the tokens, so positions stay exact.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from functools import lru_cache
-
 from . import functions
 from .errors import NotationNameError, NotationSyntaxError, NotationWarning
-from .greek import canonical_letter
-from .naming import (CANONICAL_MARK, MARK_BY_COMMAND, MARK_BY_WORD, MAX_SUBSCRIPT_DIGITS,
-                     split_letter)
+from .name_tokens import function_word, name_or_transpose, name_token, normal_number
 from .nodes import (Add, Assign, Call, Declare, Divide, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Span, Subtract, Transpose, Update)
-
-_GREEK_COMMAND = re.compile(r"\\([A-Za-z]+)")
-_DECORATION_COMMAND = re.compile(r"\\([A-Za-z]+)\s*")
-_BOLD_COMMANDS = frozenset({"mathbf", "boldsymbol", "bm", "pmb"})
-_INDEX = re.compile(
-    r"_\{ *([A-Za-z0-9]+) *\}|_([A-Za-z0-9]+)|([0-9]+)"
-    r"|\^\s*\{\s*[(\[]\s*([A-Za-z0-9]+)\s*[)\]]\s*(T|⊤|\\top|\\intercal)?\s*\}"
-    r"|\^[(\[]([A-Za-z0-9]+)[)\]]")
-
-
-
-def _letter(text: str, i: int) -> tuple[str, int]:
-    """The letter that starts at ``text[i]``, as the tree holds it, and where it ends.
-
-    Bold is dropped; a decoration becomes the base letter and one combining mark."""
-    if text.startswith("\\", i):
-        m = _DECORATION_COMMAND.match(text, i)
-        command = m.group(1)
-        if command in _BOLD_COMMANDS:
-            return _braced(text, m.end())
-        mark = MARK_BY_COMMAND.get(command)
-        if mark is not None:
-            inner, end = _braced(text, m.end())
-            if split_letter(inner)[1]:
-                raise NotationSyntaxError(
-                    "a name has at most one decoration", Span(i, end),
-                    label="two decorations on one letter",
-                    hint="write one of \\hat, \\tilde or \\bar over the letter")
-            return inner + mark, end
-        g = _GREEK_COMMAND.match(text, i)
-        letter, end = canonical_letter(g.group()), g.end()
-    else:
-        letter, end = text[i], i + 1
-        if len(decomposed := unicodedata.normalize("NFD", letter)) == 2:
-            return decomposed[0] + CANONICAL_MARK[decomposed[1]], end     # ŷ, precomposed
-        letter = canonical_letter(letter)
-    if end < len(text) and text[end] in CANONICAL_MARK:
-        return letter + CANONICAL_MARK[text[end]], end + 1              # y + U+0302
-    return letter, end
-
-
-def _braced(text: str, i: int) -> tuple[str, int]:
-    if text.startswith("{", i):
-        j = i + 1
-        while text[j].isspace():
-            j += 1
-        letter, end = _letter(text, j)
-        while text[end].isspace():
-            end += 1
-        return letter, end + 1                  # past the closing brace
-    return _letter(text, i)
-
-
-@lru_cache(maxsize=4096)
-def name_parts(text: str) -> tuple[str, str]:
-    """``"l_{12}"`` -> ``("l", "12")``; ``"\\delta2"`` -> ``("δ", "2")``;
-    ``"\\hat{y}"`` -> ``("y\u0302", "")``; ``"W^{[2]}"`` -> ``("W", "2")``."""
-    return _name_parts(text)[:2]
-
-
-@lru_cache(maxsize=4096)
-def _name_parts(text: str) -> tuple[str, str, bool]:
-    """(letter, subscript, whether a transpose was written inside the superscript)."""
-    letter, end = _letter(text, 0)
-    sub, transposed = "", False
-    if end < len(text):
-        m = _INDEX.match(text, end)
-        sub = next(g for g in (m.group(1), m.group(2), m.group(3), m.group(4), m.group(6)) if g)
-        transposed = bool(m.group(5))
-    if not split_letter(letter)[1] and sub in MARK_BY_WORD:
-        letter, sub = letter + MARK_BY_WORD[sub], ""     # y_hat is ŷ, as NumPy spells it
-    return letter, sub, transposed
-
-
-def normal_number(text: str) -> str:
-    """One spelling per number where it costs nothing: ``007`` -> ``7``, ``1E3`` -> ``1e3``."""
-    text = text.replace("E", "e")
-    if text.isdigit():
-        return text.lstrip("0") or "0"
-    mantissa, _, exponent = text.partition("e")
-    whole, dot, frac = mantissa.partition(".")
-    whole = whole.lstrip("0") or "0"
-    return whole + dot + frac + ("e" + exponent if exponent else "")
 
 
 def _start(x) -> int:
@@ -123,45 +34,6 @@ def _span(first, last) -> Span:
     return Span(_start(first), _end(last))
 
 
-def _name(tok) -> Name:
-    """The name a NAME token spells; one spelled with a transpose (``W^{[2]T}``) is refused
-    here, where only a name can stand (the left of ``=``)."""
-    node = _name_or_transpose(tok)
-    if isinstance(node, Transpose):
-        raise NotationSyntaxError(
-            "only a name can stand left of '='", node.span, label="this is a transpose",
-            hint=f"write the name without ᵀ: {str(tok).split('^')[0]}")
-    return node
-
-
-def _name_or_transpose(tok):
-    text = str(tok)
-    span = Span(tok.start_pos, tok.end_pos)
-    if text[0].isascii() and text[1:].isdigit() and len(text) <= MAX_SUBSCRIPT_DIGITS + 1 \
-            or len(text) == 1 and text.isascii():
-        return Name(text[0], text[1:], span)   # l0, W12, x: the common case, no regex
-    try:
-        letter, sub, transposed = _name_parts(text)
-    except NotationSyntaxError as e:        # its span is within the token: make it the text's
-        e.span = Span(tok.start_pos + e.span.start, tok.start_pos + e.span.end)
-        raise
-    if sub.isdigit() and len(sub) > MAX_SUBSCRIPT_DIGITS:
-        raise NotationSyntaxError(
-            f"a subscript of {len(sub):,} digits is too long", span,
-            label="this index", hint=f"a layer index has at most {MAX_SUBSCRIPT_DIGITS} digits")
-    name = Name(letter, sub, span)
-    return Transpose(name, span) if transposed else name
-
-
-_FUNC_SPELLING = re.compile(r"\\(?:operatorname\*?|mathrm|text|textrm|mathit)\s*\{\s*([A-Za-z]+)\s*\}")
-
-
-def _function_name(tok) -> str:
-    text = str(tok)
-    m = _FUNC_SPELLING.fullmatch(text)
-    return m.group(1) if m else text
-
-
 class TreeBuilder:
     """Called by the LALR parser at each reduction; each method returns a node.
 
@@ -182,7 +54,7 @@ class TreeBuilder:
     def declare_function(self, letter: str, spelling: str, span: Span | None = None) -> None:
         fn = functions.lookup(spelling)
         if fn is None:
-            from .syntax_errors import unknown_function
+            from .name_errors import unknown_function
             raise unknown_function(spelling, span=span)
         if not (len(letter) == 1 and letter.isascii() and letter.isalpha()):
             raise NotationNameError(f"only a single letter can be declared a function, not {letter!r}",
@@ -196,12 +68,12 @@ class TreeBuilder:
     def assign(self, c):
         if type(c[2]) is _Word:
             return self.function_alias(c[0], c[2].tok)
-        return Assign(_name(c[0]), c[2], _span(c[0], c[2]))
+        return Assign(name_token(c[0]), c[2], _span(c[0], c[2]))
 
     def function_alias(self, target, word):
         """``g = relu``: the letter g names the function relu from here on; no statement."""
         if functions.lookup(str(word)) is None:
-            from .syntax_errors import word_error
+            from .name_errors import word_error
             raise word_error(word)
         if not str(target).isascii() or len(str(target)) != 1:
             raise NotationNameError(
@@ -214,7 +86,7 @@ class TreeBuilder:
     def arrow(self, c):
         """``W \\leftarrow W - η g`` and ``W := W - η g`` are the update ``W -= ηg``; any
         other value is an assignment (``h \\leftarrow σ(h)``)."""
-        target = _name(c[0])
+        target = name_token(c[0])
         update = _as_update(target, c[2])
         if update is not None:
             op, value = update
@@ -223,11 +95,11 @@ class TreeBuilder:
 
     def update(self, c):
         op = "+=" if "+" in str(c[1]) else "-="
-        return Update(_name(c[0]), op, c[2], _span(c[0], c[2]))
+        return Update(name_token(c[0]), op, c[2], _span(c[0], c[2]))
 
     def declare(self, c):
         dims, end = c[2]
-        return Declare(_name(c[0]), dims, Span(c[0].start_pos, end))
+        return Declare(name_token(c[0]), dims, Span(c[0].start_pos, end))
 
     def expr_statement(self, c):
         return ExprStatement(c[0], c[0].span)
@@ -264,11 +136,11 @@ class TreeBuilder:
                     f"the dimension {digits[:20]}… is too large", Span(tok.start_pos, tok.end_pos),
                     hint="a dimension is a whole number below 10^18, or a symbol such as b")
             return int(digits)  # never int() of the raw text: 5,000 zeros is a short number
-        return _name(tok)
+        return name_token(tok)
 
     # -- expressions
     def name(self, c):
-        return _name_or_transpose(c[0])
+        return name_or_transpose(c[0])
 
     def number(self, c):
         return Number(normal_number(str(c[0])), _span(c[0], c[0]))
@@ -293,10 +165,10 @@ class TreeBuilder:
         arg = c[-2]
         if type(arg) is _Word:
             arg.span
-        spelling = _function_name(fn_tok)
+        spelling = function_word(fn_tok)
         fn = functions.lookup(spelling)
         if fn is None:
-            from .syntax_errors import unknown_function
+            from .name_errors import unknown_function
             raise unknown_function(spelling, fn_tok)
 
         if derivative and fn.derivative is None:
@@ -315,7 +187,7 @@ class TreeBuilder:
         for arg in (first, second):
             if type(arg) is _Word:
                 arg.span
-        spelling = _function_name(fn_tok)
+        spelling = function_word(fn_tok)
         maxes, relu = functions.MAX_OF_ZERO
         if spelling.lower() in maxes or spelling in maxes:
             for zero, other in ((first, second), (second, first)):
@@ -327,7 +199,7 @@ class TreeBuilder:
                 hint="write max(0, e) or relu(e); an elementwise maximum of two arrays is not "
                      "in the notation")
         if functions.lookup(spelling) is None:
-            from .syntax_errors import unknown_function
+            from .name_errors import unknown_function
             raise unknown_function(spelling, fn_tok)
         comma = c[3]
         raise NotationSyntaxError(
@@ -435,7 +307,7 @@ class _Word:
 
     @property
     def span(self):
-        from .syntax_errors import word_error  # error paths load their module on demand
+        from .name_errors import word_error  # error paths load their module on demand
         raise word_error(self.tok)
 
 

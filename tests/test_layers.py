@@ -22,7 +22,8 @@ LAYERS = [
               "naming", "polynomial", "tokens", "aliasing", "plan_record"]),
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
     # spelling, which every error message of every stage quotes.
-    ("syntax", ["tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
+    ("syntax", ["name_tokens", "name_errors", "tree_builder", "parser", "syntax_errors",
+                "emit.base", "emit.algebra"]),
     ("shapes", ["dims", "shape_errors", "dim_names", "shape_record", "shape_rules", "mentions", "declarations",
                 "shape_options", "declared_shapes", "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
