@@ -101,6 +101,13 @@ def test_a_function_of_an_earlier_cell_is_put_in_place_at_the_call():
     # every statement is located in the cell's own text: at the call line
     last = reading.program.statements[-1]
     assert cell[last.span.start:last.span.end].startswith("pred = neural_network")
+    # the same numbers as the two cells run in order, on the lists
+    namespace: dict = {}
+    exec(earlier + cell, namespace)
+    ours = evaluate(reading.program, {name: np.array([namespace[k]]) if k == "weights" else
+                                      namespace[k] for k, name in reading.legend.by_key.items()
+                                      if k in ("weights", "input")})
+    np.testing.assert_allclose(np.ravel(ours["l1"]), namespace["pred"], rtol=1e-12)
 
 
 def test_the_round_trip_on_random_inputs_is_the_cells_run_in_order():
@@ -118,6 +125,36 @@ def test_the_round_trip_on_random_inputs_is_the_cells_run_in_order():
         for ident, name in (("layer_2", "l2"), ("layer_1_delta", "δ1"), ("weights_0_1", "W0"),
                             ("weights_1_2", "W1")):
             np.testing.assert_allclose(ns[ident], ours[name], rtol=1e-9, atol=1e-12)
+
+
+LOOP = """for iteration in range(60):
+    for i in range(len(lights)):
+        layer_0 = lights[i:i+1]
+        layer_1 = relu(np.dot(layer_0, weights_0_1))
+        layer_2 = np.dot(layer_1, weights_1_2)
+        layer_2_delta = (walk[i:i+1] - layer_2)
+        layer_1_delta = layer_2_delta.dot(weights_1_2.T) * relu2deriv(layer_1)
+        weights_1_2 += alpha * layer_1.T.dot(layer_2_delta)
+        weights_0_1 += alpha * layer_0.T.dot(layer_1_delta)
+"""
+
+
+def test_a_training_loop_cell_against_backward_from_the_cli(tmp_path, capsys):
+    # chapter 6's shape: helpers in one cell, settings in the next, the loop in a third
+    from notation.cli import main
+    path = tmp_path / "streetlights.ipynb"
+    settings = "np.random.seed(1)\nalpha = 0.2\nweights_0_1 = 2 * np.random.random((3, 4)) - 1\n"
+    path.write_text(notebook(HELPERS, settings, LOOP), encoding="utf-8")
+    assert main(["backward", "l1 = relu(l0W0)\nl2 = l1W1", "--delta", "y-l"]) == 0
+    step = capsys.readouterr().out
+    status = main(["compare", "--cell", "3", str(path), step])
+    out = capsys.readouterr().out
+    assert status == 0 and out.startswith("equivalent"), out
+    # the book's sign against backward's default: the same updates, named in words
+    assert main(["backward", "l1 = relu(l0W0)\nl2 = l1W1"]) == 0
+    status = main(["compare", "--cell", "3", str(path), capsys.readouterr().out])
+    out = capsys.readouterr().out
+    assert status == 1 and "W1: the same update" in out and "the negative of" in out, out
 
 
 def test_cells_by_number_tag_or_first_line():
