@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "notation"
 
 # Lowest first. A module may import its own layer and the layers below it.
 LAYERS = [
-    ("core", ["_tables", "errors", "nodes", "walk", "functions", "operators", "greek", "kinds",
+    ("core", ["_tables", "errors", "nodes", "walk", "function_record", "builtin_functions",
+              "functions", "function_idioms", "operators", "greek", "kinds",
               "naming", "polynomial", "tokens", "aliasing", "plan_record"]),
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
     # spelling, which every error message of every stage quotes.

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from notation import NotationShapeError, parse
+from notation import NotationShapeError, builtin_functions, parse
 from notation.compile import keyword
 from notation.emit.numpy_plan import numpy_plan
 from notation.nodes import Declare, Name
@@ -405,7 +405,7 @@ def test_every_builtin_function_has_its_plan_style_recipe():
     function has one, and so does every built-in derivative (tests/test_registry.py checks
     that each gives the helper's bits)."""
     from notation import functions
-    for fn in functions._register_builtin():
+    for fn in builtin_functions.builtin():
         assert functions.lookup(fn.name).recipe is not None, fn.name
         if fn.derivative is not None:
             assert functions.lookup(fn.name).derivative_recipe is not None, fn.name + "'"

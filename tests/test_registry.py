@@ -16,13 +16,13 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from notation import compare, functions, parse
+from notation import builtin_functions, compare, function_idioms, functions, parse
 from notation.emit.mathml import mathml
 from notation.evaluate import evaluate, reference
 from notation.read.latex import from_latex
 from notation.read.numpy import from_numpy
 
-BUILTIN = [fn.name for fn in functions._register_builtin()]
+BUILTIN = [fn.name for fn in builtin_functions.builtin()]
 WITH_DERIVATIVE = [n for n in BUILTIN if functions.FUNCTIONS[n].derivative is not None]
 
 
@@ -262,9 +262,9 @@ def test_backward_matches_central_differences(name):
 
 def test_an_idiom_matches_one_expression_in_every_place():
     node = ast.parse("(a > 0) * b").body[0].value
-    assert functions.match_idiom(node) is None           # x must be the same expression
+    assert function_idioms.match_idiom(node) is None           # x must be the same expression
     node = ast.parse("(a > 0) * a").body[0].value
-    fn, derivative, arg = functions.match_idiom(node)
+    fn, derivative, arg = function_idioms.match_idiom(node)
     assert (fn.name, derivative, ast.unparse(arg)) == ("relu", False, "a")
 
 

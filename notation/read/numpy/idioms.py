@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from ... import functions
+from ...function_idioms import match_idiom
 from ...nodes import Call
 from .syntax import constant, same
 
@@ -49,8 +50,8 @@ def _compare_with_zero(node):
 
 
 def registered(node, reader):
-    """(children, make) for an idiom of a function in the registry (functions.match_idiom)."""
-    found = functions.match_idiom(node, reader.is_numpy)
+    """(children, make) for an idiom of a function in the registry (function_idioms)."""
+    found = match_idiom(node, reader.is_numpy)
     if found is None:
         return None
     fn, derivative, arg = found
