@@ -36,8 +36,8 @@ from .errors import NotationTranslationError
 from .gradients import Gradients, add_all, one_expression, scale, through_activation
 from .gradients import _chain_rule  # noqa: F401 (the oracle tests ask it which functions carry)
 from .kinds import declared_scalars, is_scalar
-from .layers import Fresh, _map_names, all_names, layers_of, name_products, names_in, rename_reassigned, \
-    split_layers
+from .layers import _map_names, all_names, layers_of, names_in, split_layers
+from .named_values import Fresh, name_products, rename_reassigned
 from .nodes import Assign, Declare, Divide, Expr, MatMul, Name, Program, Update
 from .step_names import delta_name, option_text, parse_params, simple_name, stash_name, \
     statement_reading

@@ -28,7 +28,7 @@ LAYERS = [
     ("shapes", ["dims", "shape_errors", "dim_names", "shape_record", "shape_rules", "mentions", "declarations",
                 "shape_options", "declared_shapes", "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
-    ("training", ["layers", "losses", "gradients", "step_names", "backward"]),
+    ("training", ["layers", "named_values", "losses", "gradients", "step_names", "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "views"]),
     ("read", ["read", "read.*"]),
     ("run", ["random_inputs", "evaluate", "compile", "run", "weights"]),
