@@ -14,7 +14,7 @@ mapped to one node:
 - the book's helpers and the idioms of :mod:`.idioms`; helpers defined in the source by
   what their bodies compute (:mod:`.helpers`);
 - identifiers through the naming scheme inverted (``weights_1_2`` -> W1, ``alpha`` -> α), and
-  any other identifier by its role (:mod:`.names`), shown in the legend;
+  any other identifier by its role (:mod:`.legend`), shown in the legend;
 - a whole-line comment ``# weights_0_1 : 3×4`` -> a declaration;
 - around the step, setup, printing and bookkeeping are skipped and listed (:mod:`.cells`).
 

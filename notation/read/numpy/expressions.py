@@ -2,7 +2,7 @@
 
 Each ``plan_<ast class>`` says which sub-nodes to read first and how to build the node from
 them, so a 100,000-factor chain is not a deep recursion. Names are resolved by the legend
-(:mod:`.names`), helpers defined in the source by :mod:`.helpers`, NumPy idioms by
+(:mod:`.legend`), helpers defined in the source by :mod:`.helpers`, NumPy idioms by
 :mod:`.idioms`. Anything else is a located NotationTranslationError naming the construct.
 """
 
