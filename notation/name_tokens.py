@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .errors import NotationSyntaxError
 from .greek import canonical_letter
-from .naming import (CANONICAL_MARK, MARK_BY_COMMAND, MARK_BY_WORD, MAX_SUBSCRIPT_DIGITS,
+from .marks import (CANONICAL_MARK, MARK_BY_COMMAND, MARK_BY_WORD, MAX_SUBSCRIPT_DIGITS,
                      split_letter)
 from .nodes import Name, Span, Transpose
 

@@ -18,40 +18,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .greek import ENGLISH_BY_UNICODE, UNICODE_BY_ENGLISH, is_greek
+from .marks import (CANONICAL_MARK, DECORATIONS, LATEX_BY_MARK, MARK_BY_COMMAND,  # noqa: F401
+                    MARK_BY_WORD, MAX_SUBSCRIPT_DIGITS, WORD_BY_MARK, is_letter, is_subscript,
+                    split_letter)
 from .nodes import Name
 
-# A digit subscript is a layer index: past this length it is no index anyone writes, and
-# past 4,300 digits Python's int() (which the shape convention applies) refuses it. The
-# parser refuses a longer one; an identifier with one (layer_666…6) names no notation name.
-MAX_SUBSCRIPT_DIGITS = 18
-
 _SUB = r"([A-Za-z0-9]+)"
-
-# (decoration, the combining mark that carries it in the tree, LaTeX command printed,
-#  further LaTeX commands and combining marks read as the same decoration)
-DECORATIONS = (
-    ("hat", "\u0302", "hat", ("widehat",), ()),
-    ("tilde", "\u0303", "tilde", ("widetilde",), ()),
-    ("bar", "\u0304", "bar", ("overline",), ("\u0305",)),
-)
-MARK_BY_COMMAND = {cmd: mark for _, mark, printed, others, _ in DECORATIONS
-                   for cmd in (printed, *others)}
-MARK_BY_WORD = {word: mark for word, mark, *_ in DECORATIONS}
-CANONICAL_MARK = {m: mark for _, mark, _, _, more in DECORATIONS for m in (mark, *more)}
-WORD_BY_MARK = {mark: word for word, mark, *_ in DECORATIONS}
-LATEX_BY_MARK = {mark: printed for _, mark, printed, *_ in DECORATIONS}
-
-
-def split_letter(letter: str) -> tuple[str, str]:
-    """A letter of the tree as (base letter, combining mark or "").
-
-    >>> split_letter("y\u0302"), split_letter("W")
-    (('y', '\u0302'), ('W', ''))
-    """
-    if len(letter) == 2 and letter[1] in WORD_BY_MARK:
-        return letter[0], letter[1]
-    return letter, ""
-
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -194,20 +166,6 @@ def _strip_zeros(sub: str) -> str:
 BOOK = Scheme("book", BOOK_RULES, "_")
 PLAIN = Scheme("plain", (), "")
 SCHEMES = {"book": BOOK, "plain": PLAIN}
-
-
-def is_letter(letter) -> bool:
-    """One Latin letter, or a Greek one: all a name's letter can be. A tree built by hand may
-    hold anything (``Name("__import__")``); the views write only these."""
-    if not isinstance(letter, str):
-        return False
-    base, mark = split_letter(letter)
-    return len(base) == 1 and base.isascii() and base.isalpha() or is_greek(base)
-
-
-def is_subscript(sub) -> bool:
-    """Latin letters and digits, or nothing."""
-    return isinstance(sub, str) and (sub == "" or sub.isascii() and sub.isalnum())
 
 
 def is_identifier(text: str) -> bool:

@@ -12,7 +12,7 @@ import re
 import unicodedata
 
 from ..greek import LATEX_BY_UNICODE, is_greek
-from ..naming import LATEX_BY_MARK, split_letter
+from ..marks import LATEX_BY_MARK, split_letter
 from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                      Name, Negate, Number, Program, Subtract, Transpose, Update)
 from ..operators import BINARY_OPERATORS, needs_parens

@@ -26,7 +26,7 @@ from .. import functions
 from ..errors import NotationTranslationError
 from ..greek import LATEX_BY_UNICODE, is_greek
 from ..kinds import Kind, kind_by_letter
-from ..naming import LATEX_BY_MARK, is_letter, is_subscript, split_letter
+from ..marks import LATEX_BY_MARK, is_letter, is_subscript, split_letter
 from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, MatMul, Name,
                      Negate, Number, Program, Statement, Subtract, Transpose, Update)
 from ..operators import BINARY_OPERATORS, needs_parens
