@@ -71,9 +71,37 @@ def _counter_like(node) -> bool:
     if "sum" in last and any(isinstance(c, ast.Call) and (dotted(c.func) or "").endswith("sum")
                              and not c.keywords for c in ast.walk(value)):
         return True
+    if _product(value):
+        return False     # a product is network arithmetic, whatever the name: grad_acc += x.T.dot(d)
     target = key(getattr(node, "target", None) or node.targets[0]) or ""
     return any(w in target.lower() for w in ("error", "err", "loss", "cnt", "count", "correct",
                                              "acc", "total"))
+
+
+def _repeated(inner, outer) -> str:
+    """The warning for a loop inside the step that repeats updates: an accumulation (``acc
+    += x.T.dot(d)`` inside, ``w -= alpha * acc`` after it) or updates made many times."""
+    per = unparse(inner.iter) if isinstance(inner, ast.For) else "turn"
+    inside = {key(t.target) for t in ast.walk(inner) if isinstance(t, ast.AugAssign)} - {None}
+    after = {key(n) for t in outer.body if t is not inner for u in ast.walk(t)
+             if isinstance(u, ast.AugAssign) for n in ast.walk(u.value)} - {None}
+    summed = sorted(inside & after)
+    if summed:
+        return (f"the loop at line {inner.lineno} accumulates {', '.join(summed)} over its turns "
+                f"(once per {per}), and the update after it uses the sum; the step is read for "
+                f"one turn, as if the loop were not there: {', '.join(summed)} is one turn's "
+                f"share of what the source adds up")
+    return (f"the loop at line {inner.lineno} repeats the updates inside it (once per {per}); "
+            f"the step is read once, as if the loop were not there: the source changes the "
+            f"weights that many times per batch")
+
+
+def _product(value) -> bool:
+    """Does a value hold a matrix product (``.dot``, ``@``, ``np.matmul``, ``np.outer``)?"""
+    return any(isinstance(c, ast.BinOp) and isinstance(c.op, ast.MatMult)
+               or isinstance(c, ast.Call) and (c.func.attr if isinstance(c.func, ast.Attribute)
+                                               else dotted(c.func)) in ("dot", "matmul", "outer")
+               for c in ast.walk(value))
 
 
 class Cells(Assignments):
@@ -141,11 +169,7 @@ class Cells(Assignments):
         out = []
         for s in loop.body:
             if inner and s is inner[0]:
-                self.warnings.append((
-                    f"the loop at line {s.lineno} repeats the updates inside it (once per "
-                    f"{unparse(s.iter) if isinstance(s, ast.For) else 'turn'}); the step is "
-                    f"read once, as if the loop were not there: the source changes the weights "
-                    f"that many times per batch", s))
+                self.warnings.append((_repeated(s, loop), s))
                 self.skip(s, "repeats the updates: reported, its body read once")
                 out.extend(self.body(s.body))
             else:
@@ -247,6 +271,12 @@ class Cells(Assignments):
             return "a check (assert)"
         if isinstance(s, ast.AugAssign):
             k = key(s.target)
+            if k in self.counters and _product(s.value):
+                # acc = 0 then acc += x.T.dot(d): an accumulated array, not a counter
+                self.counters.discard(k)
+                if k in self.bindings and self.bindings[k].kind == "scalar":
+                    del self.bindings[k]
+                return None
             if k in self.counters or _counter_like(s):
                 self.name_loss(s)
                 return "bookkeeping: an error or accuracy sum"

@@ -126,7 +126,7 @@ class Legend:
             sub = target.sub if target is not None and target.sub else _number(k)
             return self._free(letter, sub if letter == "G" else None), \
                 "a change to " + ("weights" if letter == "G" else "a bias")
-        if f.change_of is not None and not f.updated:
+        if f.change_of is not None and (not f.updated or any(t in word for t in DELTA_WORDS)):
             target = self.by_key.get(f.change_of)
             if target is not None and kind_by_letter(target) is Kind.MATRIX:
                 return self._free("G", target.sub), f"the change to {show(target)}"
