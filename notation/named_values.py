@@ -103,59 +103,77 @@ def name_products(forward: list[Assign], trained: set[Name], fresh: Fresh, scala
     """
     out: list[Assign] = []
     for s in forward:
-        holds: dict[int, bool] = {}           # id(node) -> holds a trained parameter
-        stack = [(s.value, False)]
-        while stack:
-            node, ready = stack.pop()
-            kids = children(node)
-            if not kids:
-                holds[id(node)] = isinstance(node, Name) and node in trained
-            elif not ready:
-                stack.append((node, True))
-                stack.extend((k, False) for k in kids)
-            else:
-                holds[id(node)] = any(holds[id(k)] for k in kids)
-        marked: set[int] = set()
-        stack = [s.value]
-        while stack:
-            node = stack.pop()
-            kids = children(node)
-            for child in kids:
-                if not holds[id(child)]:
-                    continue
-                read = [r for r in _reads(node, child, scalar) if holds[id(r)] and id(r) not in marked]
-                if read:
-                    # A scalar value gets no name (it would be a scalar layer, which has no
-                    # delta); an update that would read one after a parameter in it changed
-                    # is computed before the updates instead (backward's stash).
-                    if not _is_alias(child) and not scalar(child):
-                        marked.add(id(child))
-                    else:
-                        marked.update(id(r) for r in read if not _is_alias(r) and not scalar(r))
-            stack.extend(k for k in kids if holds[id(k)])
+        holds = _holding(s.value, trained)
+        marked = _to_name(s.value, holds, scalar)
         if not marked:
             out.append(s)
             continue
-        # Replace the marked nodes, innermost first, by names assigned before the statement.
-        done: list[Expr] = []
-        stack = [(s.value, False)]
-        while stack:
-            node, ready = stack.pop()
-            kids = children(node)
-            if not kids:
-                done.append(node)
+        out.extend(_named(s, marked, fresh))
+    return out
+
+
+def _holding(value: Expr, trained: set[Name]) -> dict[int, bool]:
+    """id(node) -> whether the node holds a trained parameter, for every node of ``value``."""
+    holds: dict[int, bool] = {}
+    stack = [(value, False)]
+    while stack:
+        node, ready = stack.pop()
+        kids = children(node)
+        if not kids:
+            holds[id(node)] = isinstance(node, Name) and node in trained
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((k, False) for k in kids)
+        else:
+            holds[id(node)] = any(holds[id(k)] for k in kids)
+    return holds
+
+
+def _to_name(value: Expr, holds: dict[int, bool], scalar) -> set[int]:
+    """The ids of the nodes of ``value`` that must become layers of their own."""
+    marked: set[int] = set()
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        kids = children(node)
+        for child in kids:
+            if not holds[id(child)]:
                 continue
-            if not ready:
-                stack.append((node, True))
-                stack.extend((k, False) for k in reversed(kids))
-                continue
-            parts = done[len(done) - len(kids):]
-            del done[len(done) - len(kids):]
-            value = _rebuild(node, parts)
-            if id(node) in marked and node is not s.value:
-                name = fresh.name(value)
-                out.append(Assign(name, value, node.span))
-                value = name
-            done.append(value)
-        out.append(Assign(s.target, done[0], s.span))
+            read = [r for r in _reads(node, child, scalar) if holds[id(r)] and id(r) not in marked]
+            if read:
+                # A scalar value gets no name (it would be a scalar layer, which has no
+                # delta); an update that would read one after a parameter in it changed
+                # is computed before the updates instead (backward's stash).
+                if not _is_alias(child) and not scalar(child):
+                    marked.add(id(child))
+                else:
+                    marked.update(id(r) for r in read if not _is_alias(r) and not scalar(r))
+        stack.extend(k for k in kids if holds[id(k)])
+    return marked
+
+
+def _named(s: Assign, marked: set[int], fresh: Fresh) -> list[Assign]:
+    """``s`` with the marked nodes replaced, innermost first, by names assigned before it."""
+    out: list[Assign] = []
+    done: list[Expr] = []
+    stack = [(s.value, False)]
+    while stack:
+        node, ready = stack.pop()
+        kids = children(node)
+        if not kids:
+            done.append(node)
+            continue
+        if not ready:
+            stack.append((node, True))
+            stack.extend((k, False) for k in reversed(kids))
+            continue
+        parts = done[len(done) - len(kids):]
+        del done[len(done) - len(kids):]
+        value = _rebuild(node, parts)
+        if id(node) in marked and node is not s.value:
+            name = fresh.name(value)
+            out.append(Assign(name, value, node.span))
+            value = name
+        done.append(value)
+    out.append(Assign(s.target, done[0], s.span))
     return out

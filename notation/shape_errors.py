@@ -155,21 +155,28 @@ def sum_update_error(shapes: Shapes, s, target, value) -> NotationShapeError:
     """``b0 -= αsum(δ1)``: sum is the sum over each example's units (a b × 1 column), so its
     column cannot update a parameter of more columns; the batch sum is ``batchsum``."""
     from dataclasses import replace
+
+    from . import functions
     from .emit.algebra import algebra
     from .walk import fold, rebuild
+    # the two sums by their shape rules in the registry (sum and batchsum)
+    rules = functions.shape_rules()
+    example_sum, batch_sum = (next(n for n, r in rules.items() if r == rule)
+                              for rule in ("example-sum", "batch-sum"))
 
     def batch(node, operands):
         node = rebuild(node, operands) if operands else node
-        return replace(node, func="batchsum") if isinstance(node, Call) and \
-            node.func == "sum" and not node.derivative else node
+        return replace(node, func=batch_sum) if isinstance(node, Call) and \
+            node.func == example_sum and not node.derivative else node
 
     name = _text(s.target)
     written = algebra(Update(s.target, s.op, fold(s.value, batch)))
-    return _error(shapes, s, f"shape mismatch in {describe(s, shapes)}: sum(…) is the sum "
-                  f"over each example's units, one column",
+    return _error(shapes, s, f"shape mismatch in {describe(s, shapes)}: {example_sum}(…) is "
+                  f"the sum over each example's units, one column",
                   s.target, target, s.value, value,
                   f"the sum over the batch, the gradient of a bias such as {name}, is "
-                  f"batchsum(…): {written} (sum meant the batch sum before; docs/language.md)")
+                  f"{batch_sum}(…): {written} ({example_sum} meant the batch sum before; "
+                  f"docs/language.md)")
 
 
 def kind_error(shapes: Shapes, s, target, value) -> NotationShapeError:
