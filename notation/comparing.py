@@ -160,6 +160,8 @@ def _numpy_view(text: str, naming: str, names=None, columns: bool = False, cell=
     reading = read_numpy(text, naming=naming, names=names, columns=columns, cell=cell)
     text = reading.program.source or text
     notes = tuple(f"{k} → {n} ({w})" for k, n, w in reading.legend.entries())
+    # a notebook cell's definitions from the cells before it: where each came from
+    notes += tuple(f"from an earlier cell: {h}" for h in reading.helpers if "(code cell " in h)
     notes += tuple(f"warning: {w}" for w in reading.warnings)
     return View("NumPy", reading.program, "matmul" if "@" in text else "book", notes=notes)
 

@@ -150,6 +150,9 @@ def test_a_training_loop_cell_against_backward_from_the_cli(tmp_path, capsys):
     status = main(["compare", "--cell", "3", str(path), step])
     out = capsys.readouterr().out
     assert status == 0 and out.startswith("equivalent"), out
+    # the report says where the helpers of the loop came from
+    assert ("view 1: from an earlier cell: relu2deriv(x) (code cell 1, line 6) is read as "
+            "relu'(x)") in out
     # the book's sign against backward's default: the same updates, named in words
     assert main(["backward", "l1 = relu(l0W0)\nl2 = l1W1"]) == 0
     status = main(["compare", "--cell", "3", str(path), capsys.readouterr().out])
