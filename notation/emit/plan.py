@@ -216,14 +216,17 @@ def _head(program, width: int = 72) -> str:
 def _shape_lines(plan) -> list[str]:
     s = plan.shapes
     rows = []
+    # s.declared by (letter, subscript), as Shapes keeps it: hashing the key is cheaper than
+    # the Name's dataclass hash, twice a name
+    declared, source = s._declared, s.source
     for name, shape in s.names.items():
         label = algebra(name)
+        entry = declared.get((name.letter, name.sub))       # (name, origin, dimensions)
         if shape is None:
-            origin = s.declared.get(name)
-            rows.append([label, "scalar", origin[0].text(s.source) if origin else "a Greek letter"])
+            rows.append([label, "scalar", entry[1].text(source) if entry else "a Greek letter"])
             continue
-        if name in s.declared:
-            rows.append([label, s.text(shape), s.declared[name][0].text(s.source)])
+        if entry is not None:
+            rows.append([label, s.text(shape), entry[1].text(source)])
             continue
         explained = [s.explain(v) for v in shape]
         if explained[0] == explained[1]:
