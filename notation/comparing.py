@@ -24,7 +24,8 @@ import re
 
 from dataclasses import dataclass, field
 
-from .errors import NotationError, NotationOptionError, NotationShapeError, line_and_column
+from .errors import (NotationError, NotationOptionError, NotationShapeError,
+                     NotationTranslationError, line_and_column)
 from .kinds import declared_scalars
 from .emit.numpy_program import EXPRESSION_KEY
 from .nodes import (BINARY, Add, Assign, Call, Expr, ExprStatement, Name, Number, Program,
@@ -108,6 +109,11 @@ def read_view(view, kind: str | None = None, *, naming: str = "book", names=None
     if kind == "numpy":
         return _numpy_view(view, naming, names, columns)
     if kind == "notebook":
+        from .read.numpy.notebook import is_notebook
+        if not is_notebook(view):
+            raise NotationTranslationError(
+                "this .ipynb view is not a Jupyter notebook (nbformat JSON with its cells)",
+                hint="give the notebook's file as Jupyter saves it")
         return _numpy_view(view, naming, names, columns, cell)
     if kind in ("latex", "algebra"):
         from .read.latex import from_latex

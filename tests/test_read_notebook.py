@@ -238,6 +238,8 @@ def test_the_cli_reads_a_cell_of_an_ipynb_file(tmp_path, capsys):
     not_one.write_text("layer_1 = layer_0\n", encoding="utf-8")
     assert main(["algebra", "-f", str(not_one)]) == 2
     assert "is not a Jupyter notebook" in capsys.readouterr().err
+    assert main(["compare", str(not_one), "l1 = l0"]) == 1
+    assert "is not a Jupyter notebook" in capsys.readouterr().err
 
 
 def test_an_nbformat_3_notebook_is_read_too():
