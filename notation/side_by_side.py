@@ -9,10 +9,12 @@ pass split into named layers (``relu(l0W0)`` is l1, whose shape the plan then kn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import NotationError
 from .nodes import Name, Program
+
+_MISSING = object()
 
 
 @dataclass
@@ -25,8 +27,15 @@ class Views:
     # The forward pass split into named layers (layers.split_layers), computed once for the
     # shapes and the picture; None when there is no forward pass or it cannot be split.
     split: tuple | None = None
+    _looked_up: dict = field(default_factory=dict, repr=False)   # shape_lookup's answers
 
     def shape_lookup(self, name: Name):
+        found = self._looked_up.get(name, _MISSING)
+        if found is _MISSING:
+            found = self._looked_up[name] = self._shape_lookup(name)
+        return found
+
+    def _shape_lookup(self, name: Name):
         from .emit.algebra import algebra
         shape = self.shapes.get(algebra(name))
         if shape is None:
@@ -50,28 +59,39 @@ class Views:
 def forward_part(program: Program) -> Program | None:
     """The forward pass in a program: what the book draws. A training step's deltas and
     updates are left out (they run backwards through the same picture)."""
+    return _forward(program)[0]
+
+
+def _forward(program: Program) -> tuple[Program | None, bool]:
+    """forward_part, and whether each of its assignments is split already: no function
+    called below the top of its value (split_layers then gives back its statements as they
+    are). One walk over each statement for both."""
     from .kinds import Kind, kind_by_letter
-    from .layers import names_in
     from .nodes import Assign, Call, Declare
+    from .walk import pre_order
 
-    def derivative_in(expr) -> bool:
-        stack = [expr]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, Call) and node.derivative:
-                return True
-            stack.extend(getattr(node, f) for f in ("left", "right", "operand", "arg")
-                         if hasattr(node, f))
-        return False
-
-    kept = [s for s in program.statements
-            if isinstance(s, Declare)
-            or (isinstance(s, Assign) and kind_by_letter(s.target) is not Kind.DELTA
-                and not derivative_in(s.value)
-                and not any(kind_by_letter(n) is Kind.DELTA for n in names_in(s.value)))]
+    kept, split = [], True
+    for s in program.statements:
+        if isinstance(s, Declare):
+            kept.append(s)
+            continue
+        if not isinstance(s, Assign) or kind_by_letter(s.target) is Kind.DELTA:
+            continue
+        inner_call = False
+        for node in pre_order(s.value):
+            kind = type(node)
+            if kind is Call:
+                if node.derivative:
+                    break
+                inner_call = inner_call or node is not s.value
+            elif kind is Name and kind_by_letter(node) is Kind.DELTA:
+                break
+        else:
+            kept.append(s)
+            split = split and not inner_call
     if not any(isinstance(s, Assign) for s in kept):
-        return None
-    return Program(tuple(kept), source=program.source)
+        return None, False
+    return Program(tuple(kept), source=program.source), split
 
 
 def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True,
@@ -90,8 +110,13 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
         error = e.with_source(program.source)
     try:
         from .layers import split_layers
-        forward_pass = forward_part(program)
-        declarations, forward = split_layers(forward_pass or program)
+        from .nodes import Declare
+        forward_pass, is_split = _forward(program)
+        if is_split:        # what split_layers would give, without rebuilding every node
+            declarations = [s for s in forward_pass.statements if isinstance(s, Declare)]
+            forward = [s for s in forward_pass.statements if not isinstance(s, Declare)]
+        else:
+            declarations, forward = split_layers(forward_pass or program)
         if forward_pass is not None:
             layers = declarations, forward      # what the picture draws
         split = Program(tuple(declarations) + tuple(forward), source=program.source)

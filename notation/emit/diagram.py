@@ -77,14 +77,15 @@ def picture(program: Program | None, shape_of: ShapeLookup | None = None, *,
     assigned = {layer.name for layer in layers}
     pic = Picture()
     # Inputs: layers read before they are written (l0), drawn at the bottom in order.
-    inputs = [n for layer in layers for n in names_in(layer.pre)
+    read = [names_in(layer.pre) for layer in layers]      # each layer's names, walked once
+    inputs = [n for names in read for n in names
               if n not in assigned and kind_by_letter(n) in (Kind.LAYER, Kind.DELTA)]
     for name in dict.fromkeys(inputs):
         text, units = shape(name)
         pic.strips.append(Strip(name, text, units))
     if not pic.strips:
         pic.strips.append(Strip(Name("x"), None, None))
-    for layer in layers:
+    for layer, names in zip(layers, read):
         below = pic.strips[-1]
         mask = _dropout_mask(layer.pre, below.name)
         if mask is not None and len(pic.strips) > 1:
@@ -94,7 +95,7 @@ def picture(program: Program | None, shape_of: ShapeLookup | None = None, *,
             pic.strips[-1] = Strip(layer.name, text_, units,
                                    f"{below.activation or ''} ⊙ {_label(mask)}".strip())
             continue
-        params = [n for n in dict.fromkeys(names_in(layer.pre))
+        params = [n for n in dict.fromkeys(names)
                   if n not in assigned and kind_by_letter(n) in (Kind.MATRIX, Kind.BIAS)]
         pic.boxes.append(Box([(n, shape(n)[0]) for n in params], algebra(layer.pre)))
         text, units = shape(layer.name)
