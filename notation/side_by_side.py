@@ -46,12 +46,13 @@ class Views:
         units = units if isinstance(units, int) else None
         return "×".join(str(d) for d in shape), units
 
-    def picture(self):
+    def picture(self, limit: int | None = None):
+        """The diagram's picture (of the first ``limit`` layers only: emit.diagram.picture)."""
         from .emit.diagram import picture
         if self.split is None:
             return None
         try:
-            return picture(None, self.shape_lookup, split=self.split)
+            return picture(None, self.shape_lookup, split=self.split, limit=limit)
         except NotationError:
             return None
 

@@ -203,9 +203,9 @@ def _diagram_section(v, **_) -> str | None:
 
 
 def _diagram_html(v) -> str | None:
-    from .emit.diagram import svg
-    pic = v.picture()
-    return svg(pic) if pic is not None else None
+    from .emit.html import PAGE_LAYERS, diagram_html
+    pic = v.picture(limit=PAGE_LAYERS)      # the first 1,000 layers, and a notice past that
+    return diagram_html(pic) if pic is not None else None
 
 
 _COLUMNS = option("--columns", action="store_true", keyword=None,

@@ -91,3 +91,52 @@ def test_the_page_s_plan_table_is_plan_table_of_plan_dict(options):
         assert plan_steps_table(plan) == plan_table(plan_dict(plan)), case
         checked += 1
     assert checked > 10
+
+
+def _network(layers: int) -> str:
+    functions = ["relu", "sigmoid", "tanh"]
+    return "\n".join(["l0 : 1×3"] + [f"l{k + 1} = {functions[k % 3]}(l{k}W{k})"
+                                      for k in range(layers - 1)])
+
+
+def test_the_page_draws_the_first_1000_layers_and_says_so():
+    from notation.emit.diagram import svg
+    from notation.emit.html import PAGE_LAYERS
+    from notation.emit.plan import figures
+    from notation.side_by_side import html_page, views
+    assert PAGE_LAYERS == 1_000
+    program = parse(_network(1_201))               # l0 … l1200
+    page = html_page(program)
+    notice = ("<p class='notice'>The diagram of the first 1,000 of the 1,201 layers (a page "
+              "draws at most 1,000); the whole network: <code>notation diagram --svg -o "
+              "net.svg</code> with the same program and options.</p>")
+    assert page.count(notice) == 1
+    assert page.count("class='layer'") == 1_000
+    # the strips drawn are the whole picture's first 1,000, and their boxes
+    whole = views(program).picture()
+    assert len(whole.strips) == 1_201 and whole.total is None
+    drawn = views(program).picture(limit=PAGE_LAYERS)
+    assert (drawn.strips, drawn.boxes, drawn.total) == (whole.strips[:1_000],
+                                                        whole.boxes[:999], 1_201)
+    assert notice + svg(drawn) in page
+    # the plan is whole: every step and the figures of the whole program
+    plan = program.plan()
+    assert page.count("<tr><td>") == len(plan.steps)
+    assert all(f"{label} {text}".replace("&", "&amp;").replace("<", "&lt;")
+               .replace(">", "&gt;") in page for label, text in figures(plan))
+    assert "l1200 · layer_1200" in svg(whole) and "l1200 · layer_1200" not in page
+
+
+def test_a_page_of_1000_layers_is_drawn_whole():
+    from notation.side_by_side import html_fragment
+    fragment = html_fragment(parse(_network(1_000)))
+    assert "class='notice'" not in fragment
+    assert fragment.count("class='layer'") == 1_000
+
+
+def test_notation_diagram_draws_every_layer(tmp_path):
+    from notation.cli import main
+    (tmp_path / "net.nn").write_text(_network(1_201), encoding="utf-8")
+    assert main(["diagram", "--svg", "-f", str(tmp_path / "net.nn"),
+                 "-o", str(tmp_path / "net.svg")]) == 0
+    assert (tmp_path / "net.svg").read_text(encoding="utf-8").count("class='layer'") == 1_201

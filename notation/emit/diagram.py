@@ -51,6 +51,9 @@ class Picture:
 
     strips: list[Strip] = field(default_factory=list)
     boxes: list[Box] = field(default_factory=list)
+    # The layers of the whole network when only the first len(strips) are drawn (picture's
+    # ``limit``), else None.
+    total: int | None = None
 
 
 ShapeLookup = Callable[[Name], "tuple[str, int | None] | None"]
@@ -61,12 +64,13 @@ def _label(name: Name) -> str:
 
 
 def picture(program: Program | None, shape_of: ShapeLookup | None = None, *,
-            split: tuple | None = None) -> Picture:
+            split: tuple | None = None, limit: int | None = None) -> Picture:
     """The layers and boxes of a forward program, from the input up.
 
     ``shape_of(name)`` gives ``(shape text, units or None)`` when shapes are known;
     ``split`` is ``split_layers(program)`` when the caller has it already (then ``program``
-    is not read).
+    is not read). With ``limit`` (at least 2), a network of more layers is drawn as its
+    first ``limit`` layers, the same as the whole picture's, and ``total`` counts them all.
     """
     def shape(name: Name):
         found = shape_of(name) if shape_of else None
@@ -85,7 +89,12 @@ def picture(program: Program | None, shape_of: ShapeLookup | None = None, *,
         pic.strips.append(Strip(name, text, units))
     if not pic.strips:
         pic.strips.append(Strip(Name("x"), None, None))
-    for layer, names in zip(layers, read):
+    extra = None                       # layers past the limit, counted, not drawn
+    for at, (layer, names) in enumerate(zip(layers, read)):
+        if limit is not None and len(pic.strips) > limit:
+            # The strips below the last are final (a dropout mask merges into the last).
+            extra = _count_strips(layers[at:], pic.strips[-1].name)
+            break
         below = pic.strips[-1]
         mask = _dropout_mask(layer.pre, below.name)
         if mask is not None and len(pic.strips) > 1:
@@ -103,7 +112,19 @@ def picture(program: Program | None, shape_of: ShapeLookup | None = None, *,
     # Several inputs stack at the bottom with nothing between them but the first box.
     while len(pic.boxes) < len(pic.strips) - 1:
         pic.boxes.insert(0, Box([], ""))
+    if limit is not None and len(pic.strips) > limit:
+        pic.total = len(pic.strips) + (extra or 0)
+        del pic.strips[limit:], pic.boxes[limit - 1:]
     return pic
+
+
+def _count_strips(layers, below: Name) -> int:
+    """The strips these layers add on top of ``below`` (a dropout mask adds none)."""
+    count = 0
+    for layer in layers:
+        count += _dropout_mask(layer.pre, below) is None
+        below = layer.name
+    return count
 
 
 def _dropout_mask(pre, below: Name) -> Name | None:

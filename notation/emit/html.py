@@ -154,6 +154,25 @@ def highlight_latex(code: str) -> str:
     return re.sub(r"(\\[A-Za-z]+)", r"<span class='tex'>\1</span>", escape(code))
 
 
+# The page draws at most this many layers of the diagram (a 47,620-layer network at the
+# 1,000,000-character limit is a 49 MB SVG over 5 million pixels tall, and drawing it took
+# as long as the rest of the page): the first 1,000, and a notice saying so and where the
+# whole picture is. `notation diagram` draws every layer. docs/views.md, docs/performance.md.
+PAGE_LAYERS = 1_000
+
+
+def diagram_html(pic) -> str:
+    """The page's diagram section: the SVG, with a notice when only the first layers are
+    drawn (a picture made with ``limit=PAGE_LAYERS``)."""
+    from .diagram import svg
+    if pic.total is None:
+        return svg(pic)
+    return (f"<p class='notice'>The diagram of the first {len(pic.strips):,} of the "
+            f"{pic.total:,} layers (a page draws at most {PAGE_LAYERS:,}); the whole network: "
+            "<code>notation diagram --svg -o net.svg</code> with the same program and "
+            f"options.</p>{svg(pic)}")
+
+
 def plan_table(plan_dict: dict) -> str:
     """The plan's steps as an HTML table, and its totals."""
     return _table(((s["step"], s["value"], s["operation"], s["shape"], s["flops"],
