@@ -37,7 +37,7 @@ LAYERS = [
     # load_ipython_extension; it uses the API as a user does.
     ("api", ["api", "__init__", "ipython"]),
     ("cli", ["cli_io", "cli_commands", "cli_check", "cli_arrays", "cli_formats", "cli_errors",
-             "cli", "__main__"]),
+             "cli_parser", "cli", "__main__"]),
 ]
 
 # Upward imports not yet removed, each (importer, imported) with why it is still there.
