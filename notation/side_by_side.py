@@ -126,8 +126,7 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
         else:
             split_plan = build(split, shape_options(sizes, dims, batch, columns=columns),
                                convention=convention)
-        for k, v in shape_table(split_plan, steps=True).items():
-            shapes.setdefault(k, v)
+        shape_table(split_plan, steps=True, into=shapes)   # where the plan's names have none
     except NotationError:
         pass
     return Views(program, plan, error, shapes, columns, layers)

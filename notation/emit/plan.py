@@ -255,17 +255,23 @@ def _value(n):
     return str(n) if isinstance(n, Poly) else n
 
 
-def shape_table(plan, *, steps: bool = False) -> dict:
+def shape_table(plan, *, steps: bool = False, into: dict | None = None) -> dict:
     """``{algebra name: shape}`` as plan_dict's "shapes" give them (with ``steps``, then each
     step's value text too, where no name has it): what the diagram needs, without explaining
-    every dimension and printing every figure as plan_dict does."""
+    every dimension and printing every figure as plan_dict does. With ``into``, the shapes
+    are added to that dict where it has none (its own are kept, and not computed again)."""
     s = plan.shapes
-    out = {algebra(name): None if shape is None else [_value(s.count(v)) for v in shape]
-           for name, shape in s.names.items()}
+    out = {} if into is None else into
+    for name, shape in s.names.items():
+        key = algebra(name)
+        if key not in out:
+            out[key] = None if shape is None else [_value(s.count(v)) for v in shape]
     if steps:
         for step in plan.steps:
-            out.setdefault(str(target_text(step)),
-                           None if step.shape is None else [_value(s.count(v)) for v in step.shape])
+            key = str(target_text(step))
+            if key not in out:
+                out[key] = None if step.shape is None else [_value(s.count(v))
+                                                            for v in step.shape]
     return out
 
 
