@@ -92,3 +92,22 @@ def test_backward_writes_the_formats_of_the_views_it_offers(tmp_path):
     out = tmp_path / "step.py"
     assert main(["backward", BOOK, "-o", str(out)]) == 0
     assert "layer_1_delta" in out.read_text()
+
+
+def test_the_command_line_loads_only_what_its_command_needs():
+    # The cold start (benchmarks/translate.py section 4): building the parser loads no view,
+    # and the modules of the other commands, of -o and of errors stay unloaded.
+    import subprocess
+    import sys
+    code = ("import runpy, sys\nsys.argv = ['notation', 'algebra', 'l2 = relu(l0W0)W1']\n"
+            "try:\n    runpy.run_module('notation', run_name='__main__')\nexcept SystemExit:\n"
+            "    pass\nprint(' '.join(sorted(sys.modules)))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    out, loaded = r.stdout.splitlines()[0], set(r.stdout.splitlines()[-1].split())
+    assert out == "l2 = relu(l0W0)W1", r.stderr
+    for module in ("numpy", "notation.emit.numpy", "notation.emit.latex", "notation.emit.plan",
+                   "notation.plan", "notation.shapes", "notation.naming",
+                   "notation.function_idioms", "notation.losses", "notation.cli_check",
+                   "notation.cli_arrays", "notation.cli_formats", "notation.cli_errors"):
+        assert module not in loaded, f"notation algebra loads {module}"
+    assert "notation.views" in loaded and "notation.emit.algebra" in loaded
