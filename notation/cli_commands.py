@@ -172,11 +172,15 @@ def cmd_backward(args) -> str:
     derived = program.backward(loss=args.loss, lr=args.lr, target=args.target, params=params,
                                delta=args.delta, mean=args.mean, sizes=args.sizes,
                                dims=args.dims, batch=args.batch, columns=args.columns)
-    if getattr(args, "document", False) and args.to != "latex":
-        raise UsageError(f"--document makes a LaTeX document: use it with --to latex, "
-                         f"not --to {args.to}")
     from .views import backward_views
-    view = backward_views()[args.to]
+    offered = backward_views()
+    view = offered[args.to]
+    def documents(v) -> bool:       # --document is an option of the views that have one
+        return any(o.dest == "document" for o in v.options)
+    if getattr(args, "document", False) and not documents(view):
+        takes = " or ".join(f"--to {n}" for n, v in offered.items() if documents(v))
+        raise UsageError(f"--document makes a LaTeX document: use it with {takes}, "
+                         f"not --to {args.to}")
     # the view's own options at their defaults, but backward's --document (for latex); a
     # view of shapes takes backward's shape options, under the book's convention as the
     # step was derived (backward's --no-convention is not passed on, as before)

@@ -111,3 +111,11 @@ def test_the_command_line_loads_only_what_its_command_needs():
                    "notation.cli_arrays", "notation.cli_formats", "notation.cli_errors"):
         assert module not in loaded, f"notation algebra loads {module}"
     assert "notation.views" in loaded and "notation.emit.algebra" in loaded
+
+
+def test_backward_document_is_for_the_views_with_a_document_option(shout, capsys):
+    assert main(["backward", BOOK, "--document", "--to", "shout"]) == 2
+    assert ("--document makes a LaTeX document: use it with --to latex, not --to shout"
+            in capsys.readouterr().err)
+    assert main(["backward", BOOK, "--document", "--to", "latex"]) == 0
+    assert capsys.readouterr().out.startswith("\\documentclass")
