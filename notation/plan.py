@@ -200,24 +200,36 @@ def _sampled_peaks(steps: list[Step], results: dict, polys: dict, symbols: set) 
     rest of a 140,000-step plan.
     """
     points = [dict.fromkeys(symbols, value) for value in SAMPLES]
-    # value_at(c, point) for every point: each symbol is the same value v at a point, so a
-    # count is its coefficients summed by degree, at v
-    values = {}
-    for i, c in polys.items():
-        by_degree: dict[int, int] = {}
-        for m, k in c.terms.items():
-            by_degree[len(m)] = by_degree.get(len(m), 0) + k
-        values[i] = [sum(k * v ** d for d, k in by_degree.items()) for v in SAMPLES]
-    if any(v < 0 for vs in values.values() for v in vs):       # not for bytes: kept apart
+    ints = [c for step in steps for c in (step.allocates, step.scratch) if type(c) is int]
+    # Every symbol is the same value v at a sample, so a term k·m is k·v^degree there, and
+    # packed, k times the packed powers of its degree: one product a term. The bound on a
+    # count at a sample (its coefficients' sum times the largest v to its degree) sizes
+    # the fields.
+    degrees: set[int] = set()
+    widest = max(ints, default=0).bit_length()
+    negative = any(c < 0 for c in ints)
+    top = SAMPLES[-1]
+    for c in polys.values():
+        terms = c.terms
+        if len(terms) == 1:
+            for m, k in terms.items():
+                degrees.add(len(m))
+                negative = negative or k < 0
+                widest = max(widest, (k * top ** len(m)).bit_length())
+            continue
+        degree = max(map(len, terms))
+        degrees.update(map(len, terms))
+        negative = negative or any(k < 0 for k in terms.values())
+        widest = max(widest, (sum(terms.values()) * top ** degree).bit_length())
+    if negative:                       # not for bytes: each sample a walk of its own
         return {_argmax(_walk(steps, results, _weights(steps, lambda c, point=point:
                                                           value_at(c, point)))[0])
                 for point in points}
-    widest = max((c.bit_length() for step in steps for c in (step.allocates, step.scratch)
-                  if type(c) is int), default=0)
-    widest = max([widest] + [v.bit_length() for vs in values.values() for v in vs])
     shift = widest + (2 * len(steps) + 2).bit_length()
-    packed = {i: sum(v << (shift * j) for j, v in enumerate(vs)) for i, vs in values.items()}
-    spread = sum(1 << (shift * j) for j in range(len(points)))     # an int, at every sample
+    powers = {d: sum((v ** d) << (shift * j) for j, v in enumerate(SAMPLES)) for d in degrees}
+    packed = {i: sum([k * powers[len(m)] for m, k in c.terms.items()])
+              for i, c in polys.items()}
+    spread = powers[0] if 0 in powers else sum(1 << (shift * j) for j in range(len(points)))
     peaks, _ = _walk(steps, results, _weights(
         steps, lambda c: c * spread if type(c) is int else packed[id(c)]))
     mask = (1 << shift) - 1
