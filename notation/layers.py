@@ -51,17 +51,23 @@ def _weight_index(expr: Expr) -> int | None:
     return None
 
 
-class _Splitter:
-    """Names every function call that is not a whole statement, so each has an output."""
+class Fresh:
+    """Names the program does not use: ``l_{k+1}`` for the book's ``…W_k`` if free, else
+    ``h1``, ``h2``, … (one naming for the layers split off here and the values backward names).
 
-    def __init__(self, taken: set[Name], declared: dict[Name, bool] | None = None):
+    >>> from notation import parse
+    >>> fresh = Fresh({Name("l", "1")})
+    >>> [f"{n.letter}{n.sub}" for n in (fresh.name(parse("y = l1W1").statements[0].value),
+    ...                                  fresh.name(parse("y = l0W0").statements[0].value))]
+    ['l2', 'h1']
+    """
+
+    def __init__(self, taken: set[Name]):
         self.taken = set(taken)
-        self.declared = declared or {}    # the program's declarations of scalars and arrays
-        self.fresh = 0
-        self.statements: list[Assign] = []
+        self.count = 0
 
-    def name_for(self, call: Call) -> Name:
-        k = _weight_index(call.arg)
+    def name(self, value: Expr | None = None) -> Name:
+        k = _weight_index(value) if value is not None else None
         if k is not None:
             # The book's convention: relu(l0W0) is layer 1.
             candidate = Name("l", str(k + 1))
@@ -69,11 +75,23 @@ class _Splitter:
                 self.taken.add(candidate)
                 return candidate
         while True:
-            self.fresh += 1
-            candidate = Name("h", str(self.fresh))
+            self.count += 1
+            candidate = Name("h", str(self.count))
             if candidate not in self.taken:
                 self.taken.add(candidate)
                 return candidate
+
+
+class _Splitter:
+    """Names every function call that is not a whole statement, so each has an output."""
+
+    def __init__(self, taken: set[Name], declared: dict[Name, bool] | None = None):
+        self.fresh = Fresh(taken)
+        self.declared = declared or {}    # the program's declarations of scalars and arrays
+        self.statements: list[Assign] = []
+
+    def name_for(self, call: Call) -> Name:
+        return self.fresh.name(call.arg)
 
     def split(self, expr: Expr) -> Expr:
         """``expr`` with every call below the top replaced by a fresh name, assigned first.

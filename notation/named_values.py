@@ -7,33 +7,10 @@ The names are fresh (``Fresh``): ``l_{k+1}`` for ``…W_k`` if free, else ``h1``
 
 from __future__ import annotations
 
-from .layers import _map_names, _rebuild, _weight_index, names_in
+from .layers import Fresh, _map_names, _rebuild, names_in
 from .layers import all_names, split_layers  # noqa: F401 (rename_reassigned's example)
 from .nodes import Assign, Divide, Expr, Hadamard, MatMul, Name, Number, Transpose
 from .walk import children
-
-
-class Fresh:
-    """Names the program does not use: ``l_{k+1}`` for the book's ``…W_k`` if free, else
-    ``h1``, ``h2``, …"""
-
-    def __init__(self, taken: set[Name]):
-        self.taken = set(taken)
-        self.count = 0
-
-    def name(self, value: Expr | None = None) -> Name:
-        k = _weight_index(value) if value is not None else None
-        if k is not None:
-            candidate = Name("l", str(k + 1))
-            if candidate not in self.taken:
-                self.taken.add(candidate)
-                return candidate
-        while True:
-            self.count += 1
-            candidate = Name("h", str(self.count))
-            if candidate not in self.taken:
-                self.taken.add(candidate)
-                return candidate
 
 
 def rename_reassigned(forward: list[Assign], fresh: Fresh) -> list[Assign]:
