@@ -35,7 +35,7 @@ import gc
 from contextlib import contextmanager
 
 from . import losses
-from .errors import NotationTranslationError
+from .errors import NotationShapeError, NotationTranslationError
 from .gradients import Gradients, add_all, one_expression, scale, through_activation
 from .gradients import _chain_rule  # noqa: F401 (the oracle tests ask it which functions carry)
 from .kinds import declared_scalars, is_scalar
@@ -117,8 +117,38 @@ def _derive(program: Program, record: losses.Loss, lr_expr: Expr, target_expr: N
     # Read the derived program back from its own text, so that its spans point into it.
     derived = parse_derived(algebra(Program(tuple(statements))))
     # Every view prints what the plan accepts: the step's own shapes are checked here.
-    infer(derived, opts)
+    try:
+        infer(derived, opts)
+    except NotationShapeError as e:
+        _target_fits(program, shapes, derived, e, layers[-1], target_expr)
+        raise
     return derived
+
+
+def _target_fits(program: Program, shapes, derived: Program, error: NotationShapeError,
+                 output, target: Name) -> None:
+    """A target that cannot have the output's shape, said in the program as written.
+
+    Only the output's δ reads the target (``δ = l - y``), so a shape error there is the target
+    against the output; reported from the derived text, it would point at a line the user
+    never wrote. Other errors of the derived step are left as they are (they quote its text).
+    """
+    at = error.span.start if error.span is not None else -1
+    failing = next((s for s in derived.statements
+                    if s.span is not None and s.span.start <= at < s.span.end), None)
+    if not isinstance(failing, Assign) or target not in names_in(failing.value):
+        return
+    from .emit.algebra import algebra
+    y, l = algebra(target), algebra(output.name)
+    declared = next((s for s in program.statements
+                     if isinstance(s, Declare) and s.target == target), None)
+    out, want = shapes.names.get(output.name), shapes.names.get(target)
+    where = declared.span if declared is not None else output.statement.span
+    raise NotationShapeError(
+        f"the target {y} cannot have the shape of the output {l}: the loss compares them "
+        f"element by element ({error.message})", where,
+        hint=(f"{l} is {shapes.text(out)} in the forward pass; declare {y} with that shape"
+              if declared is not None and out is not None else error.hint))
 
 
 @contextmanager

@@ -227,6 +227,25 @@ def test_a_target_that_is_a_parameter_or_assigned_is_refused_at_its_statement(
     assert message in text and f"--> line {line}, column 1" in text
 
 
+@pytest.mark.parametrize("forward, shown, hint", [
+    # rows and units that differ from the output's
+    ("l0 : 8×3\nl1 = relu(l0W0)\nW0 : 3×4\ny : 8×5", "y : 8×5", "l1 is 8×4 in the forward pass"),
+    ("l0 : 8×3\nl1 = relu(l0W0)\nW0 : 3×4\ny : 5×4", "y : 5×4", "l1 is 8×4 in the forward pass"),
+    # fuzz seed 1, input 401,029: the output is square (h2ᵀ), so y's n×… cannot fit it
+    ("h = -W1 - δ1 − (l2 * l1) / (\\exp(\\exp(δ1)))^{\\top}; A : 4×784; y ∈ ℝ^{784×n}",
+     "y ∈ ℝ^{784×n}", "declare y with that shape"),
+])
+def test_a_target_of_another_shape_is_refused_at_its_declaration(forward, shown, hint):
+    # The derived step's shape check found these at δ = l - y, in a text the user never
+    # wrote ("--> line 6 … δ_{h} = h - y", "h is n×n (declared at line 2)").
+    with pytest.raises(NotationError) as caught:
+        parse(forward).backward(loss="mse")
+    e = caught.value
+    assert e.message.startswith("the target y cannot have the shape of the output")
+    assert e.source == forward and forward[e.span.start:e.span.end] == shown
+    assert hint in e.hint
+
+
 def test_a_parameter_the_forward_pass_reassigns_is_refused():
     with pytest.raises(NotationError, match="assigns W0, which it also reads"):
         parse("l1 = l0W0\nW0 = 2W0\nl2 = l1W0").backward()
