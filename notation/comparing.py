@@ -137,8 +137,11 @@ def read_view(view, kind: str | None = None, *, naming: str = "book", names=None
 
 
 # A Python identifier of two or more letters that is no call (`Pi_1`, `alpha`, `layer_0`),
-# NumPy's own spellings, or Python's power: text that is more plausibly Python.
-_PYTHON_SIGNS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}\w*(?!\w|\s*\()|\bnp\.|\.dot\(|\*\*")
+# NumPy's own spellings (`np.`, `.dot(`, `.T`, `@`: the matmul style prints `B.T * 0.5 @ E`,
+# which the algebra also reads, as Bᵀ ⊙ 0.5E), or Python's power: text that is more
+# plausibly Python.
+_PYTHON_SIGNS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}\w*(?!\w|\s*\()|\bnp\.|\.dot\(|\*\*"
+                           r"|\.T\b|@")
 
 
 def _plausible(text: str, read: View, naming: str, names=None, columns: bool = False) -> View:

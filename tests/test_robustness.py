@@ -429,6 +429,16 @@ def test_inline_text_that_reads_both_ways_is_read_as_its_plausible_view():
     assert r.returncode == 0 and b"it was read as NumPy" in r.stdout
 
 
+@pytest.mark.parametrize("text", ["y = B^{\\top}0.5E", "y = Bᵀ 0.5 E ⊙ A", "y = 2xᵀ ⊙ x"])
+def test_a_program_is_equivalent_to_its_own_matmul_numpy(text):
+    # fuzz seed 3, input 68,855: `y = B.T * 0.5 @ E` also reads as algebra (Bᵀ ⊙ 0.5E, `*`
+    # being ⊙ and looser than the product), and compare took that reading: "different".
+    program = parse(text)
+    for style in ("book", "matmul"):
+        result = notation.compare(program, program.numpy(style=style))
+        assert result.equivalent, (style, result.report())
+
+
 # ------------------------------------------------------------------ fuzz findings (seed 7)
 
 def test_a_decorated_input_is_a_keyword_of_the_compiled_function():
