@@ -78,6 +78,16 @@ json.dump({"singles": singles(300), "training_1000": training(1000),
 # Each: (name, benchmark it stands for, repeats, code). The code sees INPUTS (the dict
 # above) and defines run(); setup outside run() is not timed.
 
+def _every_view_and_plan(inputs: str) -> str:
+    """The timed part that parses one of INPUTS and prints every view and the plan."""
+    return f"""
+import notation
+text = INPUTS["{inputs}"]
+def run():
+    p = notation.parse(text); p.algebra(); p.numpy(); p.latex(); p.plan()
+"""
+
+
 CASES = [
     ("translate 1: 300 single statements, parse+algebra+NumPy+LaTeX", 5, """
 import notation
@@ -86,18 +96,8 @@ def run():
     for s in INPUTS["singles"]:
         p = notation.parse(s); p.algebra(); p.numpy(); p.latex()
 """),
-    ("translate 2: 1,000 statements, every view + plan", 3, """
-import notation
-text = INPUTS["training_1000"]
-def run():
-    p = notation.parse(text); p.algebra(); p.numpy(); p.latex(); p.plan()
-"""),
-    ("translate 2: 10,000 statements, every view + plan", 2, """
-import notation
-text = INPUTS["training_10000"]
-def run():
-    p = notation.parse(text); p.algebra(); p.numpy(); p.latex(); p.plan()
-"""),
+    ("translate 2: 1,000 statements, every view + plan", 3, _every_view_and_plan("training_1000")),
+    ("translate 2: 10,000 statements, every view + plan", 2, _every_view_and_plan("training_10000")),
     ("translate 3: plan of a 3-factor chain (x200)", 5, """
 import notation
 p = notation.parse("y = W0W1W2\\nW0 : 44×300\\nW1 : 300×17\\nW2 : 17×480")
@@ -176,12 +176,7 @@ net = notation.parse("".join(f"l{i + 1} = relu(l{i}W{i} + b{i})\\n" for i in ran
 def run():
     b = net.backward(); b.numpy(); b.latex()
 """),
-    ("deep: 999,999 characters, parse+algebra+NumPy+LaTeX+plan", 1, """
-import notation
-text = INPUTS["limit"]
-def run():
-    p = notation.parse(text); p.algebra(); p.numpy(); p.latex(); p.plan()
-"""),
+    ("deep: 999,999 characters, parse+algebra+NumPy+LaTeX+plan", 1, _every_view_and_plan("limit")),
     ("fuzz: 3,000 generated texts through parse", 3, """
 import notation
 texts = INPUTS["fuzz"]
