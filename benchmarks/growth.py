@@ -15,9 +15,16 @@ plan, compile, from_numpy, compare, diagram, show --html, backward):
   (stepwise_numpy): Python's parser refuses the book style's single expression that deep.
 
 Each time is CPU time (time.process_time: the machine is shared, wall time measures the
-neighbours), the best of five runs (three for the largest size), and the line prints the
-ratio of each size's time to the one before. An entry point that refuses an input with a
-NotationError says so on its line (a clear refusal is an answer, not a time).
+neighbours), the best of five runs (three for a size whose first run took over 3 s), each
+after a ``gc.collect()``, after one uncounted run at the smallest size (imports, caches). The sizes are interleaved: the first round runs them smallest
+first (so ``--budget`` can stop a ladder early), the next ones alternate largest first and
+smallest first, so that a minute of heavy load on the machine falls on every size and not
+on one. The line prints, for each size, the best time and its spread (how much the slowest
+run took over the best), then the growth per decade (the ratio of the best times) with, in
+brackets, the range of the ratios of the runs made in the same round (the two sizes
+measured next to each other): a growth whose range stays under ×12 is a fact, not noise.
+An entry point that refuses an input with a NotationError says so on its line (a clear
+refusal is an answer, not a time).
 """
 
 from __future__ import annotations
@@ -106,19 +113,67 @@ def _html(program):
     return html_page(program)
 
 
-def timed(setup, run, n: int, repeat: int) -> float:
-    state = setup(n)
-    best = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        start = time.process_time()
-        result = run(state)
-        elapsed = time.process_time() - start
-        # the result is freed after the clock stops: freeing a 10,000-layer plan's objects
-        # is no part of making it, and its time moved with the memory the others used
-        del result
-        best = min(best, elapsed)
-    return best
+LONG = 3.0      # seconds: a size whose first run took longer is run 3 times, not 5
+
+
+def timed_once(run, state) -> float:
+    """One CPU time of run(state), after a collection. The result is freed after the clock
+    stops: freeing a 10,000-layer plan's objects is no part of making it, and its time moved
+    with the memory the others used."""
+    gc.collect()
+    start = time.process_time()
+    result = run(state)
+    elapsed = time.process_time() - start
+    del result
+    return elapsed
+
+
+def measure(setup, run, sizes: list[int], budget: float, repeat: int = 5):
+    """The runs of ``run`` at each size, interleaved: {n: [seconds of each round, None where
+    that round did not run n]}, and the message of a NotationError if a size was refused
+    (the sizes after it are not run). Round 1 goes up the sizes and stops before a size
+    whose predecessor took over budget/12; the next rounds alternate down and up. One run
+    at the smallest size before them all is not counted (the first call of an entry point
+    imports modules and fills caches)."""
+    states, runs, refused = {}, {}, None
+    try:    # a first call imports modules and fills caches: not counted
+        run(setup(sizes[0]))
+    except notation.NotationError:
+        pass
+    for n in sizes:
+        if runs and runs[list(runs)[-1]][0] * 12 > budget:
+            break
+        try:
+            states[n] = setup(n)
+            runs[n] = [timed_once(run, states[n])]
+        except notation.NotationError as e:
+            refused = f"n={n}: {e.message}"
+            states.pop(n, None)
+            break
+    wanted = {n: repeat if t[0] <= LONG else min(repeat, 3) for n, t in runs.items()}
+    for r in range(1, max(wanted.values(), default=0)):
+        order = list(runs)[::-1] if r % 2 else list(runs)
+        for n in order:
+            runs[n].append(timed_once(run, states[n]) if r < wanted[n] else None)
+    return runs, refused
+
+
+def summary(runs: dict[int, list]) -> tuple[list[float], list[tuple[float, float, float]]]:
+    """The best time of each size, and for each step up the ladder (best ratio, lowest and
+    highest ratio of two runs of the same round)."""
+    sizes = list(runs)
+    best = [min(t for t in runs[n] if t is not None) for n in sizes]
+    steps = []
+    for (a, b), (ta, tb) in zip(zip(sizes, sizes[1:]), zip(best, best[1:])):
+        pairs = [y / x for x, y in zip(runs[a], runs[b]) if x is not None and y is not None]
+        steps.append((tb / ta, min(pairs), max(pairs)))
+    return best, steps
+
+
+def spread(times: list) -> float:
+    """How much the slowest run took over the best, as a fraction of the best."""
+    done = [t for t in times if t is not None]
+    return max(done) / min(done) - 1
 
 
 def main() -> int:
@@ -128,6 +183,9 @@ def main() -> int:
     ap.add_argument("--only", help="comma-separated entry points")
     ap.add_argument("--budget", type=float, default=120.0,
                     help="skip the next size of an entry point once one run took this long")
+    ap.add_argument("--repeat", type=int, default=5,
+                    help=f"runs of each size (at most 3 for a size whose first run took over "
+                         f"{LONG:g} s)")
     args = ap.parse_args()
     worst = 0.0
     for ladder in (["layers", "factors"] if args.ladder == "both" else [args.ladder]):
@@ -146,19 +204,16 @@ def _ladder(source, code, sizes, args) -> float:
     worst = 0.0
     for name in names:
         setup, run = table[name]
-        times: list[float] = []
-        for n in sizes:
-            if times and times[-1] * 12 > args.budget:
-                break
-            try:
-                times.append(timed(setup, run, n, 3 if n == sizes[-1] else 5))
-            except notation.NotationError as e:
-                print(f"{name:15} n={n}: {e.message}")
-                break
-        growth = [b / a for a, b in zip(times, times[1:])]
-        worst = max([worst, *growth])
-        cells = "  ".join(f"{n:>7,}: {t:8.3f} s" for n, t in zip(sizes, times))
-        ratio = "  ".join(f"×{g:.1f}" for g in growth)
+        runs, refused = measure(setup, run, sizes, args.budget, args.repeat)
+        if refused:
+            print(f"{name:15} {refused}")
+        if not runs:
+            continue
+        best, steps = summary(runs)
+        worst = max([worst, *(g for g, _, _ in steps)])
+        cells = "  ".join(f"{n:>7,}: {t:8.3f} s +{spread(runs[n]):4.0%}"
+                          for n, t in zip(runs, best))
+        ratio = "  ".join(f"×{g:.1f} [×{lo:.1f}–×{hi:.1f}]" for g, lo, hi in steps)
         print(f"{name:15} {cells}   growth per decade {ratio}", flush=True)
     return worst
 
