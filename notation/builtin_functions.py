@@ -70,7 +70,8 @@ def builtin() -> tuple[Function, ...]:
             recipe=r(("{t} = ({x} > 0) * {x}",), ("{t} *= {t} > 0",), ("mask", "cast")),
             derivative_recipe=r(("{t} = ({x} > 0) * 1.0",), (), ("mask", "cast"), float64=True),
             idioms=("(x > 0) * x", "x * (x > 0)", "np.maximum(x, 0)", "np.maximum(0, x)"),
-            derivative_idioms=("output > 0", "0 < output", "(output > 0) * 1.0")),
+            derivative_idioms=("output > 0", "0 < output", "(output > 0) * 1.0"),
+            integer_safe=True),
         # The step x >= 0 as a number: 1 where x >= 0, also at 0, where relu' (x > 0) is 0.
         # Chapter 8's relu2deriv is written so (`output >= 0`); the NumPy reader reads it as
         # step, and what it prints must read back in any process. Its gradient is 0.

@@ -147,8 +147,10 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
 
 
 # Steps whose plan-style code is right for integer arrays too: a product allocates its
-# result, and relu multiplies by its mask in place (an int times a bool is an int).
-_INTEGER_SAFE = {("matmul", None), ("call", "relu"), ("bind", None)}
+# result, and a binding names it. A call is right when its function's record says so
+# (``Function.integer_safe``: relu multiplies by its mask in place, an int times a bool is an
+# int).
+_INTEGER_SAFE_STEPS = frozenset({"matmul", "bind"})
 
 
 def _writes_floats_in_place(plan) -> bool:
@@ -156,8 +158,14 @@ def _writes_floats_in_place(plan) -> bool:
     update, a sum with a float operand)? Only then are inputs tested for their float type:
     the test costs the book's 3 → 4 → 1 network 3% of a call, and with relu and products
     alone integers give the book style's numbers as they are."""
-    return any((step.op, step.func if step.op == "call" else None) not in _INTEGER_SAFE
-               for step in plan.steps)
+    from . import functions
+    for step in plan.steps:
+        if step.op in _INTEGER_SAFE_STEPS:
+            continue
+        fn = functions.lookup(step.func) if step.op == "call" else None
+        if fn is None or not fn.integer_safe:
+            return True
+    return False
 
 
 def _key(name: Name) -> str:

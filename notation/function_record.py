@@ -85,6 +85,12 @@ class Function:
     # The NumPy view writes the code out (np.sum(d, axis=0, keepdims=True)) rather than
     # calling a helper, when the code is one NumPy call of x: as the book writes a sum.
     inline: bool = False
+    # The plan style's code of the function (its recipe, fresh or in place) is right for
+    # integer arrays as they are: relu's `t *= t > 0` keeps an int an int, as the book's
+    # `(x > 0) * x` does. Only a program whose every step is such a call, a product or a
+    # binding runs on integer arrays unconverted (compile.py); any other converts them to
+    # the plan's float dtype first, since a sigmoid cannot write floats into an int array.
+    integer_safe: bool = False
 
     @property
     def derivative_parameter(self) -> str:

@@ -163,6 +163,32 @@ def test_plan_style_is_the_recipe_and_gives_the_books_bits(name, derivative):
             f"{name}: the recipe's bits differ from the helper's ({dtype.__name__})"
 
 
+@pytest.mark.parametrize("name", BUILTIN)
+def test_integer_safe_says_whether_the_plan_style_needs_floats(name):
+    """``Function.integer_safe``: the plan style runs integer arrays unconverted exactly when
+    every call's record says its code keeps them right (compile.py); then the numbers and
+    the dtype are the book style's on the same integer arrays."""
+    fn = record(name)
+    p = parse(f"l2 = {name}(l0W0)")
+    opts = dict(sizes="3,4", batch=1 if fn.shape == "batch-sum" else 5) \
+        if fn.shape != "example-sum" else dict(convention=False)
+    run = p.compile(style="plan", **opts)
+    converts = "_FLOAT" in run.source
+    assert converts is not fn.integer_safe, f"{name}: integer_safe={fn.integer_safe} but " \
+        f"the compiled code {'converts' if converts else 'does not convert'} integer arrays"
+    rng = np.random.default_rng(3)
+    rows = 1 if fn.shape == "batch-sum" else 5
+    low = 1 if name == "log" else -3
+    given = {"l0": rng.integers(low, 4, (rows, 3)), "W0": rng.integers(low, 4, (3, 4))}
+    with np.errstate(all="ignore"):
+        book = p.compile(style="book", **opts)(**given)["l2"]
+        planned = run(**given)["l2"]
+    if fn.integer_safe:
+        assert planned.dtype == book.dtype and planned.tobytes() == book.tobytes(), name
+    else:
+        np.testing.assert_allclose(planned, book, rtol=1e-12, atol=1e-12, err_msg=name)
+
+
 @pytest.mark.parametrize("name, derivative", CASES, ids=IDS)
 def test_plan_flops_and_memory(name, derivative):
     fn = record(name)
