@@ -10,7 +10,8 @@ import random
 import pytest
 
 from notation import NotationError, parse
-from notation.emit.html import _highlight_lines, _highlight_tokens, highlight_python
+from notation.emit.html import (_highlight_lines, _highlight_marked, _highlight_tokens,
+                                highlight_python)
 from notation.emit.html import plan_steps_table, plan_table
 from notation.emit.plan import plan_dict
 
@@ -32,6 +33,8 @@ EDGES = [
     "w = 1if x else 2",
     "# a comment only (with a bracket",
     "x = y\r\nz = w(1)",
+    "e = x[...] + a[...1] + 5...5 + b....5 + c..5",   # ... is one operator
+    "f = format(1) < fork & notx(2) > lambda_(3) + if_ + 1if(x) + 1_0e + 9a",
     "",
 ]
 
@@ -68,6 +71,26 @@ def test_highlight_python_is_tokenize_s_reading():
     assert sum(_highlight_lines(c) is not None for c in codes) > len(codes) // 3
     for code in codes:
         assert highlight_python(code) == _highlight_tokens(code), repr(code)
+
+
+def test_the_ascii_path_is_tokenize_s_reading_on_token_soups():
+    # ASCII code with no string and no comment is marked one match per marked token
+    # (_highlight_marked): on random soups of the tokens that could trip it, it answers
+    # as tokenize does, and as the one-token-a-match path, wherever it answers.
+    atoms = ["x", "layer_1", "if", "else", "format", "np", ".", "dot", "(", ")", "[", "]",
+             "{", "}", " ", "\n", "1", "0", "1e5", "1e", ".5", "5.", "0x1f", "0x", "1_000",
+             "1j", "_", "e", "+", "*", "@", "<", ">", "&", "=", ",", ":", "lt", "print", "not",
+             "in", "True", "lambda", "a1", "9a", "0b101", "1__0", "__init__", "!", "%", "?"]
+    rng = random.Random(5)
+    answered = 0
+    for _ in range(6000):
+        code = "".join(rng.choice(atoms) for _ in range(rng.randint(0, 30)))
+        marked = _highlight_marked(code)
+        assert marked == _highlight_lines(code), repr(code)
+        if marked is not None:
+            answered += 1
+            assert marked == _highlight_tokens(code), repr(code)
+    assert answered > 1000
 
 
 def test_highlight_python_marks_what_it_should():

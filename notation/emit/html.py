@@ -50,6 +50,7 @@ body.notation { font-family: "DejaVu Sans", Arial, sans-serif; color: var(--ink)
 # whether a name is called (the next token is "(": only spaces between, on the same line).
 _TOKEN = re.compile("|".join((
     r"(?P<com>#[^\r\n]*)",
+    r"(?P<ellipsis>\.\.\.)",          # one operator: "...5" is ... then 5, not .. then .5
     f"(?P<num>{tokenize.Number})",
     f"(?P<str>{tokenize.String})",
     r"(?P<name>\w+)(?P<call>(?=[ \f\t]*\())?")))
@@ -60,13 +61,52 @@ _ESCAPED = re.compile("[&<>\"']")
 _SLOW = re.compile("\\\\|'''|\"\"\"|\n |^ |[\r\t\f\v\x1c-\x1e\x85\u2028\u2029]")
 
 
+# Where the code is ASCII and has no string and no comment (the NumPy view of most
+# programs), only numbers, keywords and calls are marked, and everything between two of
+# them is copied as it is: one match (and one call of Python) per marked token, not one per
+# token. ``pre`` is the text before the marked token: characters that start no token tokenize
+# marks (a "." starts a number only before a digit, and not in "...") and whole names that are no keyword and
+# not called. Every position is then either in ``pre`` or at a marked token, so a match
+# never fails (the end of the text is the last "token") and nothing is scanned twice.
+_KEYWORDS = "|".join(sorted(keyword.kwlist, key=len, reverse=True))
+_MARKED = re.compile(
+    r"(?P<pre>(?:[^\w.]|\.\.\.|\.(?![0-9])"
+    rf"|(?!(?:{_KEYWORDS})(?!\w))[A-Za-z_]\w*(?!\w)(?![ \f\t]*\())*)"
+    f"(?:(?P<num>{tokenize.Number})|(?P<call>[A-Za-z_]\\w*)(?=[ \f\t]*\\()"
+    rf"|(?P<kw>{_KEYWORDS})(?!\w)|\Z)")
+_NOT_PLAIN = re.compile("[#'\"]")
+
+
 def highlight_python(code: str) -> str:
     """Python source as HTML with spans for keywords, numbers, strings, comments, calls."""
     if _SLOW.search(code) is None:
-        fast = _highlight_lines(code)
+        if code.isascii() and _NOT_PLAIN.search(code) is None:
+            fast = _highlight_marked(code)
+        else:
+            fast = _highlight_lines(code)
         if fast is not None:
             return fast
     return _highlight_tokens(code)
+
+
+def _highlight_marked(code: str) -> str | None:
+    """_highlight_lines of ASCII code with no string and no comment, one match per marked
+    token (``_MARKED``). None where a bracket is left open or closed too often."""
+    if _depth(code):
+        return None
+    if _ESCAPED.search(code):      # no quote here: escape makes &lt; &gt; &amp;, no token
+        code = escape(code)        # tokenize marks ("lt" is a name before ";", not called)
+    return _MARKED.sub(_marked, code)
+
+
+def _marked(m) -> str:
+    kind = m.lastgroup
+    if kind == "pre" or kind is None:        # the end of the text
+        return m.group()
+    text = m.group(kind)
+    if kind == "call":
+        kind = "kw" if keyword.iskeyword(text) else "fn"
+    return f"{m.group('pre')}<span class='{kind}'>{text}</span>"
 
 
 def _highlight_lines(code: str) -> str | None:
@@ -90,7 +130,9 @@ def _highlight_lines(code: str) -> str | None:
         text = m.group()
         kind = m.lastgroup
         pos = m.end()
-        if kind == "name":
+        if kind == "ellipsis":
+            append(text)
+        elif kind == "name":
             if not ascii and not (text.isascii() and text.isidentifier()):
                 return None
             append(f"<span class='kw'>{text}</span>" if iskeyword(text) else text)
