@@ -263,6 +263,40 @@ def test_long_chains_print_in_linear_time():
     assert matmul.startswith("y = alpha * x * beta @ W * beta @ W")
 
 
+@pytest.mark.parametrize("eager", [0, 10**9])
+def test_the_code_does_not_depend_on_where_its_text_is_joined(monkeypatch, eager):
+    """Short pieces are joined at once and long ones referred to (emit.numpy._EAGER): with
+    every piece referred to (0) or every one joined (10**9) each golden program, a long
+    chain and a long sum print the same code in both styles."""
+    import notation.emit.numpy as emitter
+    programs = [golden_files.program(case) for case in golden_files.cases()]
+    programs += [parse("y = αx" + "βW" * 300), parse("y = -(α + x)ᵀ" + " - relu(x)W" * 200),
+                 parse("l2 = softmax(relu(l1W1 + b1)(W2 ⊙ W3ᵀ))α / 2")]
+    expected = [(p.numpy(), p.numpy(style="matmul", naming="plain")) for p in programs]
+    monkeypatch.setattr(emitter, "_EAGER", eager)
+    assert [(p.numpy(), p.numpy(style="matmul", naming="plain")) for p in programs] == expected
+
+
+def test_names_are_checked_before_the_code_is_written(eta_function):
+    """The names' check runs on what the statements record; an error while writing them
+    still reports a name that takes a helper's identifier first, as the check did when it
+    ran before them."""
+    program = Program((Assign(Name("z"), Name("η")), Assign(Name("y"), Call("frobnicate", Name("x"))),
+                       Assign(Name("w"), Call("eta", Name("x")))))
+    with pytest.raises(NotationTranslationError) as caught:
+        program.numpy()
+    assert caught.value.message == ("the name η would be 'eta', which the emitted code uses for "
+                                    "itself")
+    program = Program((Assign(Name("y"), Call("frobnicate", Name("x"))),
+                       Assign(Name("z"), MatMul(Name("x", "1"), Name("x1")))))
+    with pytest.raises(NotationTranslationError) as caught:
+        program.numpy(naming="plain")
+    assert caught.value.message == "x1 and x1 would both be 'x1' under the plain naming scheme"
+    program = Program((Assign(Name("z"), Name("η")), Assign(Name("w"), Call("eta", Name("x")))))
+    with pytest.raises(NotationTranslationError, match="the name η would be 'eta'"):
+        program.numpy()                      # written out whole, then refused
+
+
 def test_a_tree_too_deep_to_print_is_an_error():
     from notation.nodes import Negate
     node = Name("x")

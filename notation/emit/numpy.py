@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from .. import functions
 from ..errors import NotationTranslationError
-from ..kinds import declared_scalars, is_scalar
+from ..kinds import declared_scalars, is_scalar, is_scalar_name
 from ..naming import SCHEMES, Scheme, is_identifier, is_letter, is_subscript
 from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                      Name, Negate, Node, Number, Program, Subtract, Transpose, Update)
@@ -96,9 +96,34 @@ def _join(parts) -> str:
     return "".join(out)
 
 
-def _operand(code: Code, minimum: int):
+# Texts shorter than this are joined at once (a statement's usual pieces); a longer one is
+# referred to, so that a chain of 100,000 factors is still built in linear time.
+_EAGER = 160
+
+
+def _code(parts: list, precedence: int) -> Code:
+    """A Code of ``parts`` (strings and Codes): joined now when every part is text and the
+    whole is short, else kept as parts for one join at the end."""
+    size = 0
+    for part in parts:
+        text = part if type(part) is str else part._parts
+        if type(text) is not str:
+            return Code(parts, precedence)
+        size += len(text)
+    if size > _EAGER:
+        return Code(parts, precedence)
+    return Code("".join([part if type(part) is str else part._parts for part in parts]),
+                precedence)
+
+
+def _operand(code: Code, minimum: int) -> Code:
     """``code`` as an operand needing at least ``minimum``, bracketed if it has less."""
-    return code if code.precedence >= minimum else ["(", code, ")"]
+    if code.precedence >= minimum:
+        return code
+    text = code._parts
+    if type(text) is str and len(text) <= _EAGER:
+        return Code("(" + text + ")", ATOM)
+    return Code(["(", code, ")"], ATOM)
 
 
 def wrap(code: Code, minimum: int) -> str:
@@ -108,19 +133,39 @@ def wrap(code: Code, minimum: int) -> str:
 
 def binary(left: Code, op: str, right: Code, level: int) -> Code:
     """``left op right`` for a left-associative operator at ``level``."""
+    a, b = left._parts, right._parts
+    if type(a) is str and type(b) is str and len(a) + len(b) <= _EAGER:
+        if left.precedence < level:
+            a = f"({a})"
+        if right.precedence <= level:
+            b = f"({b})"
+        return Code(f"{a} {op} {b}", level)
     return Code([_operand(left, level), f" {op} ", _operand(right, level + 1)], level)
 
 
 def call(function: str, *args: Code) -> Code:
+    if len(args) == 1:
+        a = args[0]._parts
+        if type(a) is str and len(a) <= _EAGER:
+            return Code(f"{function}({a})", ATOM)
     parts: list = [function, "("]
     for i, a in enumerate(args):
-        parts += [", ", a] if i else [a]
-    return Code(parts + [")"], ATOM)
+        if i:
+            parts.append(", ")
+        parts.append(a)
+    parts.append(")")
+    return _code(parts, ATOM)
 
 
 def method(receiver: Code, name: str, *args: Code) -> Code:
     """``receiver.name(args)``, the receiver bracketed unless it is an atom."""
-    return Code([_operand(receiver, ATOM), call(f".{name}", *args)], ATOM)
+    if len(args) == 1:
+        r, a = receiver._parts, args[0]._parts
+        if type(r) is str and type(a) is str and len(r) + len(a) <= _EAGER:
+            if receiver.precedence < ATOM:
+                r = f"({r})"
+            return Code(f"{r}.{name}({a})", ATOM)
+    return _code([_operand(receiver, ATOM), call(f".{name}", *args)], ATOM)
 
 
 # Elementwise operators of two arrays: node -> (Python operator, level).
@@ -190,6 +235,16 @@ class NumpyEmitter(Emitter):
         self.reserved: set[str] = set(RESERVED)
         self.bind_expressions = False
         self.copies: set[int] = set()
+        # Found once per emitter, since a program names the same things often:
+        # (letter, sub) -> (the first Name, its identifier); it is also the record
+        # of every name the code mentions, which body() checks.
+        self._names: dict[tuple, tuple[Name, str]] = {}
+        self._scalars: dict[tuple, bool] = {}
+        # (function, derivative) -> how its call is written: (callable, None) or
+        # (np function, its keyword text) for a call written out; and the helper names the
+        # calls use (helper_names' set).
+        self._calls: dict[tuple, tuple[str, str | None]] = {}
+        self._called: set[str] = set()
 
     # -- what the code needs
     def np(self, attribute: str) -> str:
@@ -204,14 +259,31 @@ class NumpyEmitter(Emitter):
         asks for it (``inline``, ``batchsum``), and whose NumPy code is one call of ``x`` is
         written out instead: ``np.sum(d, axis=0, keepdims=True)``.
         """
+        key = (name, derivative)
+        writer = self._calls.get(key)
+        if writer is None:
+            writer = self._call_writer(name, derivative, node)
+        function, keywords = writer
+        if keywords is None:
+            return call(function, argument)
+        return _code([function, "(", argument, keywords, ")"], ATOM)
+
+    def _call_writer(self, name: str, derivative: bool, node: Node | None):
         fn = functions.lookup(name)
+        writer = None
         if fn is not None and not derivative and fn.numpy_call is None \
                 and (fn.name in _BUILTINS or fn.inline):
             m = _ONE_NUMPY_CALL.match(fn.numpy)
             if m:
                 self.uses_numpy = True
-                return Code([m.group(1), "(", argument, m.group(2), ")"], ATOM)
-        return call(self.use_function(name, derivative, node), argument)
+                writer = (m.group(1), m.group(2))
+        if writer is None:
+            writer = (self.use_function(name, derivative, node), None)
+        helper = fn.derivative_name if derivative else fn.name
+        if helper:
+            self._called.add(helper)
+        self._calls[(name, derivative)] = writer
+        return writer
 
     def use_function(self, name: str, derivative: bool = False, node: Node | None = None) -> str:
         """The Python callable for a function of the notation, recording its helper."""
@@ -250,6 +322,14 @@ class NumpyEmitter(Emitter):
     # -- names and numbers
     def identifier(self, name: Name) -> str:
         """The checked Python identifier for a name under this emitter's scheme."""
+        known = self._names.get((name.letter, name.sub))
+        if known is not None:
+            return known[1]
+        ident = self._identifier(name)
+        self._names[(name.letter, name.sub)] = (name, ident)
+        return ident
+
+    def _identifier(self, name: Name) -> str:
         ident = self.scheme.python(name)
         # An identifier alone is not enough: a tree built by hand may hold the letter
         # '__import__' or 'exec', which is a valid identifier but no name of the notation.
@@ -276,11 +356,26 @@ class NumpyEmitter(Emitter):
         In a module (``module=True``) a bare expression is bound to ``_``, which the
         function returns under the key ``"_"``.
         """
-        self.reserved |= helper_names(program)
-        check_names(program, self.scheme, self.reserved)
         self.bind_expressions = module
         self.copies = aliasing_assignments(program, self.declared)
-        return [self.emit(s) for s in program.statements]
+        # The names are checked (check_names) on the record the statements leave, one entry
+        # per name, rather than in two walks of their own before them; when anything fails,
+        # the check runs first as it did, so that an error is the one it always was.
+        self._names.clear()
+        self._called.clear()
+        self._calls.clear()
+        try:
+            lines = [self.emit(s) for s in program.statements]
+        except Exception:
+            self.reserved |= helper_names(program)
+            check_names(program, self.scheme, self.reserved)
+            raise
+        self.reserved |= self._called
+        seen: dict[str, Name] = {}
+        for name, ident in self._names.values():
+            if ident in self.reserved or seen.setdefault(ident, name) is not name:
+                check_names(program, self.scheme, self.reserved)     # raises, naming both
+        return lines
 
     def emit_Assign(self, node: Assign) -> str:
         code = self.expression(node.value)
@@ -306,7 +401,7 @@ class NumpyEmitter(Emitter):
         # is, or a tree built by hand (Name("b", "x\nimport os")) would put code on a line.
         for d in node.dims:
             if isinstance(d, Name):
-                self.identifier(d)
+                self._identifier(d)              # checked, not recorded: no name of code
             elif not isinstance(d, int):
                 raise NotationTranslationError(
                     f"a dimension is a whole number or a name, not {str(d)[:40]!r}", node.span)
@@ -317,24 +412,33 @@ class NumpyEmitter(Emitter):
         raise NotImplementedError
 
 
+# (style class, node class) -> the style's code_<Node> method, found once.
+_CODE_METHODS: dict[tuple[type, type], object] = {}
+
+
 class BookStyle(NumpyEmitter):
     """The book's code: ``relu(layer_0.dot(weights_0_1)).dot(weights_1_2)``."""
 
     style = "book"
 
     def expression(self, node: Expr) -> Code:
-        method = getattr(self, f"code_{type(node).__name__}", None)
+        method = _CODE_METHODS.get((type(self), type(node)))
         if method is None:
-            raise NotationTranslationError(
-                f"{type(self).__name__} cannot print {type(node).__name__}", _span(node))
-        return method(node)
+            method = getattr(type(self), f"code_{type(node).__name__}", None)
+            if method is None:
+                raise NotationTranslationError(
+                    f"{type(self).__name__} cannot print {type(node).__name__}", _span(node))
+            _CODE_METHODS[(type(self), type(node))] = method
+        return method(self, node)
 
     def emit_expression(self, node: Expr) -> str:
         return self.expression(node).text
 
     # -- atoms
     def code_Name(self, node: Name) -> Code:
-        return Code(self.identifier(node), ATOM)
+        known = self._names.get((node.letter, node.sub))
+        # A new Code each time: a style may change the one it is given (tests/test_numpy_view)
+        return Code(known[1] if known is not None else self.identifier(node), ATOM)
 
     def code_Number(self, node: Number) -> Code:
         return Code(python_number(node), ATOM)
@@ -352,10 +456,10 @@ class BookStyle(NumpyEmitter):
             for _ in range(count):
                 inner = call(self.np("transpose"), inner)
             return inner
-        return Code([_operand(inner, ATOM), ".T" * count], ATOM)
+        return _code([_operand(inner, ATOM), ".T" * count], ATOM)
 
     def code_Negate(self, node: Negate) -> Code:
-        return Code(["-", _operand(self.expression(node.operand), FACTOR)], FACTOR)
+        return _code(["-", _operand(self.expression(node.operand), FACTOR)], FACTOR)
 
     # -- binary operators: the left spine is walked in a loop, so a chain of 100,000
     # terms is one flat line and not 100,000 frames.
@@ -386,7 +490,7 @@ class BookStyle(NumpyEmitter):
     def product(self, chain: _Chain, right: Expr, code: Code, scalar: bool) -> _Chain:
         # A product on the right keeps its parentheses, whatever Python would need: the
         # grouping α(l1ᵀδ2) must read back as written, not as the chain αl1ᵀδ2.
-        grouped = Code(["(", code, ")"], ATOM) if isinstance(right, MatMul) else code
+        grouped = _code(["(", code, ")"], ATOM) if isinstance(right, MatMul) else code
         if chain.scalar:
             out = binary(chain.code, "*", grouped, TERM)
             if scalar:
@@ -407,6 +511,12 @@ class BookStyle(NumpyEmitter):
         return _Chain(method(chain.code, "dot", code), False)
 
     def is_scalar(self, node: Expr) -> bool:
+        if type(node) is Name:
+            key = (node.letter, node.sub)
+            scalar = self._scalars.get(key)
+            if scalar is None:
+                scalar = self._scalars[key] = is_scalar_name(node, self.declared)
+            return scalar
         return is_scalar(node, self.declared)
 
 
