@@ -32,19 +32,19 @@ inferred shapes. tests/test_backward_autodiff.py checks it against autograd.
 from __future__ import annotations
 
 import gc
+import warnings
 from contextlib import contextmanager
 
 from . import losses
 from .errors import NotationShapeError, NotationTranslationError
 from .gradients import Gradients, add_all, one_expression, scale, through_activation
-from .gradients import _chain_rule  # noqa: F401 (the oracle tests ask it which functions carry)
 from .kinds import declared_scalars, is_scalar
-from .layers import _map_names, all_names, layers_of, names_in, split_layers
+from .layers import all_names, layers_of, names_in, split_layers
 from .named_values import Fresh, name_products, rename_reassigned
 from .nodes import Assign, Declare, Divide, Expr, MatMul, Name, Program, Update
 from .step_names import delta_name, option_text, parse_params, simple_name, stash_name, \
     statement_reading
-from .walk import printed_size
+from .walk import printed_size, substitute
 
 LOSSES = losses.names()
 DELTAS = losses.DELTAS
@@ -96,7 +96,11 @@ def _derive(program: Program, record: losses.Loss, lr_expr: Expr, target_expr: N
     declared = declared_scalars(program)
     forward = name_products(forward, trained, fresh, lambda e: is_scalar(e, declared))
     if not _unchanged(program, declarations, forward):
-        shapes = infer(Program((*declarations, *forward)), opts)
+        # The same forward pass with names given: its warnings are the ones just given
+        # about the program as written (this program has no text of its own to quote).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            shapes = infer(Program((*declarations, *forward)), opts)
     assigned = {s.target for s in forward}
     taken = taken | fresh.taken | assigned
     if mean and BATCH_SIZE in taken:
@@ -249,7 +253,7 @@ def _trained(forward, target: Name, params) -> set[Name]:
 def _output_delta(record: losses.Loss, output, target: Name, delta: str, mean: bool) -> Expr:
     """The seed δ at the output, as the loss's record says: the error l - y (or y - l, over
     n with --mean), carried through the output's activation or cancelling it."""
-    error = _map_names(_error_template(record.error(delta)),
+    error = substitute(_error_template(record.error(delta)),
                        {Name("l"): output.name, Name("y"): target})
     if mean:
         error = Divide(error, BATCH_SIZE)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from . import functions
 from .errors import NotationTranslationError
-from .layers import Layer, _map_names, names_in
+from .layers import Layer, holding, names_in
 from .nodes import (Add, Call, Divide, Expr, Hadamard, MatMul, Name, Negate, Number, Program,
                     Subtract, Transpose)
-from .walk import children, post_order
+from .walk import substitute
 
 # The function that sums over the batch: the gradient of a parameter broadcast over the
 # rows of a batch (a bias), printed b0 -= αbatchsum(δ1).
@@ -69,15 +69,7 @@ class Gradients:
 
     def needing(self, root: Expr) -> set[int]:
         """The ids of the nodes under ``root`` that hold a wanted name: only those carry."""
-        out: set[int] = set()
-        for node in post_order(root):
-            kids = children(node)
-            if kids:
-                if any(id(k) in out for k in kids):
-                    out.add(id(node))
-            elif isinstance(node, Name) and node in self.wanted:
-                out.add(id(node))
-        return out
+        return holding(root, self.wanted)
 
     def scalar(self, expr: Expr) -> bool:
         return self.shapes.of(expr) is None
@@ -204,7 +196,7 @@ class Gradients:
 _TEMPLATES: dict[str, Expr] = {}
 
 
-def _chain_rule(f: str) -> Expr | None:
+def chain_rule(f: str) -> Expr | None:
     """The function record's chain rule as a tree in G, x and y (see Function.backward)."""
     fn = functions.FUNCTIONS[f]
     at = "x" if getattr(fn, "derivative_of", "output") == "input" else "y"
@@ -222,14 +214,14 @@ def through_activation(layer: Layer, grad: Expr) -> Expr:
     f = layer.activation
     if f is None:
         return grad
-    rule = _chain_rule(f)
+    rule = chain_rule(f)
     if rule is None:
         raise NotationTranslationError(
             f"backward cannot carry a delta through {f} here", layer.statement.value.span,
             hint=("softmax is differentiated only at the output, with the cross-entropy loss "
                   "(--loss cross_entropy)") if f == "softmax" else
                  f"register {f} with a derivative (notation.functions.register(..., derivative=...))")
-    return _map_names(rule, {Name("G"): grad, Name("x"): layer.pre, Name("y"): layer.name})
+    return substitute(rule, {Name("G"): grad, Name("x"): layer.pre, Name("y"): layer.name})
 
 
 def one_expression(program: Program, what: str) -> Expr:

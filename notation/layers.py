@@ -13,7 +13,7 @@ from .errors import NotationTranslationError
 from .kinds import declared_scalars, is_scalar
 from .nodes import (Add, Assign, Call, Declare, Expr, MatMul, Name, Program, Span, Subtract,
                     Update)
-from .walk import children, names, rebuild
+from .walk import fold, map_up, names, rebuild
 
 
 @dataclass
@@ -31,6 +31,27 @@ def names_in(expr: Expr) -> list[Name]:
     return list(names(expr))
 
 
+def holding(root: Expr, wanted) -> set[int]:
+    """The ids of the nodes of ``root`` that hold a name of ``wanted`` (the name itself
+    included): the nodes a gradient to those names goes through (walk.fold).
+
+    >>> from notation import parse
+    >>> e = parse("relu(xW) + b").statements[0].expr
+    >>> sorted(type(n).__name__ for n in (e, e.left, e.left.arg, e.right)
+    ...        if id(n) in holding(e, {Name("W")}))
+    ['Add', 'Call', 'MatMul']
+    """
+    out: set[int] = set()
+
+    def combine(node: Expr, kids: list) -> bool:
+        held = any(kids) if kids else isinstance(node, Name) and node in wanted
+        if held:
+            out.add(id(node))
+        return held
+    fold(root, combine)
+    return out
+
+
 def all_names(program: Program) -> set[Name]:
     names: set[Name] = set()
     for s in program.statements:
@@ -41,7 +62,7 @@ def all_names(program: Program) -> set[Name]:
     return names
 
 
-def _weight_index(expr: Expr) -> int | None:
+def weight_index(expr: Expr) -> int | None:
     """k if ``expr`` is the book's ``… W_k`` (possibly ``+ b``): the layer it makes is k+1."""
     while isinstance(expr, (Add, Subtract)):
         expr = expr.left
@@ -67,7 +88,7 @@ class Fresh:
         self.count = 0
 
     def name(self, value: Expr | None = None) -> Name:
-        k = _weight_index(value) if value is not None else None
+        k = weight_index(value) if value is not None else None
         if k is not None:
             # The book's convention: relu(l0W0) is layer 1.
             candidate = Name("l", str(k + 1))
@@ -96,40 +117,28 @@ class _Splitter:
     def split(self, expr: Expr) -> Expr:
         """``expr`` with every call below the top replaced by a fresh name, assigned first.
 
-        Left to right, innermost first, as a recursive walk would do it, but with an explicit
-        stack: a product of 100,000 factors is as deep as it is long.
+        Left to right, innermost first, as a recursive walk would do it (walk.map_up: a
+        product of 100,000 factors is as deep as it is long, and a call written twice is
+        split twice); a node none of whose operands changed is kept as it is.
         """
-        done: list[Expr] = []
-        stack: list = [(expr, False)]
-        while stack:
-            node, ready = stack.pop()
-            kids = children(node)
-            if not kids:
-                done.append(node)
-                continue
-            if not ready:
-                if isinstance(node, Call) and node.derivative:
-                    raise NotationTranslationError(
-                        f"the forward pass uses the derivative {node.func}'", node.span,
-                        hint="backward derives the derivatives itself: give it the forward "
-                             "pass only")
-                stack.append((node, True))
-                stack.extend((k, False) for k in reversed(kids))
-                continue
-            parts = done[len(done) - len(kids):]
-            del done[len(done) - len(kids):]
-            if isinstance(node, Call):
-                inner = Call(node.func, parts[0], False, node.span)
-                # A function of a scalar (relu(α)) is a number, not a layer: it stays inline.
-                if node is expr or is_scalar(inner, self.declared):
-                    done.append(inner)
-                else:
-                    name = self.name_for(inner)
-                    self.statements.append(Assign(name, inner, node.span))
-                    done.append(name)
-            else:
-                done.append(rebuild(node, parts))
-        return done[0]
+        def refuse(node: Expr) -> None:
+            if isinstance(node, Call) and node.derivative:
+                raise NotationTranslationError(
+                    f"the forward pass uses the derivative {node.func}'", node.span,
+                    hint="backward derives the derivatives itself: give it the forward "
+                         "pass only")
+
+        def combine(node: Expr, parts) -> Expr:
+            value = rebuild(node, parts) if parts else node
+            if not isinstance(node, Call):
+                return value
+            # A function of a scalar (relu(α)) is a number, not a layer: it stays inline.
+            if node is expr or is_scalar(value, self.declared):
+                return value
+            name = self.name_for(value)
+            self.statements.append(Assign(name, value, node.span))
+            return name
+        return map_up(expr, combine, refuse)
 
 
 def split_layers(program: Program) -> tuple[list[Declare], list[Assign]]:
@@ -172,31 +181,3 @@ def layers_of(forward: list[Assign]) -> list[Layer]:
         else:
             out.append(Layer(s.target, value, None, s))
     return out
-
-
-# ---------------------------------------------------------------------------- every value a name
-
-def _rebuild(node: Expr, parts: list[Expr]) -> Expr:
-    """``node`` with its operands replaced by ``parts`` (the same node if none changed)."""
-    return rebuild(node, parts)
-
-
-def _map_names(expr: Expr, mapping: dict[Name, Name]) -> Expr:
-    """``expr`` with every name in ``mapping`` replaced (without recursion)."""
-    if not mapping:
-        return expr
-    done: list[Expr] = []
-    stack: list = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        kids = children(node)
-        if not kids:
-            done.append(mapping.get(node, node) if isinstance(node, Name) else node)
-        elif not ready:
-            stack.append((node, True))
-            stack.extend((k, False) for k in reversed(kids))
-        else:
-            parts = done[len(done) - len(kids):]
-            del done[len(done) - len(kids):]
-            done.append(_rebuild(node, parts))
-    return done[0]

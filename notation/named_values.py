@@ -7,10 +7,10 @@ The names are fresh (``Fresh``): ``l_{k+1}`` for ``…W_k`` if free, else ``h1``
 
 from __future__ import annotations
 
-from .layers import Fresh, _map_names, _rebuild, names_in
+from .layers import Fresh, holding, names_in
 from .layers import all_names, split_layers  # noqa: F401 (rename_reassigned's example)
 from .nodes import Assign, Divide, Expr, Hadamard, MatMul, Name, Number, Transpose
-from .walk import children
+from .walk import children, map_up, pre_order, rebuild, substitute
 
 
 def rename_reassigned(forward: list[Assign], fresh: Fresh) -> list[Assign]:
@@ -36,7 +36,7 @@ def rename_reassigned(forward: list[Assign], fresh: Fresh) -> list[Assign]:
     seen: dict[Name, int] = {}
     out = []
     for s in forward:
-        value = _map_names(s.value, current)
+        value = substitute(s.value, current)
         seen[s.target] = seen.get(s.target, 0) + 1
         keeps = seen[s.target] == count[s.target] and s.target not in inputs
         target = s.target if keeps else fresh.name()
@@ -80,7 +80,7 @@ def name_products(forward: list[Assign], trained: set[Name], fresh: Fresh, scala
     """
     out: list[Assign] = []
     for s in forward:
-        holds = _holding(s.value, trained)
+        holds = holding(s.value, trained)
         marked = _to_name(s.value, holds, scalar)
         if not marked:
             out.append(s)
@@ -89,34 +89,20 @@ def name_products(forward: list[Assign], trained: set[Name], fresh: Fresh, scala
     return out
 
 
-def _holding(value: Expr, trained: set[Name]) -> dict[int, bool]:
-    """id(node) -> whether the node holds a trained parameter, for every node of ``value``."""
-    holds: dict[int, bool] = {}
-    stack = [(value, False)]
-    while stack:
-        node, ready = stack.pop()
-        kids = children(node)
-        if not kids:
-            holds[id(node)] = isinstance(node, Name) and node in trained
-        elif not ready:
-            stack.append((node, True))
-            stack.extend((k, False) for k in kids)
-        else:
-            holds[id(node)] = any(holds[id(k)] for k in kids)
-    return holds
+def _to_name(value: Expr, holds: set[int], scalar) -> set[int]:
+    """The ids of the nodes of ``value`` that must become layers of their own.
 
-
-def _to_name(value: Expr, holds: dict[int, bool], scalar) -> set[int]:
-    """The ids of the nodes of ``value`` that must become layers of their own."""
+    Only a node that holds a parameter can have an operand to name (every node below one
+    that holds none holds none either), and a node's operands are marked only at the node:
+    in a tree, the order the nodes are met in does not change what is marked."""
     marked: set[int] = set()
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        kids = children(node)
-        for child in kids:
-            if not holds[id(child)]:
+    for node in pre_order(value):
+        if id(node) not in holds:
+            continue
+        for child in children(node):
+            if id(child) not in holds:
                 continue
-            read = [r for r in _reads(node, child, scalar) if holds[id(r)] and id(r) not in marked]
+            read = [r for r in _reads(node, child, scalar) if id(r) in holds and id(r) not in marked]
             if read:
                 # A scalar value gets no name (it would be a scalar layer, which has no
                 # delta); an update that would read one after a parameter in it changed
@@ -125,32 +111,22 @@ def _to_name(value: Expr, holds: dict[int, bool], scalar) -> set[int]:
                     marked.add(id(child))
                 else:
                     marked.update(id(r) for r in read if not _is_alias(r) and not scalar(r))
-        stack.extend(k for k in kids if holds[id(k)])
     return marked
 
 
 def _named(s: Assign, marked: set[int], fresh: Fresh) -> list[Assign]:
-    """``s`` with the marked nodes replaced, innermost first, by names assigned before it."""
+    """``s`` with the marked nodes replaced, innermost first, by names assigned before it
+    (walk.map_up: a value written twice is named twice, as a recursive rewrite would)."""
     out: list[Assign] = []
-    done: list[Expr] = []
-    stack = [(s.value, False)]
-    while stack:
-        node, ready = stack.pop()
-        kids = children(node)
-        if not kids:
-            done.append(node)
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((k, False) for k in reversed(kids))
-            continue
-        parts = done[len(done) - len(kids):]
-        del done[len(done) - len(kids):]
-        value = _rebuild(node, parts)
+
+    def combine(node: Expr, parts) -> Expr:
+        if not parts:
+            return node
+        value = rebuild(node, parts)
         if id(node) in marked and node is not s.value:
             name = fresh.name(value)
             out.append(Assign(name, value, node.span))
-            value = name
-        done.append(value)
-    out.append(Assign(s.target, done[0], s.span))
+            return name
+        return value
+    out.append(Assign(s.target, map_up(s.value, combine), s.span))
     return out

@@ -143,6 +143,67 @@ def fold(root: Expr, combine):
     return memo[id(root)]
 
 
+def map_up(root: Expr, combine, enter=None):
+    """``combine(node, operands)`` for every node as written, operands first, left to right,
+    without recursion: ``operands`` are what ``combine`` gave the node's operands (``()`` for
+    a leaf), and the result is what it gives the root. ``enter(node)``, if given, is called
+    on each node before its operands (pre-order), so a walk can refuse a node from the top.
+
+    Unlike :func:`fold`, a sub-tree shared by two parents is combined at each place it is
+    written, as a recursive rewrite would do it: a rewrite that gives names (a layer split
+    off, a product named) names each occurrence. An unknown node raises, as in
+    :func:`children`.
+
+    >>> from notation import parse
+    >>> map_up(parse("relu(xW)").statements[0].expr,
+    ...        lambda node, parts: f"{type(node).__name__}({', '.join(parts)})")
+    'Call(MatMul(Name(), Name()))'
+    """
+    operands = _OPERANDS
+    done: list = []
+    stack: list = [(root, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, ready = pop()
+        if ready:
+            count = len(operands[type(node)](node))
+            parts = done[-count:]
+            del done[-count:]
+            done.append(combine(node, parts))
+            continue
+        get = operands.get(type(node))
+        if get is None:
+            fields(node)             # raises
+        if enter is not None:
+            enter(node)
+        kids = get(node)
+        if not kids:
+            done.append(combine(node, ()))
+            continue
+        push((node, True))
+        for kid in reversed(kids):
+            push((kid, False))
+    return done[0]
+
+
+def substitute(root: Expr, mapping: dict) -> Expr:
+    """``root`` with every name in ``mapping`` replaced by its value there (a tree), without
+    recursion; a node none of whose operands changed is kept as it is (the same object).
+
+    >>> substitute(Transpose(Name("W")), {Name("W"): Name("V")})
+    Transpose(operand=Name(letter='V', sub=''))
+    """
+    if not mapping:
+        return root
+    get = mapping.get
+
+    def combine(node, parts):
+        if not parts:
+            return get(node, node) if isinstance(node, Name) else node
+        return rebuild(node, parts)
+    return map_up(root, combine)
+
+
 def rebuild(node: Expr, operands) -> Expr:
     """The node with new operands (in the order of :func:`children`), other fields kept.
 

@@ -86,8 +86,8 @@ NOT_HIDDEN = {"softmax", "sum", "batchsum"}
 
 def activations() -> list[str]:
     """Every registered function backward can carry a delta through, at test time."""
-    from notation.backward import _chain_rule
-    return sorted(f for f in functions.FUNCTIONS if f not in NOT_HIDDEN and _chain_rule(f))
+    from notation.gradients import chain_rule
+    return sorted(f for f in functions.FUNCTIONS if f not in NOT_HIDDEN and chain_rule(f))
 
 
 # --------------------------------------------------------------------------- the oracle
