@@ -16,15 +16,29 @@ from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass
-
 from .nodes import Span
+from .records import Record, set_field
 
 
-@dataclass(frozen=True, slots=True)
-class Label:
-    span: Span
-    text: str = ""
+class Label(Record):
+    """A further span of an error, with the words printed under its carets."""
+
+    __slots__ = __match_args__ = ("span", "text")
+
+    def __init__(self, span: Span, text: str = ""):
+        set_field(self, "span", span)
+        set_field(self, "text", text)
+
+    def __eq__(self, other):
+        if other.__class__ is self.__class__:
+            return (self.span, self.text) == (other.span, other.text)
+        return NotImplemented
+
+    def __hash__(self):
+        return hash((self.span, self.text))
+
+    def __repr__(self):
+        return f"Label(span={self.span!r}, text={self.text!r})"
 
 
 class NotationError(Exception):

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "notation"
 
 # Lowest first. A module may import its own layer and the layers below it.
 LAYERS = [
-    ("core", ["_tables", "errors", "nodes", "walk", "function_record", "builtin_functions",
+    ("core", ["_tables", "errors", "records", "nodes", "walk", "function_record", "builtin_functions",
               "functions", "function_idioms", "operators", "greek", "kinds",
               "marks", "naming", "polynomial", "tokens", "aliasing", "plan_record"]),
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
