@@ -44,7 +44,7 @@ from .named_values import Fresh, name_products, rename_reassigned
 from .nodes import Assign, Declare, Divide, Expr, MatMul, Name, Program, Update
 from .step_names import delta_name, option_text, parse_params, simple_name, stash_name, \
     statement_reading
-from .walk import printed_size, substitute
+from .walk import size, substitute
 
 LOSSES = losses.names()
 DELTAS = losses.DELTAS
@@ -324,7 +324,7 @@ def _check_size(statements) -> None:
         value = getattr(s, "value", None)
         if value is None:
             continue
-        left -= printed_size(value, left)
+        left -= size(value, left)      # as printed: a shared sub-tree counts each time
         if left < 0:
             raise NotationTranslationError(
                 f"the derived training step would hold more than {MAX_DERIVED_NODES:,} terms",
