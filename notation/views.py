@@ -237,7 +237,7 @@ _ALL = (
                               "run(*, …)")),
          check=_numpy_check, formats={"numpy": None}, show="NumPy", page="NumPy",
          html=_numpy_html, backward=True, reads=".py", method="numpy",
-         modules=("emit.numpy", "emit.numpy_program", "emit.numpy_plan")),
+         modules=("emit.numpy", "emit.numpy_code", "emit.numpy_program", "emit.numpy_plan")),
     View("latex", "the LaTeX", _latex,
          description="The LaTeX of the program; --document makes a .tex file that pdflatex "
                      "compiles.",

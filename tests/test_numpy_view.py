@@ -265,10 +265,10 @@ def test_long_chains_print_in_linear_time():
 
 @pytest.mark.parametrize("eager", [0, 10**9])
 def test_the_code_does_not_depend_on_where_its_text_is_joined(monkeypatch, eager):
-    """Short pieces are joined at once and long ones referred to (emit.numpy._EAGER): with
+    """Short pieces are joined at once and long ones referred to (emit.numpy_code._EAGER): with
     every piece referred to (0) or every one joined (10**9) each golden program, a long
     chain and a long sum print the same code in both styles."""
-    import notation.emit.numpy as emitter
+    import notation.emit.numpy_code as emitter
     programs = [golden_files.program(case) for case in golden_files.cases()]
     programs += [parse("y = αx" + "βW" * 300), parse("y = -(α + x)ᵀ" + " - relu(x)W" * 200),
                  parse("l2 = softmax(relu(l1W1 + b1)(W2 ⊙ W3ᵀ))α / 2")]
