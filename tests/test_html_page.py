@@ -163,3 +163,15 @@ def test_notation_diagram_draws_every_layer(tmp_path):
     assert main(["diagram", "--svg", "-f", str(tmp_path / "net.nn"),
                  "-o", str(tmp_path / "net.svg")]) == 0
     assert (tmp_path / "net.svg").read_text(encoding="utf-8").count("class='layer'") == 1_201
+
+
+def test_the_plan_table_escapes_a_cell_only_when_one_needs_it():
+    # _table escapes every cell when one has a character to escape (a derivative's '), and
+    # none otherwise; either way the text is the cells' own.
+    training = parse("l1 = relu(l0W0 + b0)\nl2 = softmax(l1W1)\nδ2 = l2 - y\n"
+                     "δ1 = δ2W1ᵀ ⊙ relu'(l1)\nW1 -= α l1ᵀδ2")
+    table = plan_steps_table(training.plan(sizes="3,4,2"))
+    assert "relu&#x27;(l1)</td>" in table
+    assert "relu'(" not in table
+    forward = plan_steps_table(parse("l2 = relu(l1W1 + b1)").plan())
+    assert "<td class='op'>l1W1</td><td>b×n2</td><td>2·b·n1·n2</td><td>8·b·n2</td>" in forward
