@@ -93,7 +93,7 @@ class Number(Expr):
 
     def __eq__(self, other):
         if other.__class__ is self.__class__:
-            return (self.text,) == (other.text,)
+            return self.text == other.text
         return NotImplemented
 
     def __hash__(self):

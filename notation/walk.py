@@ -161,12 +161,12 @@ def map_up(root: Expr, combine, enter=None):
     """
     operands = _OPERANDS
     done: list = []
-    stack: list = [(root, False)]
+    # (node, 0) is to be entered; (node, n) has its n operands' results on `done`
+    stack: list = [(root, 0)]
     pop, push = stack.pop, stack.append
     while stack:
-        node, ready = pop()
-        if ready:
-            count = len(operands[type(node)](node))
+        node, count = pop()
+        if count:                    # its operands are combined: the last `count` results
             parts = done[-count:]
             del done[-count:]
             done.append(combine(node, parts))
@@ -180,9 +180,9 @@ def map_up(root: Expr, combine, enter=None):
         if not kids:
             done.append(combine(node, ()))
             continue
-        push((node, True))
+        push((node, len(kids)))
         for kid in reversed(kids):
-            push((kid, False))
+            push((kid, 0))
     return done[0]
 
 
