@@ -23,8 +23,8 @@ LAYERS = [
               "marks", "naming", "polynomial", "tokens", "aliasing", "plan_record"]),
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
     # spelling, which every error message of every stage quotes.
-    ("syntax", ["name_tokens", "name_errors", "tree_builder", "parser", "syntax_errors",
-                "emit.base", "emit.algebra"]),
+    ("syntax", ["name_tokens", "name_errors", "tree_pieces", "tree_shapes", "tree_calls",
+                "tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
     ("shapes", ["dims", "shape_errors", "dim_names", "shape_record", "shape_rules", "mentions", "declarations",
                 "shape_options", "declared_shapes", "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
