@@ -109,12 +109,15 @@ def builtin() -> tuple[Function, ...]:
             "softmax", "e / np.sum(e, axis=1, keepdims=True)", r"\operatorname{softmax}",
             numpy_setup="e = np.exp(x - np.max(x, axis=1, keepdims=True))", shape="row-wise",
             reference=_softmax, sympy="exp(x)",
+            no_derivative_hint="softmax is used with cross-entropy, whose delta is output - y",
             recipe=r(("{t} = {x} - {x}.max(axis=1, keepdims=True)", "np.exp({t}, out={t})",
                       "{t} /= {t}.sum(axis=1, keepdims=True)"),
                      ("{t} -= {t}.max(axis=1, keepdims=True)", "np.exp({t}, out={t})",
                       "{t} /= {t}.sum(axis=1, keepdims=True)"), ("rows", "cast")),
             idioms=("np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)",
-                    "np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)")),
+                    "np.exp(x) / np.sum(np.exp(x), axis=-1, keepdims=True)",
+                    "np.exp(x) / np.sum(np.exp(x), keepdims=True, axis=1)",
+                    "np.exp(x) / np.sum(np.exp(x), keepdims=True, axis=-1)")),
         Function(
             "exp", "np.exp(x)", r"\exp", numpy_call="np.exp", latex_operator=False,
             spellings=("\\exp",), reference=lambda x: np.exp(x), sympy="exp(x)",
@@ -144,7 +147,9 @@ def builtin() -> tuple[Function, ...]:
             reference=lambda x: np.add.reduce(x, axis=0, keepdims=True), sympy="x",
             backward="G + 0x", inline=True,
             recipe=r(("{t} = {x}.sum(axis=0, keepdims=True)",)),
-            idioms=("np.sum(x, axis=0, keepdims=True)", "x.sum(axis=0, keepdims=True)")),
+            # np.sum(x, axis=0) is a (n,) row, which broadcasts as the 1 × n row
+            idioms=("np.sum(x, axis=0, keepdims=True)", "x.sum(axis=0, keepdims=True)",
+                    "np.sum(x, keepdims=True, axis=0)", "np.sum(x, axis=0)")),
         # log(1 + exp(x)) without overflow; its derivative, σ(x), is 1 - exp(-output). The
         # written-out np.log(1 + np.exp(x)) is no idiom of it: it reads back as written.
         Function(

@@ -24,6 +24,27 @@ def idioms() -> list[tuple[str, Function, bool]]:
     return out
 
 
+def numpy_calls() -> dict[str, Function]:
+    """The NumPy functions that are a function of the registry called on one argument,
+    ``np.tanh(x)``: each idiom ``np.<name>(x)`` of a record, by ``<name>`` (the first record
+    in registry order where two share one). The NumPy reader builds the call from it and
+    names them where a call cannot be read.
+
+    >>> sorted(numpy_calls())
+    ['exp', 'log', 'tanh']
+    """
+    import ast
+    out: dict[str, Function] = {}
+    for source, fn, derivative in idioms():
+        t = _template(source)
+        if (not derivative and isinstance(t, ast.Call) and isinstance(t.func, ast.Attribute)
+                and isinstance(t.func.value, ast.Name) and t.func.value.id == "np"
+                and len(t.args) == 1 and isinstance(t.args[0], ast.Name)
+                and t.args[0].id == "x" and not t.keywords):
+            out.setdefault(t.func.attr, fn)
+    return out
+
+
 def match_idiom(node, is_numpy: Callable = lambda n: getattr(n, "id", None) == "np"):
     """The function a NumPy expression (a Python ``ast`` node) is the idiom of, as
     ``(function, derivative, argument node)``, or None. In an idiom, ``x`` (or ``output``)

@@ -91,6 +91,10 @@ class Function:
     # binding runs on integer arrays unconverted (compile.py); any other converts them to
     # the plan's float dtype first, since a sigmoid cannot write floats into an int array.
     integer_safe: bool = False
+    # What the parser says where the notation writes f' of a function with no derivative
+    # (softmax': the delta of softmax with cross-entropy is output - y); when empty, it
+    # lists the functions that have one.
+    no_derivative_hint: str = ""
 
     @property
     def derivative_parameter(self) -> str:

@@ -33,8 +33,7 @@ class CallRules:
             raise NotationNameError(
                 f"{fn.name} has no derivative in the notation",
                 span_of(fn_tok, c[1]), label="no derivative helper for this function",
-                hint=("softmax is used with cross-entropy, whose delta is output - y"
-                      if fn.name == "softmax" else
+                hint=(fn.no_derivative_hint or
                       f"the derivatives known are those of "
                       f"{', '.join(f.name for f in functions.FUNCTIONS.values() if f.derivative)}"))
         return Call(fn.name, arg, derivative, span_of(fn_tok, c[-1]))

@@ -16,7 +16,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from notation import builtin_functions, compare, function_idioms, functions, parse
+from notation import NotationError, builtin_functions, compare, function_idioms, functions, parse
 from notation.emit.mathml import mathml
 from notation.evaluate import evaluate, reference
 from notation.read.latex import from_latex
@@ -337,3 +337,40 @@ def test_every_view_prints_the_plans_figures_under_one_label(dims):
         assert peak == "1.1 MiB (inputs 1.0 MiB + at most 68.0 KiB made by the run)"
     else:
         assert str(data["totals"]["peak_bytes"]).startswith("max(9·b·n1 + 65536, ")
+
+
+def test_a_numpy_call_idiom_reads_back_as_the_function_with_its_arity_and_hint():
+    # np.<name>(x) among a record's idioms is all the NumPy reader needs (no table of its own)
+    functions.register("hsine", "np.sinh(x)", idioms=("np.sinh(x)",))
+    try:
+        assert from_numpy("y = np.sinh(a)") == parse("y = hsine(a)")
+        with pytest.raises(NotationError, match="takes one argument, not 2"):
+            from_numpy("y = np.sinh(a, b)")
+        with pytest.raises(NotationError) as unknown:
+            from_numpy("y = np.cosh(a)")
+        assert "np.sinh" in unknown.value.hint and "np.tanh" in unknown.value.hint
+    finally:
+        functions.FUNCTIONS.pop("hsine")
+    with pytest.raises(NotationError, match="cannot be read into the notation"):
+        from_numpy("y = np.sinh(a)")
+
+
+def test_the_hint_for_a_missing_derivative_is_the_records():
+    with pytest.raises(NotationError) as softmax:
+        parse("y = softmax'(x)")
+    assert softmax.value.hint == record("softmax").no_derivative_hint
+    assert "cross-entropy" in softmax.value.hint
+    functions.register("cube", "x * x * x", no_derivative_hint="cube' is 3x², written out")
+    try:
+        with pytest.raises(NotationError) as cube:
+            parse("y = cube'(x)")
+        assert cube.value.hint == "cube' is 3x², written out"
+    finally:
+        functions.FUNCTIONS.pop("cube")
+    functions.register("cube", "x * x * x")
+    try:
+        with pytest.raises(NotationError) as plain:
+            parse("y = cube'(x)")
+        assert plain.value.hint.startswith("the derivatives known are those of relu, sigmoid")
+    finally:
+        functions.FUNCTIONS.pop("cube")

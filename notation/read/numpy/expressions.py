@@ -13,6 +13,7 @@ import re
 from typing import Callable
 
 from ...errors import NotationTranslationError
+from ...function_idioms import numpy_calls
 from ...kinds import is_scalar
 from ...nodes import (Add, Call, Divide, Expr, Hadamard, MatMul, Name, Negate, Number, Span,
                       Subtract, Transpose)
@@ -20,7 +21,9 @@ from . import idioms
 from .positions import Positions
 from .syntax import OPERATORS, constant, what
 
-# NumPy functions and what they build: name -> (number of arguments, builder).
+# NumPy functions that are operators and what they build: name -> (number of arguments,
+# builder). Those that are functions of the notation (np.exp, np.tanh) are the registry's
+# idioms np.<name>(x) (function_idioms.numpy_calls): see numpy_function_entry.
 NUMPY_FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "dot": (2, lambda a, b, span: MatMul(a, b, span)),
     "matmul": (2, lambda a, b, span: MatMul(a, b, span)),
@@ -35,10 +38,26 @@ NUMPY_FUNCTIONS: dict[str, tuple[int, Callable]] = {
     # np.outer(a, b) of two rows is aᵀb, the book's outer product (ch. 5)
     "outer": (2, lambda a, b, span: MatMul(Transpose(a, a.span), b, span)),
     "copy": (1, lambda a, span: a),
-    "exp": (1, lambda a, span: Call("exp", a, False, span)),
-    "log": (1, lambda a, span: Call("log", a, False, span)),
-    "tanh": (1, lambda a, span: Call("tanh", a, False, span)),
 }
+
+
+def numpy_function_entry(name: str):
+    """(number of arguments, builder) of ``np.<name>(…)``, or None: an operator of
+    NUMPY_FUNCTIONS, or a function of the registry (``np.tanh`` is tanh)."""
+    entry = NUMPY_FUNCTIONS.get(name)
+    if entry is None:
+        fn = numpy_calls().get(name)
+        if fn is not None:
+            entry = (1, lambda a, span: Call(fn.name, a, False, span))
+    return entry
+
+
+def numpy_function_names() -> list[str]:
+    """The NumPy functions read as they are, operators first, then the registry's in
+    alphabetical order (the hint of a call that cannot be read)."""
+    return list(NUMPY_FUNCTIONS) + sorted(set(numpy_calls()) - set(NUMPY_FUNCTIONS))
+
+
 BINARY_OPERATORS = {
     ast.Add: Add, ast.Sub: Subtract, ast.Div: Divide, ast.MatMult: MatMul,
 }
@@ -218,11 +237,11 @@ class Expressions:
         if isinstance(func, ast.Attribute) and self.is_numpy(func.value):
             if func.attr == "outer" and hasattr(self.names, "outer"):
                 self.names.outer(node)       # aᵀb only for single rows: refused or warned
-            entry = NUMPY_FUNCTIONS.get(func.attr)
+            entry = numpy_function_entry(func.attr)
             if entry is None:
                 raise self.error(f"np.{func.attr}() cannot be read into the notation", node,
                                  label="no notation for this NumPy function",
-                                 hint="known: " + ", ".join(f"np.{n}" for n in NUMPY_FUNCTIONS)
+                                 hint="known: " + ", ".join(f"np.{n}" for n in numpy_function_names())
                                  + ", np.maximum(0, x), np.sum(x, axis=…, keepdims=True)")
             arity, build = entry
             self.arguments(node, arity)

@@ -1,13 +1,15 @@
-"""The NumPy idioms that are functions of the notation, each matched on Python's ast.
+"""The NumPy idioms that are functions of the notation, matched on Python's ast.
 
-- ``1 / (1 + np.exp(-x))`` is sigmoid(x); ``x * (1 - x)`` is sigmoid'(x) (sigmoid2deriv's body);
-- ``1 - x ** 2`` is tanh'(x) (tanh2deriv's body);
-- ``(x > 0) * x``, ``(x >= 0) * x`` (the same values: both are 0 at 0) and
-  ``np.maximum(0, x)`` are relu(x);
-- ``x > 0`` is relu'(x), as the book's relu2deriv; ``x >= 0`` is **not** (it is 1 at 0): it is
-  step(x), a function of its own (chapter 8's relu2deriv);
-- ``np.exp(x) / np.sum(np.exp(x), axis=1, keepdims=True)`` is softmax(x);
-- ``np.sum(x, axis=0, keepdims=True)`` (or without keepdims) is sum(x), the sum over the batch.
+Every idiom is a fact of its function's record (``idioms`` and ``derivative_idioms`` in
+notation/builtin_functions.py, matched by notation/function_idioms.py): ``1 / (1 +
+np.exp(-x))`` is sigmoid(x), ``output * (1 - output)`` sigmoid'(output), ``1 - output ** 2``
+tanh'(output), ``(x > 0) * x`` and ``np.maximum(0, x)`` relu(x), ``np.exp(x) /
+np.sum(np.exp(x), axis=1, keepdims=True)`` softmax(x), ``np.sum(x, axis=0,
+keepdims=True)`` batchsum(x), the sum over the batch. What is left here: two spellings
+that a template would read differently (:func:`binary`), a comparison with 0 whose
+function was replaced (``x > 0`` is relu'(x), as the book's relu2deriv; ``x >= 0`` is
+**not**, it is 1 at 0: it is step(x), chapter 8's relu2deriv, refused when step is
+registered as something else), and the sums that have no notation.
 """
 
 from __future__ import annotations
@@ -71,45 +73,20 @@ def comparison(node):
     return operand, lambda x, span: Call(name, x, False, span)
 
 
-def _is_exp(node, reader) -> bool:
-    return (isinstance(node, ast.Call) and reader.numpy_function(node.func, "exp")
-            and len(node.args) == 1 and not node.keywords)
-
-
-def keywords(keywords, axis: int, keepdims: bool | None = True) -> bool:
-    """Are the keywords exactly ``axis=<axis>`` and (``keepdims=True``, or none if None)?"""
-    found = {k.arg: k.value for k in keywords}
-    wanted = {"axis"} | ({"keepdims"} if keepdims else set())
-    if set(found) != wanted:
-        return False
-    a = found["axis"]
-    if axis < 0:
-        ok = isinstance(a, ast.UnaryOp) and isinstance(a.op, ast.USub) and constant(a.operand, -axis)
-    else:
-        ok = constant(a, axis)
-    if not keepdims:
-        return ok
-    keep = found["keepdims"]
-    return ok and isinstance(keep, ast.Constant) and keep.value is True
-
-
 def binary(node: ast.BinOp, reader):
-    """(children, make) for an idiom written with an operator, else None."""
+    """(children, make) for an idiom written with an operator, else None.
+
+    Two spellings are still matched here, after every record's idioms: ``(x >= 0) * x``
+    and ``(0 < x) * x`` (any comparison of _compare_with_zero, either side), relu(x), read
+    from the bare ``x`` (a template reads the first ``x``, whose spans differ, and would
+    come before step's ``(x >= 0) * 1.0``); and ``(1 - x) * x`` of a name, sigmoid'(x) (a
+    template takes any expression).
+    """
     found = registered(node, reader)
     if found is not None:
         return found
     span = reader.span(node)
     left, right = node.left, node.right
-    if isinstance(node.op, ast.Div) and constant(left, 1) and isinstance(right, ast.BinOp) \
-            and isinstance(right.op, ast.Add):
-        for one, e in ((right.left, right.right), (right.right, right.left)):
-            if (constant(one, 1) and isinstance(e, ast.Call) and reader.numpy_function(e.func, "exp")
-                    and len(e.args) == 1 and not e.keywords and isinstance(e.args[0], ast.UnaryOp)
-                    and isinstance(e.args[0].op, ast.USub)):
-                return [e.args[0].operand], lambda k: Call("sigmoid", k[0], False, span)
-    if isinstance(node.op, ast.Sub) and constant(left, 1) and isinstance(right, ast.BinOp) \
-            and isinstance(right.op, ast.Pow) and constant(right.right, 2):
-        return [right.left], lambda k: Call("tanh", k[0], True, span)
     if isinstance(node.op, ast.Mult):
         for test, value in ((left, right), (right, left)):
             found = _compare_with_zero(test)
@@ -121,32 +98,18 @@ def binary(node: ast.BinOp, reader):
                     and constant(other.left, 1) and same(other.right, out)
                     and isinstance(out, (ast.Name, ast.Attribute, ast.Subscript))):
                 return [out], lambda k: Call("sigmoid", k[0], True, span)
-    if isinstance(node.op, ast.Div) and _is_exp(left, reader) and isinstance(right, ast.Call) \
-            and reader.numpy_function(right.func, "sum") and len(right.args) == 1 \
-            and _is_exp(right.args[0], reader) and same(left.args[0], right.args[0].args[0]) \
-            and (keywords(right.keywords, axis=1) or keywords(right.keywords, axis=-1)):
-        return [left.args[0]], lambda k: Call("softmax", k[0], False, span)
     return None
 
 
 def call(node: ast.Call, reader):
-    """(children, make) for an idiom written as a NumPy call, else None."""
+    """(children, make) for an idiom written as a NumPy call, else None; a sum or mean over
+    axes that have no notation is refused here, with what to write instead."""
     found = registered(node, reader)
     if found is not None:
         return found
     func = node.func
-    span = reader.span(node)
-    if reader.numpy_function(func, "maximum") and len(node.args) == 2 and not node.keywords:
-        a, b = node.args
-        if constant(a, 0) or constant(b, 0):
-            x = b if constant(a, 0) else a
-            return [x], lambda k: Call("relu", k[0], False, span)
-    # np.sum(x, axis=0) is a (n,) row, which broadcasts as the 1 × n row of batchsum(x);
     # np.sum(x, axis=1) without keepdims is a (b,) vector that would broadcast wrongly, and
     # np.sum(x) with no axis is a total: neither is read (docs/views.md)
-    if reader.numpy_function(func, "sum") and len(node.args) == 1 and (
-            keywords(node.keywords, axis=0) or keywords(node.keywords, axis=0, keepdims=None)):
-        return [node.args[0]], lambda k: Call("batchsum", k[0], False, span)
     if reader.numpy_function(func, "sum", "mean"):
         raise reader.error(
             f"np.{func.attr}() over {'all elements' if not node.keywords else 'these axes'} "
