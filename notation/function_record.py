@@ -5,11 +5,12 @@ every fact a stage needs about a function, in one place. The registry of records
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
+from .records import frozen, uncompared
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class Recipe:
     """The plan style's lines for one step of a function (``emit/numpy_plan.py``).
 
@@ -37,7 +38,7 @@ class Recipe:
 SHAPE_RULES = ("elementwise", "row-wise", "example-sum", "batch-sum")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Function:
     """One function of the notation, every fact about it.
 
@@ -69,8 +70,8 @@ class Function:
     derivative_setup: str = ""
     shape: str = "elementwise"
     flops: int = 1
-    reference: Callable | None = field(default=None, compare=False)
-    reference_derivative: Callable | None = field(default=None, compare=False)
+    reference: Callable | None = uncompared(None)
+    reference_derivative: Callable | None = uncompared(None)
     sympy: str | None = None
     sympy_derivative: str | None = None
     recipe: Recipe | None = None

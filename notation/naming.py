@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from .greek import ENGLISH_BY_UNICODE, UNICODE_BY_ENGLISH, is_greek
@@ -22,10 +21,11 @@ from .marks import (CANONICAL_MARK, DECORATIONS, LATEX_BY_MARK, MARK_BY_COMMAND,
                     MARK_BY_WORD, MAX_SUBSCRIPT_DIGITS, WORD_BY_MARK, is_letter, is_subscript,
                     split_letter)
 from .nodes import Name
+from .records import frozen
 
 _SUB = r"([A-Za-z0-9]+)"
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Rule:
     """One row of a scheme: which names it covers, how to spell them, how to read them back."""
 

@@ -6,13 +6,12 @@ adds exactly the parentheses that the precedence of the tree needs, and no other
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .nodes import (Add, Call, Divide, Hadamard, MatMul, Name, Negate, Node, Number, Subtract,
                     Transpose)
+from .records import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Operator:
     precedence: int
     algebra: str   # canonical algebra spelling ("" for juxtaposition)

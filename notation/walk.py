@@ -7,7 +7,6 @@ pieces more than one module needs.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from operator import attrgetter
 
 from .errors import NotationTranslationError
@@ -216,7 +215,16 @@ def rebuild(node: Expr, operands) -> Expr:
         raise ValueError(f"{type(node).__name__} takes {len(names)} operands, not {len(operands)}")
     if all(getattr(node, f) is o for f, o in zip(names, operands)):
         return node
-    return replace(node, **dict(zip(names, operands)))
+    return _replace(node, **dict(zip(names, operands)))
+
+
+def _replace(node, **changes):
+    """``dataclasses.replace``, imported on the first rebuild (a command that rebuilds no
+    tree does not import ``dataclasses``: ~7 ms of the start), then called directly."""
+    global _replace
+    from dataclasses import replace
+    _replace = replace
+    return replace(node, **changes)
 
 
 def printed_size(root: Expr, limit: int, memo: dict[int, int] | None = None) -> int:
