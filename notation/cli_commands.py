@@ -30,10 +30,17 @@ def _parse(args):
         from .read.numpy import from_numpy
         return from_numpy(source, names=getattr(args, "names", None),
                           columns=getattr(args, "columns", False))
-    # A whole LaTeX document (`latex --document` output) is read by its math environments.
-    from .read.latex import from_latex
-    return from_latex(source, strict=getattr(args, "strict", False),
-                      functions=_functions(getattr(args, "function", None)))
+    # A whole LaTeX document (`latex --document` output) is read by its math environments;
+    # any other text is parsed as it is (as from_latex does), without loading that reader.
+    from .read import DOCUMENT_BEGIN
+    if DOCUMENT_BEGIN in source:
+        from .read.latex import from_latex
+        reader = from_latex
+    else:
+        from .parser import parse
+        reader = parse
+    return reader(source, strict=getattr(args, "strict", False),
+                  functions=_functions(getattr(args, "function", None)))
 
 
 def _functions(specs) -> dict[str, str] | None:

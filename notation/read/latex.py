@@ -16,6 +16,7 @@ import re
 from ..errors import NotationError, NotationSyntaxError
 from ..nodes import Program, Span
 from ..parser import parse
+from . import DOCUMENT_BEGIN
 
 _ENVS = "equation|align|aligned|gather|multline|displaymath|eqnarray|math"
 # Every delimiter of math in one pattern, found in one left-to-right pass (linear in the
@@ -34,7 +35,7 @@ _CLOSER = {"\\[": "\\]", "\\(": "\\)", "$$": "$$", "$": "$"}
 _FURNITURE = re.compile(r"\\(?:label|tag)\*?\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z])")
 # The spacing of a line break, \\[2pt]: the break stays, its argument goes.
 _BREAK_SPACING = re.compile(r"(?<=\\\\)\[[^\]\n]*\]")
-_BEGIN = "\\begin{document}"
+_BEGIN = DOCUMENT_BEGIN
 _END = "\\end{document}"
 
 
