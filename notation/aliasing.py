@@ -47,6 +47,7 @@ def copied_statements(program: Program) -> frozenset:
     >>> copied_statements(parse("a = c; b = a"))
     frozenset()
     """
-    if not any(type(s) is Update for s in program.statements):
-        return frozenset()                   # only an update can make two names differ
-    return frozenset(aliasing_assignments(program, declared_scalars(program)))
+    for s in program.statements:
+        if type(s) is Update:
+            return frozenset(aliasing_assignments(program, declared_scalars(program)))
+    return frozenset()                       # only an update can make two names differ

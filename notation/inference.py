@@ -35,8 +35,9 @@ class Inference(Declarations):
         # loose (random_inputs, over several views at once): a name first met as the target
         # of an assignment takes the value's shape, whatever its letter's kind
         self.loose = loose
-        # the products of two names, in the order of the program (_column_reading reads
-        # them: the walk collects them, so that no second walk is needed)
+        # the products of a matrix name and a layer name (Wx), in the order of the program
+        # (_column_reading reads them: the walk collects them, so that no second walk is
+        # needed, and a program with none skips that check)
         self.name_products: list[MatMul] = []
         # as given, for trying the other convention when a shape error is found
         self.given = (opts, convention) if other else None
@@ -61,8 +62,9 @@ class Inference(Declarations):
             convention = False
         self.convention = convention
         self.opts = opts
-        # The functions whose shape rule is not "elementwise" (softmax, sum, batchsum)
-        self.rules = functions.shape_rules()
+        # The functions by name, for their shape rules (softmax, sum, batchsum are not
+        # "elementwise"): looked up at each call, so a plan with no call builds no table
+        self.functions = functions.FUNCTIONS
         # Names are looked up by (letter, subscript): hashing the tuple is cheaper than
         # the dataclass's __hash__, and a plan of a 10-factor chain does ~200 lookups.
         # scalar_decl: whether each name an option declares is a scalar (read only)
@@ -87,7 +89,7 @@ class Inference(Declarations):
             if self.given is not None:
                 _other_convention(self.program, *self.given, e)
             raise e from None
-        if self.given is not None and not self.columns:
+        if self.given is not None and not self.columns and self.name_products:
             _column_reading(self)
         shapes = self.shapes
         listed = shapes._listed
@@ -201,6 +203,7 @@ class Inference(Declarations):
         nodes = shapes.nodes
         cache, hidden, mentioned = self.cache, self.hidden, self.mentioned
         convention, columns = self.convention, self.columns
+        functions_get = self.functions.get
         out: list = []
         # Operands are pushed bare, an operator whose operands are done as a 1-tuple: the
         # leaves, most of the nodes, make no tuple.
@@ -244,14 +247,22 @@ class Inference(Declarations):
                             (node.right, node.left)
                         if type(weight) is Name and weight.letter == "W" and weight.sub.isdigit():
                             shapes.layers[id(layer)] = int(weight.sub)
-                    if type(node.left) is Name and type(node.right) is Name:
-                        self.name_products.append(node)    # for _column_reading
+                    left_name, right_name = node.left, node.right
+                    # a matrix name times a layer name, Wx: _column_reading's candidates
+                    if type(left_name) is Name and type(right_name) is Name \
+                            and (_KINDS.get(left_name.letter) or _kind(left_name)) \
+                            is Kind.MATRIX \
+                            and (_KINDS.get(right_name.letter) or _kind(right_name)) \
+                            is Kind.LAYER:
+                        self.name_products.append(node)
                     shape = product_rule(shapes, node, left, right)
                 elif t is Transpose:
                     operand = out.pop()
                     shape = None if operand is None else (operand[1], operand[0])
-                elif t is Call and not node.derivative and node.func in self.rules:
-                    rule = self.rules[node.func]
+                elif t is Call and not node.derivative \
+                        and (fn := functions_get(node.func)) is not None \
+                        and fn.shape != "elementwise":
+                    rule = fn.shape
                     # softmax and sum work on each row (an example's units): under --columns,
                     # where a layer's units are its rows, they would mix the examples
                     if columns and rule != "batch-sum" and type(node.arg) is not Transpose:
