@@ -39,6 +39,8 @@ import numbers
 
 from .errors import NotationShapeError
 from .nodes import Declare, Name, Program
+from .compile_checks import shape_checks, string_literal, writes_floats_in_place
+from .compile_errors import NUMPY_ERRORS, FailedRun
 from .shapes import INPUT, Origin, ShapeOptions, find, infer, symbol_text
 
 _CACHE_SIZE = 32          # shape signatures of the slow path kept compiled
@@ -96,18 +98,18 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
     params = ", ".join(k for k, _, _ in inputs)
     lines.append(f"def run(*, {params}):" if params else "def run():")
     rebinding = [(k, ident) for k, ident, _ in inputs if k != ident]
-    floats = style == "plan" and _writes_floats_in_place(plan)
+    floats = style == "plan" and writes_floats_in_place(plan)
     if check and inputs:
         # In place, an integer array would have to hold floats (see the docstring). With the
         # checks on, "every array is of the plan's float type" joins the one fast test, and
         # anything else goes to the slow path, which runs the code compiled without checks
         # below: it converts. A line per input here cost the tiny call 4%.
-        lines += ["    " + line for line in _checks(shapes, inputs, floats=floats)]
+        lines += ["    " + line for line in shape_checks(shapes, inputs, floats=floats)]
     elif floats:
         for k, _, name in inputs:
             if shapes.names.get(name) is not None:
                 lines.append(f'    if {k}.dtype is not _FLOAT and {k}.dtype.kind != "f": '
-                             f'{k} = _real({k}, {_string(k)})')
+                             f'{k} = _real({k}, {string_literal(k)})')
     # NumPy's own errors on values the shapes allow (1 / 0, an update of a read-only or an
     # integer array, softmax of an empty array) become a NotationRunError at the statement
     # whose line failed; a try costs nothing in Python 3.11 until it catches.
@@ -126,13 +128,13 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
     if all(line.lstrip().startswith("#") for line in lines[body_start:]):
         lines.append("        pass")                   # only declarations: no code
     lines += ["    except _ERRORS as _e:", "        _failed(_e)"]
-    lines.append("    return {" + ", ".join(f"{_string(k)}: {i}" for k, i in outputs) + "}")
+    lines.append("    return {" + ", ".join(f"{string_literal(k)}: {i}" for k, i in outputs) + "}")
     source = "\n".join(lines) + "\n"
     filename = f"<notation {style} code>"
     slow = _SlowPath(program, opts, inputs, style=style, convention=convention, optimize=optimize,
                      dtype=plan.dtype, shapes=shapes)
-    namespace = {"np": np, "_slow": slow, "_ARRAY": np.ndarray, "_ERRORS": _ERRORS,
-                 "_failed": _Failed(program, filename, first, where),
+    namespace = {"np": np, "_slow": slow, "_ARRAY": np.ndarray, "_ERRORS": NUMPY_ERRORS,
+                 "_failed": FailedRun(program, filename, first, where),
                  "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64})}
     if style == "plan":
         namespace["_real"] = _Real(program, inputs, np.dtype(plan.dtype))
@@ -146,94 +148,9 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
     return run
 
 
-# Steps whose plan-style code is right for integer arrays too: a product allocates its
-# result, and a binding names it. A call is right when its function's record says so
-# (``Function.integer_safe``: relu multiplies by its mask in place, an int times a bool is an
-# int).
-_INTEGER_SAFE_STEPS = frozenset({"matmul", "bind"})
-
-
-def _writes_floats_in_place(plan) -> bool:
-    """Could the plan's code be asked to write floats into an integer array (a sigmoid, an
-    update, a sum with a float operand)? Only then are inputs tested for their float type:
-    the test costs the book's 3 → 4 → 1 network 3% of a call, and with relu and products
-    alone integers give the book style's numbers as they are."""
-    from . import functions
-    for step in plan.steps:
-        if step.op in _INTEGER_SAFE_STEPS:
-            continue
-        fn = functions.lookup(step.func) if step.op == "call" else None
-        if fn is None or not fn.integer_safe:
-            return True
-    return False
-
-
 def _key(name: Name) -> str:
     from .emit.algebra import algebra
     return algebra(name)
-
-
-def _string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _checks(shapes, inputs, *, floats: bool = False) -> list[str]:
-    """The fast shape check: unpack each array's shape, then compare integers; with
-    ``floats``, each array's dtype is the plan's too."""
-    if len(inputs) <= 255:
-        call = "return _slow(" + ", ".join(f"{k}={k}" for k, _, _ in inputs) + ")"
-    else:
-        # Python's compiler checks a call's keywords for duplicates pair by pair: 10,000
-        # keywords took 1.3 s to compile. A dict display of them compiles in linear time.
-        call = "return _slow(**{" + ", ".join(f"{_string(k)}: {k}" for k, _, _ in inputs) + "})"
-    unpack, conditions = [], []
-    first_of: dict = {}                       # class root -> the local that holds it first
-    local = 0
-    for k, _, name in inputs:
-        shape = shapes.names.get(name)
-        if shape is None:
-            conditions.append(f"{k}.__class__ in _SCALARS")
-            continue
-        # A list, an np.matrix (whose * is a product) or any other class than ndarray goes
-        # to the slow path, which converts it or refuses it.
-        conditions.append(f"{k}.__class__ is _ARRAY")
-        values = [find(v).value for v in shape]
-        if all(isinstance(v, int) for v in values):
-            conditions.append(f"{k}.shape == ({values[0]}, {values[1]})")
-            if floats:
-                conditions.append(f"{k}.dtype is _FLOAT")
-            for v in shape:
-                first_of.setdefault(find(v), str(find(v).value))
-            continue
-        names = []
-        for v, value in zip(shape, values):
-            local += 1
-            d = f"_d{local}"
-            names.append(d)
-            root = find(v)
-            if isinstance(value, int):
-                conditions.append(f"{d} == {value}")
-            elif root in first_of:
-                conditions.append(f"{d} == {first_of[root]}")
-            else:
-                first_of[root] = d
-        unpack.append(f"{', '.join(names)} = {k}.shape")
-        if floats:
-            conditions.append(f"{k}.dtype is _FLOAT")
-    out = []
-    if unpack:
-        out += ["try:"] + ["    " + u for u in unpack]
-        out += ["except (AttributeError, TypeError, ValueError):", f"    {call}"]
-    if len(conditions) > 200:
-        # One `and` of 20,000 comparisons compiles in super-linear time (CPython's jump
-        # optimisation); runs of 200, each its own statement, compile in linear time.
-        runs = [conditions[i:i + 200] for i in range(0, len(conditions), 200)]
-        out.append(f"_ok = {' and '.join(runs[0])}")
-        out += [f"_ok = _ok and {' and '.join(run)}" for run in runs[1:]]
-        conditions = ["_ok"]
-    if conditions:
-        out += [f"if not ({' and '.join(conditions)}):", f"    {call}"]
-    return out
 
 
 class _Real:
@@ -395,63 +312,3 @@ def _input_error(program: Program, name: Name, key: str, value, wanted: str, spa
         source=program.source)
     e.node = None
     return e
-
-
-# What NumPy and Python raise on values the shapes allow. MemoryError: an array too large
-# for this machine; RecursionError cannot happen in straight-line code.
-_ERRORS = (ArithmeticError, ValueError, TypeError, IndexError, MemoryError)
-
-
-class _Failed:
-    """Turns an error raised by the compiled code into a NotationRunError at the statement
-    whose line raised it, saying what NumPy said and what would fix it."""
-
-    def __init__(self, program: Program, filename: str, first: int, where: list):
-        self.program, self.filename, self.first, self.where = program, filename, first, where
-
-    def statement(self, error):
-        tb, line = error.__traceback__, None
-        while tb is not None:
-            if tb.tb_frame.f_code.co_filename == self.filename \
-                    and tb.tb_frame.f_code.co_name == "run":
-                line = tb.tb_lineno
-            tb = tb.tb_next
-        if line is None or not 0 <= line - self.first < len(self.where):
-            return None
-        return self.where[line - self.first]
-
-    def __call__(self, error):
-        from .emit.algebra import algebra
-        from .errors import NotationRunError
-        from .nodes import Update
-        s = self.statement(error)
-        text = str(error).split("\n")[0][:200]
-        target = algebra(s.target) if s is not None and hasattr(s, "target") else None
-        message, hint = f"NumPy cannot compute this: {text}", None
-        if isinstance(error, ZeroDivisionError):
-            message, hint = "division by zero", "divide by a number other than 0"
-        elif isinstance(error, OverflowError):
-            message = f"a number too large for a float ({text})"
-            hint = "a float64 holds numbers up to about 1.8e308"
-        elif isinstance(error, MemoryError):
-            message = "there is not enough memory for the arrays of this statement"
-            hint = "pass smaller arrays"
-        elif "read-only" in text:
-            message = f"{target or 'an array'} is updated in place, but the array passed " \
-                      f"is read-only"
-            hint = f"pass a writeable copy ({target}.copy())" if target else None
-        elif "Cannot cast ufunc" in text and isinstance(s, Update):
-            message = (f"{target} is updated in place, but the array passed as {target} "
-                       f"cannot hold the result ({text.split('from ')[-1]})")
-            hint = f"pass {target} as an array of floats ({target}.astype(float))"
-        elif "zero-size array" in text:
-            message = "an array with no elements has no maximum (softmax reads one per row)"
-            hint = "pass arrays with at least one row and one column"
-        elif "axis" in text and "out of bounds" in text:
-            message = f"this applies a function row by row to a scalar ({text})"
-            hint = "give the function an array (a 1×n row), not a number"
-        e = NotationRunError(message, s.span if s is not None else None,
-                             label="computed here" if s is not None else "",
-                             hint=hint, source=self.program.source)
-        e.node = None
-        raise e from None

@@ -31,7 +31,8 @@ LAYERS = [
     ("training", ["layers", "named_values", "losses", "gradients", "step_names", "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "views"]),
     ("read", ["read", "read.*"]),
-    ("run", ["random_inputs", "evaluate", "compile", "run", "weights"]),
+    ("run", ["random_inputs", "evaluate", "compile_checks", "compile_errors", "compile", "run",
+             "weights"]),
     ("compare", ["comparing", "compare_steps"]),
     # ipython: the %%notation magic, which IPython finds through notation's own
     # load_ipython_extension; it uses the API as a user does.
