@@ -29,7 +29,7 @@ LAYERS = [
                 "shape_options", "declared_shapes", "inference", "shapes"]),
     ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
     ("training", ["layers", "named_values", "losses", "gradients", "step_names", "backward"]),
-    ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "views"]),
+    ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "view_record", "views"]),
     ("read", ["read", "read.*"]),
     ("run", ["random_inputs", "evaluate", "compile_checks", "compile_errors", "compile", "run",
              "weights"]),
