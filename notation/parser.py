@@ -122,6 +122,8 @@ class Driver:
         self.root = tables.ROOT
         self.ignore = frozenset(tables.IGNORE)
         self.regexes = _Regexes(tables.PATTERNS)
+        # a text without a backslash lexes the same with these, which compile ~5x faster
+        self.plain_regexes = _Regexes(tables.PLAIN_PATTERNS)
         self.unit, self.inline = tables.UNIT, tables.INLINE
         builder = self.builder = TreeBuilder()
         # A rule whose builder method is missing could only make a bare parse tree, which
@@ -131,21 +133,22 @@ class Driver:
                          if not a[0] and a[2] == tables.CALL}}
 
     def tokens(self, text: str, state_stack: list, value_stack: list):
-        regexes, lexing, ignore = self.regexes, self.lexing, self.ignore
+        regexes = self.plain_regexes if "\\" not in text else self.regexes
+        lexing, ignore = self.lexing, self.ignore
         pos, n = 0, len(text)
         while pos < n:
             m = regexes[lexing[state_stack[-1]]].match(text, pos)
             if m is None:
-                self._lexing_failed(text, pos, state_stack, value_stack)
+                self._lexing_failed(text, pos, state_stack, value_stack, regexes)
             kind = m.lastgroup
             end = m.end()
             if kind not in ignore:
                 yield Tok(kind, m.group(), pos, end)
             pos = end
 
-    def _lexing_failed(self, text, pos, state_stack, value_stack):
+    def _lexing_failed(self, text, pos, state_stack, value_stack, regexes):
         """As Lark's contextual lexer: a terminal of another context is an unexpected token."""
-        m = self.regexes[self.root].match(text, pos)
+        m = regexes[self.root].match(text, pos)
         if m is None:
             raise UnexpectedCharacters(pos)
         expected = {s for s in self.states[state_stack[-1]] if s.isupper()}

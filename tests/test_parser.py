@@ -314,3 +314,28 @@ def test_strict_mode_would_catch_a_conflict():
     assert conflicted != grammar
     with pytest.raises(GrammarError):
         Lark(conflicted, parser="lalr", lexer="contextual", strict=True)
+
+
+def test_the_plain_patterns_lex_a_text_without_backslash_as_the_full_ones():
+    # notation/parser.py lexes a text that has no backslash with PLAIN_PATTERNS (the
+    # alternatives that must start with a backslash removed): at every position of such
+    # texts, in every lexer context, both must match the same terminal and the same text.
+    import random
+    import re
+
+    from notation import _tables
+    texts = [p for p in programs(500) if "\\" not in p]
+    rng = random.Random(5)
+    alphabet = "lWxyαδσbz019_{}^()[]'′ᵀ⊤.T+-−*/÷·⋅@⊙∘×:;=∈ℝR&$%#~ \t\n,ŷâ\u0302relusigmoidtanhscalar"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40)))
+              for _ in range(3000)]
+    assert len(texts) > 3050          # the corpus has some 58 programs without a backslash
+    for full, plain in zip(_tables.PATTERNS, _tables.PLAIN_PATTERNS):
+        assert [n for n, _ in full] == [n for n, _ in plain]
+        a = re.compile("|".join(f"(?P<{n}>{p})" for n, p in full))
+        b = re.compile("|".join(f"(?P<{n}>{p})" for n, p in plain))
+        for text in texts:
+            for pos in range(len(text)):
+                m, n = a.match(text, pos), b.match(text, pos)
+                assert (m and (m.lastgroup, m.end())) == (n and (n.lastgroup, n.end())), \
+                    (text, pos)
