@@ -282,17 +282,19 @@ def _deltas(layers, seed: Expr, gradients: Gradients, trained: set[Name], taken:
     output = layers[-1]
     for layer in reversed(layers):
         delta_expr = seed
+        needed = None
         if layer is not output:
             grads = out_grads.pop(layer.name, None)
             if not grads:
                 continue    # this layer does not reach the loss: it needs no delta
-            if id(layer.pre) not in gradients.needing(layer.pre):
+            needed = gradients.needing(layer.pre)
+            if id(layer.pre) not in needed:
                 continue    # nothing below it is trained (dropout on the input): no delta
             delta_expr = through_activation(layer, add_all(grads))
         name = delta_name(layer.name, taken, getattr(layer.statement, "span", None))
         deltas.append(Assign(name, delta_expr))
         collected: dict[Name, list[Expr]] = {}
-        gradients.carry(layer.pre, name, collected)
+        gradients.carry(layer.pre, name, collected, needed)
         for n, grads in collected.items():
             (param_grads if n in trained else out_grads).setdefault(n, []).extend(grads)
     return deltas, param_grads

@@ -74,14 +74,17 @@ class Gradients:
     def scalar(self, expr: Expr) -> bool:
         return self.shapes.of(expr) is None
 
-    def carry(self, root: Expr, grad: Expr, out: dict[Name, list[Expr]]) -> None:
+    def carry(self, root: Expr, grad: Expr, out: dict[Name, list[Expr]],
+              needed: set[int] | None = None) -> None:
         """Carry ``grad`` from ``root`` down to the wanted names, collecting it in ``out``.
 
         Each rule returns its operands with their gradients, left to right; the walk keeps
         its own stack (a chain of products is as deep as it is long) and visits them in the
         order a recursive walk would, so the terms of a sum come out in the same order.
+        ``needed`` is ``needing(root)`` when the caller has it already.
         """
-        needed = self.needing(root)
+        if needed is None:
+            needed = self.needing(root)
         stack = [(root, grad)]
         while stack:
             expr, g = stack.pop()
