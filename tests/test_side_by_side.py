@@ -203,3 +203,34 @@ def _assert_not_blank(png_path):
             dark += sum(px) < 300
     assert len(seen) > 20, "the screenshot is (nearly) one colour"
     assert dark > 50, "the screenshot has no text or drawing on it"
+
+
+def test_diagram_drawers_pause_the_collector_and_restore_it():
+    """svg() and text() run with the cyclic collector paused (a 10,000-layer picture's
+    collections found nothing to free) and give it back as it was, on or off, the drawing
+    the same either way."""
+    import gc
+    from notation.emit import diagram
+    from notation.side_by_side import views
+    program = parse("l0 : 1×3\nl1 = relu(l0W0)\nl2 = sigmoid(l1W1)")
+    pic = views(program).picture()
+    seen = []
+    gc.callbacks.append(lambda phase, info: seen.append(phase))
+    was, threshold = gc.isenabled(), gc.get_threshold()
+    try:
+        for collecting in (True, False):
+            (gc.enable if collecting else gc.disable)()
+            drawn = []
+            for draw in (diagram.svg, diagram.text):
+                drawn.append(draw(pic))
+                assert gc.isenabled() is collecting
+            assert drawn == [diagram.svg.__wrapped__(pic), diagram.text.__wrapped__(pic)]
+        gc.enable()
+        gc.set_threshold(1)           # a collection at every allocation, unless paused
+        seen.clear()
+        diagram.svg(pic), diagram.text(pic)
+        assert seen == []
+    finally:
+        gc.callbacks.pop()
+        gc.set_threshold(*threshold)
+        (gc.enable if was else gc.disable)()

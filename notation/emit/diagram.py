@@ -14,6 +14,8 @@ printed beside it, as the book draws a 784-unit input as a row that trails off.
 
 from __future__ import annotations
 
+import functools
+import gc
 from dataclasses import dataclass, field
 from typing import Callable
 from xml.sax.saxutils import escape
@@ -139,6 +141,23 @@ def _dropout_mask(pre, below: Name) -> Name | None:
     return None
 
 
+def _collector_paused(function):
+    """``function`` run with the cyclic garbage collector paused, then restored as it was:
+    a picture of 10,000 layers is drawn from tens of thousands of small strings and tuples
+    that form no cycle, and the collector's passes (over the backlog the views left, with the
+    collector paused, and the heap of the program) found nothing to free."""
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if collecting:
+                gc.enable()
+    return paused
+
+
 # ---------------------------------------------------------------------------- text
 
 def _units_row(units: int | None) -> str:
@@ -160,6 +179,7 @@ def _strip_label(strip: Strip) -> str:
     return " · ".join(parts)
 
 
+@_collector_paused
 def text(pic: Picture) -> str:
     """The picture for a terminal, layer 0 at the bottom."""
     rows: list[tuple[str, str]] = []          # (drawing, label), top to bottom
@@ -207,13 +227,17 @@ def _box_detail(box: Box) -> str:
     return (shapes + "  " if shapes else "") + f"= {box.expression}"
 
 
+@_collector_paused
 def svg(pic: Picture) -> str:
     """The picture as a standalone SVG document (well-formed XML, no external resources)."""
     widest = max(min(s.units or 4, MAX_UNITS_DRAWN) for s in pic.strips)
     draw_w = max(widest * _UNIT + 40, 160)
     label_x = draw_w + 30
     total_h = len(pic.strips) * _STRIP_H + (len(pic.strips) - 1) * (_BOX_H + 2 * _GAP) + 40
-    labels = [(_strip_label(s), 14) for s in pic.strips] + [(_box_detail(b), 13) for b in pic.boxes]
+    # Each label is written once, for the width and for its text.
+    strip_labels = [_strip_label(s) for s in pic.strips]
+    box_details = [_box_detail(b) for b in pic.boxes]
+    labels = [(t, 14) for t in strip_labels] + [(t, 13) for t in box_details]
     width = int(label_x + max(text_width(t, size) for t, size in labels) + 20)
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{total_h}' "
              f"viewBox='0 0 {width} {total_h}' role='img'>",
@@ -238,7 +262,7 @@ def svg(pic: Picture) -> str:
             parts.append(f"<circle cx='{ux:.1f}' cy='{cy}' r='7' fill='#3a6ea5' "
                          f"stroke='#3a6ea5'/>")
         parts.append(f"<text x='{label_x}' y='{y + _STRIP_H / 2 + 5}' font-size='14' {_FONT}>"
-                     f"{escape(_strip_label(strip))}</text>")
+                     f"{escape(strip_labels[i])}</text>")
         if i + 1 < len(pic.strips):
             box = pic.boxes[i]
             by = y - _GAP - _BOX_H
@@ -249,7 +273,7 @@ def svg(pic: Picture) -> str:
                          f"height='{_BOX_H}' fill='#fff6e0' stroke='#a5743a'/>")
             parts.append(f"<text x='{cx}' y='{by + _BOX_H / 2 + 5}' font-size='15' "
                          f"text-anchor='middle' {_FONT}>{escape(names)}</text>")
-            detail = _box_detail(box)
+            detail = box_details[i]
             parts.append(f"<text x='{label_x}' y='{by + _BOX_H / 2 + 5}' font-size='13' "
                          f"fill='#555' {_FONT}>{escape(detail)}</text>")
             parts.append(f"<line x1='{cx}' y1='{by}' x2='{cx}' y2='{by - _GAP}' stroke='#555'/>")
