@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from .declared_shapes import Declarations
 from . import functions
-from .dims import BIAS, CONVENTION, DELTA, OPTION, REDUCED, Origin, Shape, Var, _text
+from .convention_hints import column_reading, other_convention
+from .dims import BIAS, CONVENTION, DELTA, OPTION, REDUCED, Origin, Shape, Var
 from .errors import NotationShapeError
 from .kinds import Kind
 from .mentions import (_KINDS, _book_layers, _first_mention, _kind,  # noqa: F401 (re-exported)
-                       _matrix_and_layer, _matrix_before_layer, _mentioned_names)
+                       _mentioned_names)
 from .nodes import (BINARY, Assign, Call, Declare, Expr, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Program, Transpose, Divide, Add, Subtract)
 from .shape_options import ShapeOptions
@@ -36,7 +37,7 @@ class Inference(Declarations):
         # of an assignment takes the value's shape, whatever its letter's kind
         self.loose = loose
         # the products of a matrix name and a layer name (Wx), in the order of the program
-        # (_column_reading reads them: the walk collects them, so that no second walk is
+        # (column_reading reads them: the walk collects them, so that no second walk is
         # needed, and a program with none skips that check)
         self.name_products: list[MatMul] = []
         # as given, for trying the other convention when a shape error is found
@@ -87,10 +88,10 @@ class Inference(Declarations):
         except NotationShapeError as e:
             e = e.with_source(self.program.source)
             if self.given is not None:
-                _other_convention(self.program, *self.given, e)
+                other_convention(self.program, *self.given, e, _reads)
             raise e from None
         if self.given is not None and not self.columns and self.name_products:
-            _column_reading(self)
+            column_reading(self.program, self.given, self.name_products, self.cache, _reads)
         shapes = self.shapes
         listed = shapes._listed
         # every name the statements mention is listed (the walk gave each its shape); then
@@ -248,7 +249,7 @@ class Inference(Declarations):
                         if type(weight) is Name and weight.letter == "W" and weight.sub.isdigit():
                             shapes.layers[id(layer)] = int(weight.sub)
                     left_name, right_name = node.left, node.right
-                    # a matrix name times a layer name, Wx: _column_reading's candidates
+                    # a matrix name times a layer name, Wx: column_reading's candidates
                     if type(left_name) is Name and type(right_name) is Name \
                             and (_KINDS.get(left_name.letter) or _kind(left_name)) \
                             is Kind.MATRIX \
@@ -293,71 +294,13 @@ class Inference(Declarations):
         return out[-1]
 
 
-def _other_convention(program: Program, opts: ShapeOptions, convention: bool,
-                      error: NotationShapeError) -> None:
-    """When a program that fails in one convention reads in the other (rows and columns),
-    the error says so and names the flag: the mismatch is the convention, not the user's."""
-    if getattr(error, "node", None) is None:
-        return                 # not an operation's mismatch (a declaration, an option)
-    # only a program that multiplies as the other convention does: Wx (columns), xW (rows)
-    pair = _matrix_and_layer(program, matrix_first=not opts.columns)
-    if pair is None:
-        return
-    flipped = opts.flipped()
-    if flipped is None:
-        return
+def _reads(program: Program, opts: ShapeOptions, convention: bool) -> bool:
+    """Whether the program's shapes check with these options (the other convention's)."""
     try:
-        Inference(program, flipped, convention, other=False).run()
+        Inference(program, opts, convention, other=False).run()
     except NotationShapeError:
-        return
-    matrix, layer = pair
-    if opts.columns:
-        extra = (f"this program reads in the book's rows: {matrix} is applied from the right "
-                 f"of {layer} (xW + b: a layer is batch × units, W is inputs × outputs): drop "
-                 f"--columns (columns=False)")
-    else:
-        extra = (f"this program reads as column vectors: {matrix} is applied from the left "
-                 f"of {layer} (h = σ(Wx + b): a layer is units × batch, W is outputs × "
-                 f"inputs): pass --columns (columns=True)")
-    error.hint = f"{extra}; read as it is, {error.hint}" if error.hint else extra
-
-
-def _column_reading(inference: "Inference") -> None:
-    """Warn when a program that reads in the book's rows is written as column vectors are
-    (``y = Wx + b``: a matrix applied from the left of a layer) and reads that way too.
-
-    In the rows a layer is batch × units, so ``Wx`` mixes the examples of a batch: the
-    shapes may still agree (``W : 4×3; x : 3×1`` is a batch of 3 with one unit) while the
-    figures differ from what the writer meant (``b`` is then ``1×1``, 13 parameters, where
-    the columns give ``4×1`` and 16). Both readings are plausible, so this is a warning
-    (docs/language.md), an error with ``--strict``."""
-    program = inference.program
-    product = _matrix_before_layer(inference.name_products, inference.cache)
-    if product is None:
-        return
-    opts, convention = inference.given
-    flipped = opts.flipped()
-    if flipped is None:
-        return
-    try:
-        Inference(program, flipped, convention, other=False).run()
-    except NotationShapeError:
-        return                  # it reads in the rows only: nothing to choose between
-    matrix, layer = _text(product.left), _text(product.right)
-    import warnings
-
-    from .errors import NotationWarning
-    warning = NotationWarning(
-        f"{matrix}{layer} applies {matrix} from the left of {layer}, as column vectors are "
-        f"written; it is read in the book's rows, where {layer} is batch × units",
-        product.span,
-        label=f"read as rows: {layer} is batch × units and {matrix} mixes its examples",
-        hint=f"pass --columns (columns=True) to read {layer} as units × batch and {matrix} "
-             f"as outputs × inputs, or write {layer}{matrix} for the book's rows",
-        code="column-vectors", source=program.source)
-    if program.strict:
-        raise warning.error()
-    warnings.warn(warning, stacklevel=5)
+        return False
+    return True
 
 
 _BINARY = frozenset(BINARY)

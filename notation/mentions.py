@@ -15,7 +15,7 @@ from .walk import fields, names, pre_order
 _BINARY = frozenset(BINARY)
 
 
-def _matrix_before_layer(products: list, shapes: dict):
+def matrix_before_layer(products: list, shapes: dict):
     """The first product ``Wx`` of a matrix name and a layer name, the matrix first, both
     arrays as inferred (a declaration ``M : scalar`` makes M no matrix), or None.
     ``products`` are the program's products of two names, in order (inference's walk
@@ -29,7 +29,7 @@ def _matrix_before_layer(products: list, shapes: dict):
     return None
 
 
-def _matrix_and_layer(program: Program, matrix_first: bool):
+def matrix_and_layer(program: Program, matrix_first: bool):
     """(matrix, layer) as text for the first product of a matrix name and a layer name, the
     matrix first (``Wx``, a matrix applied from the left of a layer) or last (``xW``)."""
     for s in program.statements:
