@@ -33,7 +33,8 @@ LAYERS = [
     ("read", ["read", "read.*"]),
     ("run", ["random_inputs", "evaluate", "compile_checks", "compile_errors", "compile", "run",
              "weights"]),
-    ("compare", ["comparing", "compare_steps"]),
+    ("compare", ["compare_reading", "compare_trees", "compare_values", "comparing",
+                 "compare_steps"]),
     # ipython: the %%notation magic, which IPython finds through notation's own
     # load_ipython_extension; it uses the API as a user does.
     ("api", ["api", "__init__", "ipython"]),

@@ -497,7 +497,7 @@ def test_a_numeric_check_that_does_not_fit_in_memory_is_a_notation_error(monkeyp
     # structural check's 200,000 nodes) drew random arrays of 45,730×70,892 for its 100,000
     # distinct dimensions: numpy's _ArrayMemoryError escaped compare.
     import importlib
-    compare_module = importlib.import_module("notation.comparing")
+    compare_module = importlib.import_module("notation.compare_values")
 
     def no_memory(programs):
         raise MemoryError("Unable to allocate 24.2 GiB")
