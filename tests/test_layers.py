@@ -27,7 +27,7 @@ LAYERS = [
                 "tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
     ("shapes", ["dims", "shape_errors", "dim_names", "shape_record", "shape_rules", "mentions", "declarations",
                 "shape_options", "declared_shapes", "convention_hints", "inference", "shapes"]),
-    ("plan", ["steps", "chain", "lowering_products", "lowering", "plan"]),
+    ("plan", ["steps", "chain", "lowering_products", "lowering", "plan_memory", "plan"]),
     ("training", ["layers", "named_values", "losses", "gradients", "step_names", "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "view_record", "views"]),
     ("read", ["read", "read.*"]),

@@ -164,7 +164,7 @@ def test_the_plan_head_is_the_programs_algebra_on_one_line_cut_to_72():
 def test_the_sampled_peaks_are_those_of_one_walk_a_sample(monkeypatch):
     # Past EXACT_SYMBOLS the samples are weighed in one walk, packed into one int each;
     # the steps it picks are those a walk a sample picks (value_at at that point).
-    from notation import plan as planning
+    from notation import plan_memory as planning
     from notation.polynomial import value_at
     program = parse("".join(f"l{i + 1} = softmax(l{i}W{i} + b{i})\n" for i in range(30))
                     + "".join(f"W{i} -= αl{i}ᵀl{i + 1}\n" for i in range(0, 30, 3)))
