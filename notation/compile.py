@@ -78,20 +78,50 @@ def compile_plan(plan):
 def _compile(program: Program, plan, opts, *, style: str, convention: bool, optimize: bool,
              check: bool):
     import numpy as np
-    from .emit.numpy import EXPRESSION_KEY, emitter_class, scheme_for
-    from .kinds import declared_scalars
-    scheme = scheme_for("plain")
-    if style == "plan":
-        from .emit.numpy_plan import PlanStyle
-        emitter = PlanStyle(scheme, declared_scalars(program), plan=plan)
-    else:
-        emitter = emitter_class(style)(scheme, declared_scalars(program))
+    from .emit.numpy import EXPRESSION_KEY
+    emitter = _emitter(program, plan, style)
     body = emitter.body(program, module=True)
-    shapes = plan.shapes
     inputs = [(keyword(n), emitter.identifier(n), n) for n in plan.inputs]
     outputs = [(_key(n), emitter.identifier(n)) for n in plan.outputs]
     if plan.results:
         outputs.append((EXPRESSION_KEY, EXPRESSION_KEY))
+    source, first, where = _source(program, plan, emitter, body, inputs, outputs, style=style,
+                                   check=check)
+    filename = f"<notation {style} code>"
+    slow = _SlowPath(program, opts, inputs, style=style, convention=convention, optimize=optimize,
+                     dtype=plan.dtype, shapes=plan.shapes)
+    namespace = {"np": np, "_slow": slow, "_ARRAY": np.ndarray, "_ERRORS": NUMPY_ERRORS,
+                 "_failed": FailedRun(program, filename, first, where),
+                 "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64})}
+    if style == "plan":
+        namespace["_real"] = _Real(program, inputs, np.dtype(plan.dtype))
+        namespace["_FLOAT"] = np.dtype(plan.dtype)      # the usual case costs one comparison
+    exec(compile(source, filename, "exec"), namespace)
+    run = namespace["run"]
+    run.source = source
+    run.plan = plan
+    run.inputs = tuple(k for k, _, _ in inputs)
+    run.outputs = tuple(k for k, _ in outputs)
+    return run
+
+
+def _emitter(program: Program, plan, style: str):
+    """The emitter of a style, under the plain naming scheme (the code's names are the
+    keywords')."""
+    from .emit.numpy import emitter_class, scheme_for
+    from .kinds import declared_scalars
+    scheme = scheme_for("plain")
+    if style == "plan":
+        from .emit.numpy_plan import PlanStyle
+        return PlanStyle(scheme, declared_scalars(program), plan=plan)
+    return emitter_class(style)(scheme, declared_scalars(program))
+
+
+def _source(program: Program, plan, emitter, body: list[str], inputs, outputs, *, style: str,
+            check: bool) -> tuple[str, int, list]:
+    """The source of ``run``, the line number of its body's first line, and the statement
+    of each line of the body (for the runtime errors)."""
+    shapes = plan.shapes
     lines = []
     for source in emitter.helpers.values():
         lines += [source, ""]
@@ -129,23 +159,7 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
         lines.append("        pass")                   # only declarations: no code
     lines += ["    except _ERRORS as _e:", "        _failed(_e)"]
     lines.append("    return {" + ", ".join(f"{string_literal(k)}: {i}" for k, i in outputs) + "}")
-    source = "\n".join(lines) + "\n"
-    filename = f"<notation {style} code>"
-    slow = _SlowPath(program, opts, inputs, style=style, convention=convention, optimize=optimize,
-                     dtype=plan.dtype, shapes=shapes)
-    namespace = {"np": np, "_slow": slow, "_ARRAY": np.ndarray, "_ERRORS": NUMPY_ERRORS,
-                 "_failed": FailedRun(program, filename, first, where),
-                 "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64})}
-    if style == "plan":
-        namespace["_real"] = _Real(program, inputs, np.dtype(plan.dtype))
-        namespace["_FLOAT"] = np.dtype(plan.dtype)      # the usual case costs one comparison
-    exec(compile(source, filename, "exec"), namespace)
-    run = namespace["run"]
-    run.source = source
-    run.plan = plan
-    run.inputs = tuple(k for k, _, _ in inputs)
-    run.outputs = tuple(k for k, _ in outputs)
-    return run
+    return "\n".join(lines) + "\n", first, where
 
 
 def _key(name: Name) -> str:
