@@ -110,6 +110,8 @@ def builtin() -> tuple[Function, ...]:
             numpy_setup="e = np.exp(x - np.max(x, axis=1, keepdims=True))", shape="row-wise",
             reference=_softmax, sympy="exp(x)",
             no_derivative_hint="softmax is used with cross-entropy, whose delta is output - y",
+            backward_hint=("softmax is differentiated only at the output, with the cross-entropy "
+                           "loss (--loss cross_entropy)"),
             recipe=r(("{t} = {x} - {x}.max(axis=1, keepdims=True)", "np.exp({t}, out={t})",
                       "{t} /= {t}.sum(axis=1, keepdims=True)"),
                      ("{t} -= {t}.max(axis=1, keepdims=True)", "np.exp({t}, out={t})",

@@ -96,6 +96,10 @@ class Function:
     # (softmax': the delta of softmax with cross-entropy is output - y); when empty, it
     # lists the functions that have one.
     no_derivative_hint: str = ""
+    # What backward says where it cannot carry a delta through a layer of the function (it
+    # has no chain rule: softmax is differentiated only at the output, with cross-entropy);
+    # when empty, it says to register the function with a derivative.
+    backward_hint: str = ""
 
     @property
     def derivative_parameter(self) -> str:

@@ -221,8 +221,7 @@ def through_activation(layer: Layer, grad: Expr) -> Expr:
     if rule is None:
         raise NotationTranslationError(
             f"backward cannot carry a delta through {f} here", layer.statement.value.span,
-            hint=("softmax is differentiated only at the output, with the cross-entropy loss "
-                  "(--loss cross_entropy)") if f == "softmax" else
+            hint=functions.FUNCTIONS[f].backward_hint or
                  f"register {f} with a derivative (notation.functions.register(..., derivative=...))")
     return substitute(rule, {Name("G"): grad, Name("x"): layer.pre, Name("y"): layer.name})
 

@@ -374,3 +374,25 @@ def test_the_hint_for_a_missing_derivative_is_the_records():
         assert plain.value.hint.startswith("the derivatives known are those of relu, sigmoid")
     finally:
         functions.FUNCTIONS.pop("cube")
+
+
+def test_the_hint_where_backward_cannot_carry_a_delta_is_the_records():
+    text = "h = {f}(xW1 + b1)\np = relu(hW2 + b2)\n"
+    with pytest.raises(NotationError) as softmax:
+        parse(text.format(f="softmax")).backward()
+    assert softmax.value.hint == record("softmax").backward_hint
+    assert "--loss cross_entropy" in softmax.value.hint
+    functions.register("cube", "x * x * x", backward_hint="cube is for the output layer only")
+    try:
+        with pytest.raises(NotationError) as cube:
+            parse(text.format(f="cube")).backward()
+        assert cube.value.hint == "cube is for the output layer only"
+    finally:
+        functions.FUNCTIONS.pop("cube")
+    functions.register("cube", "x * x * x")
+    try:
+        with pytest.raises(NotationError) as plain:
+            parse(text.format(f="cube")).backward()
+        assert plain.value.hint.startswith("register cube with a derivative")
+    finally:
+        functions.FUNCTIONS.pop("cube")
