@@ -9,31 +9,13 @@ pass split into named layers (``relu(l0W0)`` is l1, whose shape the plan then kn
 
 from __future__ import annotations
 
-import functools
-import gc
 from dataclasses import dataclass, field
 
+from .collector import paused as collector_paused
 from .errors import NotationError
 from .nodes import Name, Program
 
 _MISSING = object()
-
-
-def _collector_off(function):
-    """``function`` run with the cyclic garbage collector paused (as plan.build and
-    plan_text are): the views of a 10,000-layer network make hundreds of thousands of small
-    objects and no cycle, and the collector's passes over the plan they hold found nothing
-    to free."""
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if collecting:
-                gc.enable()
-    return paused
 
 
 @dataclass
@@ -65,7 +47,7 @@ class Views:
         units = units if isinstance(units, int) else None
         return "×".join(str(d) for d in shape), units
 
-    @_collector_off
+    @collector_paused
     def picture(self, limit: int | None = None):
         """The diagram's picture (of the first ``limit`` layers only: emit.diagram.picture)."""
         from .emit.diagram import picture
@@ -115,7 +97,7 @@ def _forward(program: Program) -> tuple[Program | None, bool]:
     return Program(tuple(kept), source=program.source), split
 
 
-@_collector_off
+@collector_paused
 def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True,
           columns: bool = False) -> Views:
     """Plan the program and its split forward pass with the shapes given."""
@@ -153,7 +135,7 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
     return Views(program, plan, error, shapes, columns, layers)
 
 
-@_collector_off
+@collector_paused
 def html_page(program: Program, **options) -> str:
     """The self-contained HTML page of ``notation show --html``: the sections of the
     registry of views (notation/views.py), in its order."""
@@ -162,7 +144,7 @@ def html_page(program: Program, **options) -> str:
     return page(program, page_sections(views(program, **options)))
 
 
-@_collector_off
+@collector_paused
 def html_fragment(program: Program, **options) -> str:
     """The side-by-side view for a Jupyter output cell."""
     from .emit.html import fragment

@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "notation"
 LAYERS = [
     ("core", ["_tables", "errors", "records", "nodes", "walk", "function_record", "builtin_functions",
               "functions", "function_idioms", "operators", "greek", "kinds",
-              "marks", "naming", "polynomial", "tokens", "aliasing", "plan_record"]),
+              "marks", "naming", "polynomial", "tokens", "aliasing", "plan_record", "collector"]),
     # emit.algebra, the canonical algebra, is the parser's inverse: the language's own
     # spelling, which every error message of every stage quotes.
     ("syntax", ["name_tokens", "name_errors", "tree_pieces", "tree_shapes", "tree_calls",

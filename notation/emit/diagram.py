@@ -14,14 +14,13 @@ printed beside it, as the book draws a 784-unit input as a row that trails off.
 
 from __future__ import annotations
 
-import functools
-import gc
 from dataclasses import dataclass, field
 from typing import Callable
 from xml.sax.saxutils import escape
 
+from ..collector import paused as collector_paused
 from ..kinds import Kind, kind_by_letter
-from ..layers import all_names, layers_of, names_in, split_layers
+from ..layers import layers_of, names_in, split_layers
 from ..naming import BOOK
 from ..nodes import Name, Program
 from .algebra import algebra
@@ -141,23 +140,6 @@ def _dropout_mask(pre, below: Name) -> Name | None:
     return None
 
 
-def _collector_paused(function):
-    """``function`` run with the cyclic garbage collector paused, then restored as it was:
-    a picture of 10,000 layers is drawn from tens of thousands of small strings and tuples
-    that form no cycle, and the collector's passes (over the backlog the views left, with the
-    collector paused, and the heap of the program) found nothing to free."""
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if collecting:
-                gc.enable()
-    return paused
-
-
 # ---------------------------------------------------------------------------- text
 
 def _units_row(units: int | None) -> str:
@@ -179,7 +161,7 @@ def _strip_label(strip: Strip) -> str:
     return " · ".join(parts)
 
 
-@_collector_paused
+@collector_paused
 def text(pic: Picture) -> str:
     """The picture for a terminal, layer 0 at the bottom."""
     rows: list[tuple[str, str]] = []          # (drawing, label), top to bottom
@@ -227,7 +209,7 @@ def _box_detail(box: Box) -> str:
     return (shapes + "  " if shapes else "") + f"= {box.expression}"
 
 
-@_collector_paused
+@collector_paused
 def svg(pic: Picture) -> str:
     """The picture as a standalone SVG document (well-formed XML, no external resources)."""
     widest = max(min(s.units or 4, MAX_UNITS_DRAWN) for s in pic.strips)
