@@ -159,7 +159,7 @@ def test_the_peaks_of_a_plan_with_many_symbols_are_peaks_the_exact_search_finds(
                     + "".join(f"W{i} -= αl{i}ᵀl{i + 1}\n" for i in range(40)))
     plan = program.plan()
     assert len(plan.peaks[0].symbols) > 8
-    monkeypatch.setattr("notation.plan.EXACT_SYMBOLS", 10_000)
+    monkeypatch.setattr("notation.plan_memory.EXACT_SYMBOLS", 10_000)  # where memory() reads it
     _, exact = memory(plan.steps, plan.results)
     assert plan.peaks and all(p in exact for p in plan.peaks)
     assert all(isinstance(p, Poly) for p in plan.peaks)
