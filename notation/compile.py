@@ -39,7 +39,8 @@ import numbers
 
 from .errors import NotationShapeError
 from .nodes import Declare, Name, Program
-from .compile_checks import shape_checks, string_literal, writes_floats_in_place
+from .compile_checks import shape_checks, writes_floats_in_place
+from .emit.numpy_program import string_literal
 from .compile_errors import NUMPY_ERRORS, FailedRun
 from .shapes import INPUT, Origin, ShapeOptions, find, infer, symbol_text
 

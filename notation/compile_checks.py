@@ -6,6 +6,7 @@ inputs, raises the shape error, or runs code compiled for the shapes passed.
 
 from __future__ import annotations
 
+from .emit.numpy_program import string_literal
 from .shapes import find
 
 
@@ -37,15 +38,6 @@ def writes_floats_in_place(plan) -> bool:
         if fn is None or not fn.integer_safe:
             return True
     return False
-
-
-def string_literal(text: str) -> str:
-    """``text`` as a Python string literal in double quotes.
-
-    >>> print(string_literal('say "δ"'))
-    "say \\"δ\\""
-    """
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def shape_checks(shapes, inputs, *, floats: bool = False) -> list[str]:

@@ -136,8 +136,13 @@ def interface(program: Program, scheme: Scheme | str = "book") -> Interface:
     return Interface(tuple(inputs.items()), tuple(outputs.items()))
 
 
-def _string(text: str) -> str:
-    """A double-quoted Python string literal (keys are letters, digits, braces, Greek)."""
+def string_literal(text: str) -> str:
+    """``text`` as a double-quoted Python string literal (the keys and names the emitted code
+    and compile write: letters, digits, braces, Greek).
+
+    >>> print(string_literal('say "δ"'))
+    "say \\"δ\\""
+    """
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -176,7 +181,7 @@ def module_source(program: Program, emitter, body: list[str],
     out += ["", f"def {function}(*, {params}):" if params else f"def {function}():",
             '    """' + _docstring("\n    ".join(doc).replace("\n    \n", "\n\n")) + '\n    """']
     out += ["    " + line for line in body]
-    items = [f"{_string(key)}: {ident}" for key, ident in info.outputs]
+    items = [f"{string_literal(key)}: {ident}" for key, ident in info.outputs]
     one_line = f"    return {{{', '.join(items)}}}"
     if len(one_line) <= 92:
         out.append(one_line)
