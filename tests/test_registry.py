@@ -355,25 +355,26 @@ def test_a_numpy_call_idiom_reads_back_as_the_function_with_its_arity_and_hint()
         from_numpy("y = np.sinh(a)")
 
 
+def _hint_with_cube(call, **facts):
+    """The hint of the NotationError that `call()` raises while `cube` is registered with `facts`."""
+    functions.register("cube", "x * x * x", **facts)
+    try:
+        with pytest.raises(NotationError) as error:
+            call()
+        return error.value.hint
+    finally:
+        functions.FUNCTIONS.pop("cube")
+
+
 def test_the_hint_for_a_missing_derivative_is_the_records():
     with pytest.raises(NotationError) as softmax:
         parse("y = softmax'(x)")
     assert softmax.value.hint == record("softmax").no_derivative_hint
     assert "cross-entropy" in softmax.value.hint
-    functions.register("cube", "x * x * x", no_derivative_hint="cube' is 3x², written out")
-    try:
-        with pytest.raises(NotationError) as cube:
-            parse("y = cube'(x)")
-        assert cube.value.hint == "cube' is 3x², written out"
-    finally:
-        functions.FUNCTIONS.pop("cube")
-    functions.register("cube", "x * x * x")
-    try:
-        with pytest.raises(NotationError) as plain:
-            parse("y = cube'(x)")
-        assert plain.value.hint.startswith("the derivatives known are those of relu, sigmoid")
-    finally:
-        functions.FUNCTIONS.pop("cube")
+    derive = lambda: parse("y = cube'(x)")
+    assert _hint_with_cube(derive, no_derivative_hint="cube' is 3x², written out") == (
+        "cube' is 3x², written out")
+    assert _hint_with_cube(derive).startswith("the derivatives known are those of relu, sigmoid")
 
 
 def test_the_hint_where_backward_cannot_carry_a_delta_is_the_records():
@@ -382,17 +383,7 @@ def test_the_hint_where_backward_cannot_carry_a_delta_is_the_records():
         parse(text.format(f="softmax")).backward()
     assert softmax.value.hint == record("softmax").backward_hint
     assert "--loss cross_entropy" in softmax.value.hint
-    functions.register("cube", "x * x * x", backward_hint="cube is for the output layer only")
-    try:
-        with pytest.raises(NotationError) as cube:
-            parse(text.format(f="cube")).backward()
-        assert cube.value.hint == "cube is for the output layer only"
-    finally:
-        functions.FUNCTIONS.pop("cube")
-    functions.register("cube", "x * x * x")
-    try:
-        with pytest.raises(NotationError) as plain:
-            parse(text.format(f="cube")).backward()
-        assert plain.value.hint.startswith("register cube with a derivative")
-    finally:
-        functions.FUNCTIONS.pop("cube")
+    train = lambda: parse(text.format(f="cube")).backward()
+    assert _hint_with_cube(train, backward_hint="cube is for the output layer only") == (
+        "cube is for the output layer only")
+    assert _hint_with_cube(train).startswith("register cube with a derivative")
