@@ -42,6 +42,7 @@ from .kinds import declared_scalars, is_scalar
 from .layers import all_names, layers_of, names_in, split_layers
 from .named_values import Fresh, name_products, rename_reassigned
 from .nodes import Assign, Declare, Divide, Expr, MatMul, Name, Program, Update
+from .step_tree import read_back
 from .step_names import delta_name, option_text, parse_params, simple_name, stash_name, \
     statement_reading
 from .walk import size, substitute
@@ -116,10 +117,8 @@ def _derive(program: Program, record: losses.Loss, lr_expr: Expr, target_expr: N
     decls = [*declarations, *([Declare(BATCH_SIZE, ())] if mean else [])]
     statements = (*decls, *forward, *deltas, *stashed, *updates)
     _check_size(statements)
-    from .emit.algebra import algebra
-    from .parser import parse_derived
-    # Read the derived program back from its own text, so that its spans point into it.
-    derived = parse_derived(algebra(Program(tuple(statements))))
+    # The derived program as read from its own text, so that its spans point into it.
+    derived = read_back(statements)
     # Every view prints what the plan accepts: the step's own shapes are checked here.
     try:
         infer(derived, opts)
