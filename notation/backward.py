@@ -43,8 +43,7 @@ from .layers import all_names, layers_of, names_in, split_layers
 from .named_values import Fresh, name_products, rename_reassigned
 from .nodes import Assign, Declare, Divide, Expr, MatMul, Name, Program, Update
 from .step_tree import read_back
-from .step_names import delta_name, option_text, parse_params, simple_name, stash_name, \
-    statement_reading
+from .step_names import delta_name, loss_record, lr_and_target, stash_name, trained_parameters
 from .walk import size, substitute
 
 LOSSES = losses.names()
@@ -77,8 +76,8 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
     W1 -= αl1ᵀδ2
     W0 -= αl0ᵀδ1
     """
-    record = _loss(loss, delta, mean)
-    lr_expr, target_expr = _lr_and_target(lr, target)
+    record = loss_record(loss, delta, mean)
+    lr_expr, target_expr = lr_and_target(lr, target)
     with _no_collector_pauses():
         return _derive(program, record, lr_expr, target_expr, params, delta, mean, opts)
 
@@ -90,7 +89,7 @@ def _derive(program: Program, record: losses.Loss, lr_expr: Expr, target_expr: N
     # The forward pass's own shapes first: a mismatch is reported in the program as written.
     shapes = infer(program, opts)
     taken = all_names(program) | {s.target for s in written}
-    trained = _trained(written, target_expr, params)
+    trained = trained_parameters(written, target_expr, params)
 
     fresh = Fresh(taken)
     forward = rename_reassigned(written, fresh)
@@ -145,7 +144,7 @@ def _target_fits(program: Program, shapes, derived: Program, error: NotationShap
     y, l = algebra(target), algebra(output.name)
     declared = next((s for s in program.statements
                      if isinstance(s, Declare) and s.target == target), None)
-    out, want = shapes.names.get(output.name), shapes.names.get(target)
+    out = shapes.names.get(output.name)
     where = declared.span if declared is not None else output.statement.span
     raise NotationShapeError(
         f"the target {y} cannot have the shape of the output {l}: the loss compares them "
@@ -183,70 +182,6 @@ def _unchanged(program: Program, declarations, forward) -> bool:
                                or old.value is not new.value or old.span != new.span):
             return False
     return True
-
-
-def _loss(loss, delta: str, mean: bool) -> losses.Loss:
-    """The loss's record, with the conventions asked checked against it."""
-    record = losses.lookup(loss) if isinstance(loss, str) else None
-    if record is None:
-        raise NotationTranslationError(f"unknown loss {loss!r}",
-                                       hint=f"the losses are {', '.join(LOSSES)}")
-    if delta not in record.deltas:
-        raise NotationTranslationError(f"unknown delta convention {delta!r}",
-                                       hint=f"the conventions are {', '.join(record.deltas)}")
-    if mean and not record.mean:
-        raise NotationTranslationError(f"the loss {record.name} is not taken as a mean",
-                                       hint="train without --mean")
-    return record
-
-
-def _lr_and_target(lr, target) -> tuple[Expr, Name]:
-    from .parser import parse
-    lr, target = option_text(lr, "lr"), option_text(target, "target")
-    lr_expr = lr if isinstance(lr, Expr) else \
-        simple_name(lr) or one_expression(parse(lr), "the learning rate")
-    target_expr = simple_name(target) or one_expression(parse(target), "the target")
-    if not isinstance(target_expr, Name):
-        raise NotationTranslationError(f"the target must be a name, not {target!r}")
-    return lr_expr, target_expr
-
-
-def _trained(forward, target: Name, params) -> set[Name]:
-    """The parameters the step trains: the inputs whose letter or name --params gives (W…
-    and b… by default); refused when a parameter or the target is assigned, or the target
-    is a parameter, with the caret at the statement."""
-    for s in forward:
-        if s.target == target:
-            raise NotationTranslationError(
-                f"the target {target.letter}{target.sub} is assigned by the forward pass",
-                s.span, hint="the target is an input the output is compared with: name "
-                             "another with --target")
-    letters, extra = parse_params(params)
-    letters |= {"W", "b"} if params is None else set()
-    read_first: list[Name] = []      # names read before any assignment: the inputs
-    seen: set[Name] = set()
-    for s in forward:
-        read_first += [n for n in names_in(s.value) if n not in seen]
-        seen.add(s.target)
-    trained = {n for n in read_first if n != target and (n.letter in letters or n in extra)}
-    for s in forward:
-        if s.target in trained:
-            raise NotationTranslationError(
-                f"the forward pass assigns {s.target.letter}{s.target.sub}, which it also "
-                "reads as a parameter to train", s.span,
-                hint="give the new value a name of its own")
-    if target in read_first and (target.letter in letters or target in extra):
-        s = statement_reading(forward, target)
-        raise NotationTranslationError(
-            f"the target {target.letter}{target.sub} is a parameter the step trains",
-            s.span if s else None,
-            hint="the target is the data the output is compared with: name another with "
-                 "--target, or leave it out of --params")
-    if not trained:
-        raise NotationTranslationError(
-            "the forward pass has nothing to train", forward[-1].span,
-            hint="weights are W…, biases b…; name others with --params")
-    return trained
 
 
 def _output_delta(record: losses.Loss, output, target: Name, delta: str, mean: bool) -> Expr:

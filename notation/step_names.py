@@ -1,5 +1,6 @@
 """Names and options of the derived step: the names of deltas and stashed gradients, the
-parsing of --params, --lr and --target, and the statement a refusal points at.
+parsing of --loss, --params, --lr and --target (the loss's record, the learning rate and
+the target as trees, the parameters trained), and the statement a refusal points at.
 
 >>> from notation.nodes import Name
 >>> delta_name(Name("l", "2"), set())
@@ -8,7 +9,9 @@ Name(letter='δ', sub='2')
 
 from __future__ import annotations
 
+from . import losses
 from .errors import NotationTranslationError
+from .gradients import one_expression
 from .layers import names_in
 from .nodes import Expr, Name
 
@@ -97,3 +100,65 @@ def statement_reading(statements, name: Name):
     return None
 
 
+def loss_record(loss, delta: str, mean: bool) -> losses.Loss:
+    """The loss's record, with the conventions asked checked against it."""
+    record = losses.lookup(loss) if isinstance(loss, str) else None
+    if record is None:
+        raise NotationTranslationError(f"unknown loss {loss!r}",
+                                       hint=f"the losses are {', '.join(losses.names())}")
+    if delta not in record.deltas:
+        raise NotationTranslationError(f"unknown delta convention {delta!r}",
+                                       hint=f"the conventions are {', '.join(record.deltas)}")
+    if mean and not record.mean:
+        raise NotationTranslationError(f"the loss {record.name} is not taken as a mean",
+                                       hint="train without --mean")
+    return record
+
+
+def lr_and_target(lr, target) -> tuple[Expr, Name]:
+    from .parser import parse
+    lr, target = option_text(lr, "lr"), option_text(target, "target")
+    lr_expr = lr if isinstance(lr, Expr) else \
+        simple_name(lr) or one_expression(parse(lr), "the learning rate")
+    target_expr = simple_name(target) or one_expression(parse(target), "the target")
+    if not isinstance(target_expr, Name):
+        raise NotationTranslationError(f"the target must be a name, not {target!r}")
+    return lr_expr, target_expr
+
+
+def trained_parameters(forward, target: Name, params) -> set[Name]:
+    """The parameters the step trains: the inputs whose letter or name --params gives (W…
+    and b… by default); refused when a parameter or the target is assigned, or the target
+    is a parameter, with the caret at the statement."""
+    for s in forward:
+        if s.target == target:
+            raise NotationTranslationError(
+                f"the target {target.letter}{target.sub} is assigned by the forward pass",
+                s.span, hint="the target is an input the output is compared with: name "
+                             "another with --target")
+    letters, extra = parse_params(params)
+    letters |= {"W", "b"} if params is None else set()
+    read_first: list[Name] = []      # names read before any assignment: the inputs
+    seen: set[Name] = set()
+    for s in forward:
+        read_first += [n for n in names_in(s.value) if n not in seen]
+        seen.add(s.target)
+    trained = {n for n in read_first if n != target and (n.letter in letters or n in extra)}
+    for s in forward:
+        if s.target in trained:
+            raise NotationTranslationError(
+                f"the forward pass assigns {s.target.letter}{s.target.sub}, which it also "
+                "reads as a parameter to train", s.span,
+                hint="give the new value a name of its own")
+    if target in read_first and (target.letter in letters or target in extra):
+        s = statement_reading(forward, target)
+        raise NotationTranslationError(
+            f"the target {target.letter}{target.sub} is a parameter the step trains",
+            s.span if s else None,
+            hint="the target is the data the output is compared with: name another with "
+                 "--target, or leave it out of --params")
+    if not trained:
+        raise NotationTranslationError(
+            "the forward pass has nothing to train", forward[-1].span,
+            hint="weights are W…, biases b…; name others with --params")
+    return trained
