@@ -15,8 +15,6 @@ neither the plan nor NumPy nor SymPy. (docs/architecture.md)
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from .errors import NotationError
 from .nodes import Program
 from .parser import parse
@@ -25,13 +23,18 @@ from .plan_record import PlanRecord
 __all__ = ["Program", "parse"]
 
 
-@lru_cache(maxsize=None)
+# What ``Program.plan`` and ``compile`` call, imported on first use and kept in these globals
+# (an lru_cache call or three imports in the method cost a plan of a 3-factor chain ~2%).
+_BUILD = _SHAPE_OPTIONS = None
+
+
 def _stages():
-    """What ``Program.plan`` and ``compile`` call, imported on first use and kept: three
-    imports in the method cost 1.8 µs a plan, 2% of planning a 10-factor chain."""
-    from .plan import build
-    from .shapes import shape_options
-    return build, shape_options
+    global _BUILD, _SHAPE_OPTIONS
+    if _BUILD is None:
+        from .plan import build
+        from .shapes import shape_options
+        _BUILD, _SHAPE_OPTIONS = build, shape_options
+    return _BUILD, _SHAPE_OPTIONS
 
 
 def _sourced(program: Program, call, *args, **kwargs):
@@ -109,10 +112,16 @@ def plan(self: Program, *, sizes=None, dims=None, batch=None, convention: bool =
     Shapes come as the CLI's options do — ``sizes``, ``dims``, ``batch`` — or one keyword
     per name: ``l0=3`` (units), ``W0=(3, 4)``, ``l0=("b", 784)``. Raises NotationShapeError.
     """
-    build, shape_options = _stages()
+    build, shape_options = _BUILD, _SHAPE_OPTIONS
+    if build is None:
+        build, shape_options = _stages()
     opts = shape_options(sizes, dims, batch, **names)
-    return _sourced(self, build, self, opts, convention=convention, optimize=optimize,
-                    dtype=dtype, params=params)
+    # _sourced, inline: planning a small program is mostly fixed costs, and a frame is one
+    try:
+        return build(self, opts, convention=convention, optimize=optimize, dtype=dtype,
+                     params=params)
+    except NotationError as e:
+        raise e.with_source(self.source) from None
 
 
 def compile(self: Program, *, style: str = "plan", sizes=None, dims=None, batch=None,

@@ -80,4 +80,16 @@ def column_reading(program: Program, given: tuple, products: list, cache: dict,
         code="column-vectors", source=program.source)
     if program.strict:
         raise warning.error()
-    warnings.warn(warning, stacklevel=5)
+    warnings.warn(warning, stacklevel=_caller_level())
+
+
+def _caller_level() -> int:
+    """The ``stacklevel`` of the first frame outside the package, counted from the function
+    that calls this one (level 1): the user's line, however deep the call came from."""
+    import os
+    import sys
+    package = os.path.dirname(_caller_level.__code__.co_filename) + os.sep
+    frame, level = sys._getframe(1), 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level

@@ -21,7 +21,7 @@ import gc
 from .aliasing import copied_statements
 from .lowering import Lowering
 from .nodes import Declare, Name, Program
-from .plan_memory import memory
+from .plan_memory import all_ints, memory
 from .plan_record import PlanRecord
 from .polynomial import mul, total, value_at
 from .shapes import Shapes, ShapeOptions, find, infer, symbol_text
@@ -98,6 +98,7 @@ class Plan(PlanRecord):
         cache = shapes._cache
         elements: dict[tuple, object] = {}
         self.trained: list[tuple[Name, object]] = []
+        counts = []
         for name in shapes._listed:              # the keys of shapes.names, without hashing
             key = (name.letter, name.sub)
             shape = cache[key]
@@ -105,9 +106,11 @@ class Plan(PlanRecord):
             if shape is not None and (name.letter in ("W", "b") or _is_parameter(name, params)):
                 n = elements[key] = _elements(shapes, shape)
                 self.trained.append((name, n))
-        self.parameters = total(n for _, n in self.trained)
-        self.flops = total(step.flops for step in self.steps)
-        self.multiply_adds = total(step.multiply_adds for step in self.steps)
+                counts.append(n)
+        steps = self.steps
+        self.parameters = _sum(counts)
+        self.flops = _sum([s.flops for s in steps])
+        self.multiply_adds = _sum([s.multiply_adds for s in steps])
         inputs = []
         itemsize = self.itemsize
         for key in lowering.inputs:
@@ -115,7 +118,7 @@ class Plan(PlanRecord):
             if shape is not None:
                 n = elements[key] if key in elements else _elements(shapes, shape)
                 inputs.append(n * itemsize if type(n) is int else mul(n, itemsize))
-        self.input_bytes = total(inputs)
+        self.input_bytes = _sum(inputs)
         self.bytes_allocated, self.peaks = memory(self.steps, self.results)
         self._compiled = None
 
@@ -130,6 +133,11 @@ class Plan(PlanRecord):
         point = dict.fromkeys((s for p in self.peaks if type(p) is not int for s in p.symbols),
                               1000)
         return max(self.peaks, key=lambda p: value_at(p, point))
+
+
+def _sum(counts: list):
+    """polynomial.total, for numbers only (most plans) the builtin sum."""
+    return sum(counts) if all_ints(counts) else total(counts)
 
 
 def _elements(shapes: Shapes, shape):

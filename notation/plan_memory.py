@@ -34,23 +34,35 @@ def memory(steps: list[Step], results: dict | None = None):
     steps that hold the most when every symbol is 10, 1,000 or 1,000,000.
     """
     results = results or {}
+    allocs, scratches = [s.allocates for s in steps], [s.scratch for s in steps]
+    if all_ints(allocs) and all_ints(scratches):
+        if not steps:                   # numbers only (most plans): the builtin sums, one walk
+            return 0, [0]
+        peaks, _ = _walk(steps, results, (allocs, scratches))
+        return sum(allocs) + sum(scratches), [max(peaks)]          # maximum(peaks), for ints
     counts = [c for step in steps for c in (step.allocates, step.scratch)]
     allocated = total(counts)
     # the lowering shares one polynomial among the steps of the same dimensions
     polys = {id(c): c for c in counts if type(c) is not int}
     symbols = {x for c in polys.values() for x in c.symbols}
-    if not steps:
-        return allocated, [0]
     if not symbols:
-        peaks, _ = _walk(steps, results)
-        return allocated, [max(peaks)]            # maximum(peaks), for ints
+        peaks, _ = _walk(steps, results, (allocs, scratches))
+        return allocated, [max(peaks)]
     if len(symbols) <= EXACT_SYMBOLS and len(steps) <= EXACT_STEPS:
-        peaks, _ = _walk(steps, results)
+        peaks, _ = _walk(steps, results, (allocs, scratches))
         return allocated, maximum(peaks)
     chosen = _sampled_peaks(steps, results, polys, symbols)
     zeros = [0] * len(steps)
     _, held = _walk(steps, results, (zeros, zeros), keep=chosen)
     return allocated, maximum(total(parts) for parts in held.values())
+
+
+def all_ints(counts: list) -> bool:
+    """Are the counts numbers only (no polynomial)? (a loop: quicker than all() or a set)"""
+    for c in counts:
+        if type(c) is not int:
+            return False
+    return True
 
 
 def _sampled_peaks(steps: list[Step], results: dict, polys: dict, symbols: set) -> set:

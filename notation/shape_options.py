@@ -135,6 +135,12 @@ class ShapeOptions:
                             columns=self.columns, batch_option=self.batch_option)
 
 
+# No options, in the rows and in the columns: made once and shared (options are not changed
+# after they are made), as most plans, compiles and views of a program are asked for.
+NO_OPTIONS = {False: ShapeOptions(batch_given=False),
+              True: ShapeOptions(batch_given=False, columns=True)}
+
+
 # --------------------------------------------------------------------------- the chain
 
 def layer_chain(program: Program, mentioned: dict, declared: dict,
@@ -233,7 +239,7 @@ def options(sizes: str | None = None, dims: str | None = None,
     [(3, 1), (4, 1)]
     """
     if not (sizes or dims or batch):
-        return ShapeOptions(batch_given=False, columns=columns)   # (what the rest gives for no options)
+        return NO_OPTIONS[bool(columns)]              # (what the rest gives for no options)
     from .declarations import OptionError, from_options
     out: dict[Name, tuple] = {}
     rows = Origin(OPTION, detail="--batch") if batch else None
@@ -293,7 +299,7 @@ def shape_options(sizes=None, dims=None, batch=None, columns: bool = False,
         from .declarations import OptionError
         raise OptionError(f"columns must be True or False, not {columns!r}")
     if sizes is None and dims is None and batch is None and not names:
-        return ShapeOptions(batch_given=False, columns=columns)   # (what options() gives for no options)
+        return NO_OPTIONS[columns]              # (what options() gives for no options)
     if sizes is not None and not isinstance(sizes, str):
         sizes = ",".join(str(s) for s in sizes)
     entries = []

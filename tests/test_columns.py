@@ -2,6 +2,8 @@
 is units × batch, W is outputs × inputs, a bias is a column; inference, the plan, compile,
 to_sympy and the diagram follow. NumPy (``W @ x``) is the oracle for the values."""
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -208,6 +210,17 @@ def test_a_column_program_read_as_rows_warns_and_keeps_the_rows_reading():
     assert (w.line, w.column) == (1, 5) and w.span.end - w.span.start == 2
     # the reading it took is the one it says: x is a batch of 3 with one unit, b one row
     assert shapes(plan)["b"] == "1×1" and plan.parameters == 13
+
+
+def test_the_column_warning_points_at_the_callers_line():
+    from notation import NotationWarning
+    program = parse(PAPER_LINE)
+    for call in (program.plan, program.compile, program.to_sympy, program.init):
+        with pytest.warns(NotationWarning) as found:
+            line = sys._getframe().f_lineno + 1
+            call()
+        (w,) = [w for w in found if isinstance(w.message, NotationWarning)]
+        assert (w.filename, w.lineno) == (__file__, line), call.__name__
 
 
 @pytest.mark.parametrize("text", [
