@@ -5,16 +5,17 @@ the CLI's ``--sizes``, ``--dims``, ``--batch``, ``--columns``, and the keywords 
 They are read by ``notation/declarations.py`` (the same parser for both); this module adds
 what inference needs: which option gave each dimension, a bias given by its units alone
 being one row (one column under ``--columns``), a matrix needing both dimensions, the
-layers whose batch axis is the batch, and the program's own chain of layers, which
-``--sizes`` follows (SPEC §2, docs/shapes.md "Sizes follow the program's own chain").
+layers whose batch axis is the batch, and ``--sizes`` given to the program's own chain of
+layers (``layer_chain.py``; SPEC §2, docs/shapes.md "Sizes follow the program's own chain").
 """
 
 from __future__ import annotations
 
 from .errors import NotationOptionError
 from .kinds import Kind, kind_by_letter
-from .nodes import (Assign, Declare, ExprStatement, MatMul, Name, Program, Update)
+from .nodes import Declare, Name, Program
 from .dims import OPTION, DimValue, Origin, _text
+from .layer_chain import layer_chain, layers_text, names_text
 
 
 class ShapeOptions:
@@ -104,12 +105,12 @@ class ShapeOptions:
                 option = origins[-1].detail or "the options"
                 raise NotationOptionError(
                     f"{option} names {_text(decl.target)}, which the program does not have; "
-                    f"{_layers_text(chain, how)}",
-                    hint=f"name one of the program's own names ({_names_text(mentioned, declared)})")
+                    f"{layers_text(chain, how)}",
+                    hint=f"name one of the program's own names ({names_text(mentioned, declared)})")
         if len(self.sizes) > len(chain):
             raise NotationOptionError(
                 f"--sizes gives {len(self.sizes)} sizes, but the program has "
-                f"{len(chain)} layer{'s' if len(chain) != 1 else ''}; {_layers_text(chain, how)}",
+                f"{len(chain)} layer{'s' if len(chain) != 1 else ''}; {layers_text(chain, how)}",
                 hint=f"give at most {len(chain)} size{'s' if len(chain) != 1 else ''}, "
                      f"or name a layer with --dims")
         if not self.sizes:
@@ -139,87 +140,6 @@ class ShapeOptions:
 # after they are made), as most plans, compiles and views of a program are asked for.
 NO_OPTIONS = {False: ShapeOptions(batch_given=False),
               True: ShapeOptions(batch_given=False, columns=True)}
-
-
-# --------------------------------------------------------------------------- the chain
-
-def layer_chain(program: Program, mentioned: dict, declared: dict,
-                convention: bool) -> tuple[list[Name], str]:
-    """The program's layers in order, and how they were found ("book" or "chain").
-
-    A program that names its layers as the book does (``l0``, ``l1``…, or their deltas
-    ``δ1``…) has the layers ``l0 … lK``, K the largest index it mentions (with the
-    convention, also the layer ``W_k`` leads to), in index order, whether or not each is
-    written. Any other program: the input (the layer read but never assigned; of several,
-    the first one multiplied by a matrix, else the first) and then each assigned layer, in
-    the order of the assignments.
-
-    >>> from notation import parse
-    >>> from notation.inference import _mentioned_names
-    >>> p = parse("h1 = relu(xW1 + b1); h2 = relu(h1W2 + b2); p = softmax(h2W3 + b3)")
-    >>> [_text(n) for n in layer_chain(p, _mentioned_names(p), {}, True)[0]]
-    ['x', 'h1', 'h2', 'p']
-    """
-    book = [int(n.sub) for n in mentioned.values() if n.letter in ("l", "δ") and n.sub.isdigit()]
-    if book:
-        top = max(book)
-        if convention:
-            for n in mentioned.values():
-                if n.sub.isdigit() and n.letter == "W":
-                    top = max(top, int(n.sub) + 1)
-        return [Name("l", str(k)) for k in range(top + 1)], "book"
-    scalar = {key for key, (_, _, dims) in declared.items() if not dims}
-
-    def layer(name: Name) -> bool:
-        return kind_by_letter(name) is Kind.LAYER and (name.letter, name.sub) not in scalar
-
-    assigned: dict[tuple, Name] = {}
-    for s in program.statements:
-        if type(s) is Assign and layer(s.target):
-            assigned.setdefault((s.target.letter, s.target.sub), s.target)
-    inputs = [n for key, n in mentioned.items() if key not in assigned and layer(n)]
-    if len(inputs) > 1:
-        multiplied = _multiplied(program, {(n.letter, n.sub) for n in inputs})
-        inputs.sort(key=lambda n: (n.letter, n.sub) not in multiplied)   # (stable)
-    return inputs[:1] + list(assigned.values()), "chain"
-
-
-def _multiplied(program: Program, keys: set) -> set:
-    """The keys among ``keys`` of names that are an operand of a product with a matrix."""
-    from .walk import children
-    found = set()
-    for s in program.statements:
-        if type(s) is Declare:
-            continue
-        stack = [s.expr if type(s) is ExprStatement else s.value]
-        while stack:
-            node = stack.pop()
-            if type(node) is MatMul:
-                for a, b in ((node.left, node.right), (node.right, node.left)):
-                    if type(a) is Name and (a.letter, a.sub) in keys and type(b) is Name \
-                            and kind_by_letter(b) is Kind.MATRIX:
-                        found.add((a.letter, a.sub))
-            stack.extend(children(node))
-    return found
-
-
-def _layers_text(chain: list[Name], how: str) -> str:
-    if not chain:
-        return "it has no layers (a lowercase name read or assigned, such as x or h1)"
-    names = ", ".join(_text(n) for n in chain)
-    if how == "book":
-        return f"its layers are {names} (the book's l0, l1, … in order)"
-    if len(chain) == 1:
-        return f"its layers are {names}"
-    return (f"its layers are {names} (the input {_text(chain[0])}, read but never assigned, "
-            f"then each assigned layer in order)")
-
-
-def _names_text(mentioned: dict, declared: dict, most: int = 12) -> str:
-    names = list(mentioned.values()) + [n for key, (n, _, _) in declared.items()
-                                        if key not in mentioned]
-    text = ", ".join(_text(n) for n in names[:most])
-    return text + (", …" if len(names) > most else "")
 
 
 # --------------------------------------------------------------------------- building

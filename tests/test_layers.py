@@ -25,9 +25,10 @@ LAYERS = [
     # spelling, which every error message of every stage quotes.
     ("syntax", ["name_tokens", "name_errors", "tree_pieces", "tree_shapes", "tree_calls",
                 "tree_builder", "parser", "syntax_errors", "emit.base", "emit.algebra"]),
-    ("shapes", ["dims", "shape_errors", "dim_names", "shape_record", "shape_rules", "mentions", "declarations",
+    ("shapes", ["dims", "shape_errors", "dim_names", "shape_record", "shape_rules", "mentions", "declarations", "layer_chain",
                 "shape_options", "declared_shapes", "convention_hints", "inference", "shapes"]),
-    ("plan", ["steps", "chain", "lowering_products", "lowering", "plan_memory", "plan"]),
+    ("plan", ["steps", "chain", "lowering_elementwise", "lowering_products", "lowering",
+              "plan_memory", "plan"]),
     ("training", ["layers", "named_values", "losses", "gradients", "step_names", "step_tree",
                   "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "view_record", "views"]),

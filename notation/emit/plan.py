@@ -1,18 +1,18 @@
 """The plan view: an aligned table of steps, the totals, the shapes and where each inferred
 dimension came from, and the cheapest order of each chain (SPEC §4); or the same as a dict
-for ``--json``.
+for ``--json``. The totals' labels and texts, which every view of a plan prints, are
+``plan_figures.py``'s.
 """
 
 from __future__ import annotations
 
 import gc
 
-from ..polynomial import Poly, add
 from ..steps import NAME, TEMP, Temp, _factor_text
 from .algebra import algebra, needs_space
+from .plan_figures import figures, number, peaks_value, size, value, with_inputs_value
 
 _SYMBOL = {"hadamard": " ⊙ ", "divide": " / ", "add": " + ", "subtract": " - "}
-_MAX_TERMS = 8          # FLOPs of more steps than this print as their total alone
 _MAX_OPERATION = 48     # characters of an operation shown in the table
 
 
@@ -61,22 +61,6 @@ def operation_text(plan, step) -> str:
     return text
 
 
-def number(n) -> str:
-    if isinstance(n, Poly):
-        return str(n)
-    return f"{n:,}" if n >= 10_000 else str(n)
-
-
-def size(n) -> str:
-    """Bytes, exact below 10 KiB, else in KiB / MiB / GiB."""
-    if isinstance(n, Poly):
-        return f"{n} B"
-    for unit, scale in (("GiB", 2 ** 30), ("MiB", 2 ** 20), ("KiB", 2 ** 10)):
-        if n >= 10 * scale or (unit != "KiB" and n >= scale):
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
-
-
 def _notes(step) -> str:
     notes = []
     if step.in_place is not None:
@@ -98,60 +82,6 @@ def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     widths = [max(map(len, column)) for column in zip(*rows)][:len(rows[0])]
     justify = [str.rjust if i in right else str.ljust for i in range(len(widths))]
     return ["  ".join([j(c, w) for j, c, w in zip(justify, r, widths)]).rstrip() for r in rows]
-
-
-def flops_line(plan) -> str:
-    total = number(plan.flops)
-    counted = sum(1 for s in plan.steps if s.flops)
-    if counted <= 1:
-        return total
-    if counted > _MAX_TERMS:              # (the texts of the terms are not needed)
-        return f"{total} ({counted} steps)"
-    terms = [s.flops_text for s in plan.steps if s.flops]
-    shown = " + ".join(terms)
-    return shown if shown == total else f"{shown} = {total}"
-
-
-def peak_line(plan) -> str:
-    peaks = plan.peaks
-    run = size(peaks[0]) if len(peaks) == 1 else "max(" + ", ".join(size(p) for p in peaks) + ")"
-    if len(peaks) == 1:
-        whole = size(add(plan.input_bytes, peaks[0]))
-        return f"{whole} (inputs {size(plan.input_bytes)} + at most {run} made by the run)"
-    return f"inputs {size(plan.input_bytes)} + at most {run} made by the run"
-
-
-def figures(plan) -> list[tuple[str, str]]:
-    """The plan's totals, each under its one label: the text plan, the JSON (``figures``),
-    the HTML page, Jupyter and ``show`` all print these. "peak memory" is the inputs and
-    the run together, and says what each holds.
-
-    >>> from notation import parse
-    >>> dict(figures(parse("l1 = l0W0").plan(sizes="3,4")))["peak memory"]
-    '152 B (inputs 120 B + at most 32 B made by the run)'
-    """
-    s = plan.shapes
-    trained = ", ".join(f"{algebra(n)} {s.text(s.names[n])}" for n, _ in plan.trained)
-    return [
-        ("parameters", number(plan.parameters) + (f" ({trained})" if trained else "")),
-        ("FLOPs", flops_line(plan)),
-        ("multiply-adds", number(plan.multiply_adds)),
-        ("allocated", size(plan.bytes_allocated)),
-        ("peak memory", peak_line(plan)),
-    ]
-
-
-def _peaks_value(plan):
-    """The run's peak for JSON: a number, a polynomial's text, or max(…) of several."""
-    if len(plan.peaks) == 1:
-        return _value(plan.peaks[0])
-    return "max(" + ", ".join(str(p) for p in plan.peaks) + ")"
-
-
-def _with_inputs_value(plan):
-    if len(plan.peaks) == 1:
-        return _value(add(plan.input_bytes, plan.peaks[0]))
-    return f"{plan.input_bytes} + {_peaks_value(plan)}"
 
 
 def plan_text(plan, shapes: bool = True) -> str:
@@ -251,10 +181,6 @@ def chain_text(plan, c) -> str:
 
 # --------------------------------------------------------------------------- JSON
 
-def _value(n):
-    return str(n) if isinstance(n, Poly) else n
-
-
 def shape_table(plan, *, steps: bool = False, into: dict | None = None) -> dict:
     """``{algebra name: shape}`` as plan_dict's "shapes" give them (with ``steps``, then each
     step's value text too, where no name has it): what the diagram needs, without explaining
@@ -265,12 +191,12 @@ def shape_table(plan, *, steps: bool = False, into: dict | None = None) -> dict:
     for name, shape in s.names.items():
         key = algebra(name)
         if key not in out:
-            out[key] = None if shape is None else [_value(s.count(v)) for v in shape]
+            out[key] = None if shape is None else [value(s.count(v)) for v in shape]
     if steps:
         for step in plan.steps:
             key = str(target_text(step))
             if key not in out:
-                out[key] = None if step.shape is None else [_value(s.count(v))
+                out[key] = None if step.shape is None else [value(s.count(v))
                                                             for v in step.shape]
     return out
 
@@ -286,17 +212,17 @@ def plan_dict(plan) -> dict:
             "op": step.op,
             "function": step.func if step.op in ("call", "derivative") else None,
             "operation": operation_text(plan, step),
-            "shape": None if step.shape is None else [_value(s.count(v)) for v in step.shape],
-            "flops": _value(step.flops),
-            "multiply_adds": _value(step.multiply_adds),
-            "allocates": _value(step.allocates),
-            "scratch": _value(step.scratch),
+            "shape": None if step.shape is None else [value(s.count(v)) for v in step.shape],
+            "flops": value(step.flops),
+            "multiply_adds": value(step.multiply_adds),
+            "allocates": value(step.allocates),
+            "scratch": value(step.scratch),
             "in_place": step.in_place is not None or step.op == "update",
             "layer": step.layer,
         })
     shapes = {}
     for name, shape in s.names.items():
-        entry = {"shape": None if shape is None else [_value(s.count(v)) for v in shape]}
+        entry = {"shape": None if shape is None else [value(s.count(v)) for v in shape]}
         if name in s.declared:
             entry["declared"] = s.declared[name][0].text(s.source)
         elif shape is not None:
@@ -310,13 +236,13 @@ def plan_dict(plan) -> dict:
         "optimized": plan.optimize,
         "steps": steps,
         "totals": {
-            "parameters": _value(plan.parameters),
-            "flops": _value(plan.flops),
-            "multiply_adds": _value(plan.multiply_adds),
-            "bytes_allocated": _value(plan.bytes_allocated),
-            "input_bytes": _value(plan.input_bytes),
-            "peak_bytes": _peaks_value(plan),
-            "peak_bytes_with_inputs": _with_inputs_value(plan),
+            "parameters": value(plan.parameters),
+            "flops": value(plan.flops),
+            "multiply_adds": value(plan.multiply_adds),
+            "bytes_allocated": value(plan.bytes_allocated),
+            "input_bytes": value(plan.input_bytes),
+            "peak_bytes": peaks_value(plan),
+            "peak_bytes_with_inputs": with_inputs_value(plan),
         },
         "figures": [[label, text] for label, text in figures(plan)],
         "inputs": [algebra(n) for n in plan.inputs],
