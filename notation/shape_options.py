@@ -98,7 +98,8 @@ class ShapeOptions:
     def _resolve(self, program: Program, mentioned: dict, declared: dict,
                  convention: bool) -> "ShapeOptions":
         chain, how = layer_chain(program, mentioned, declared, convention)
-        known = {(n.letter, n.sub) for n in chain} | set(mentioned) | set(declared)
+        known = {(n.letter, n.sub) for n in chain} | set(mentioned) | set(declared) \
+            if self.declarations else ()
         for decl, origins in self.declarations:
             key = (decl.target.letter, decl.target.sub)
             if key not in known:
@@ -121,15 +122,14 @@ class ShapeOptions:
         given = {(d.target.letter, d.target.sub) for d, o in self.declarations
                  if o[-1].kind == OPTION}
         out, from_batch = [], set(self.from_batch)
+        batch_origin = rows or size_origin
+        pair = (size_origin, batch_origin) if self.columns else (batch_origin, size_origin)
+        batch, columns = self.batch, self.columns
         for name, units in zip(chain, self.sizes):
             key = (name.letter, name.sub)
             if key in given:
                 continue                              # --dims overrides --sizes
-            batch_origin = rows or size_origin
-            if self.columns:
-                out.append((Declare(name, (units, self.batch)), (size_origin, batch_origin)))
-            else:
-                out.append((Declare(name, (self.batch, units)), (batch_origin, size_origin)))
+            out.append((Declare(name, (units, batch) if columns else (batch, units)), pair))
             from_batch.add(key)
         return ShapeOptions(tuple(out) + self.declarations, self.batch,
                             batch_given=self.batch_given, from_batch=frozenset(from_batch),
