@@ -54,20 +54,17 @@ def layer_chain(program: Program, mentioned: dict, declared: dict,
 
 def _multiplied(program: Program, keys: set) -> set:
     """The keys among ``keys`` of names that are an operand of a product with a matrix."""
-    from .walk import children
+    from .walk import pre_order
     found = set()
     for s in program.statements:
-        if type(s) is Declare:
-            continue
-        stack = [s.expr if type(s) is ExprStatement else s.value]
-        while stack:
-            node = stack.pop()
-            if type(node) is MatMul:
+        if type(s) is not Declare:
+            for node in pre_order(s.expr if type(s) is ExprStatement else s.value):
+                if type(node) is not MatMul:
+                    continue
                 for a, b in ((node.left, node.right), (node.right, node.left)):
                     if type(a) is Name and (a.letter, a.sub) in keys and type(b) is Name \
                             and kind_by_letter(b) is Kind.MATRIX:
                         found.add((a.letter, a.sub))
-            stack.extend(children(node))
     return found
 
 
