@@ -55,11 +55,9 @@ def from_options(sizes: str | None = None, dims: str | None = None,
     rows = _dim(batch, "--batch") if batch else 1
     out: dict[Name, Declare] = {}
     if sizes:
-        for k, part in enumerate(p for p in sizes.split(",")):
-            if not part.strip():
-                raise OptionError(f"--sizes: entry {k + 1} is empty (write --sizes 3,4,1)")
+        for k, units in enumerate(size_units(sizes)):
             name = Name("l", str(k))
-            out[name] = Declare(name, (rows, _dim(part, "--sizes")))
+            out[name] = Declare(name, (rows, units))
     if dims:
         for part in dims.split(","):
             key, eq, value = part.partition("=")
@@ -75,3 +73,21 @@ def from_options(sizes: str | None = None, dims: str | None = None,
                 raise OptionError(f"--dims: {part!r} has more than two dimensions")
             out[name] = Declare(name, shape)
     return tuple(out.values())
+
+
+def size_units(sizes: str, batch: str | None = None) -> tuple:
+    """The units ``--sizes`` gives, in order (``batch``, when given, is checked first, as
+    :func:`from_options` checks it): what the options need of ``--sizes`` before the
+    program's chain of layers names them.
+
+    >>> size_units("3, 4,b")
+    (3, 4, Name(letter='b', sub=''))
+    """
+    if batch:
+        _dim(batch, "--batch")
+    out = []
+    for k, part in enumerate(sizes.split(",")):
+        if not part.strip():
+            raise OptionError(f"--sizes: entry {k + 1} is empty (write --sizes 3,4,1)")
+        out.append(_dim(part, "--sizes"))
+    return tuple(out)

@@ -40,6 +40,10 @@ class Lowering(Products, Elementwise):
         self.name_dtypes: dict[tuple, str] = {}   # names bound to float64 values (relu')
         self.recipes: dict[tuple, bool] = {}      # has_recipe, asked once a function per plan
         self.counts: dict[tuple, object] = {}     # symbolic counts by dimension roots (below)
+        # No count is a polynomial (every dimension a number): the plan's totals are then
+        # builtin sums. Cleared where a polynomial count is made: a product's, an operation's
+        # (lowering_elementwise), _elements'.
+        self.numeric = True
 
     # -- statements
     def statement(self, s) -> None:
@@ -204,6 +208,7 @@ class Lowering(Products, Elementwise):
         rows, cols = find(shape[0]).value, find(shape[1]).value
         if isinstance(rows, int) and isinstance(cols, int):
             return rows * cols
+        self.numeric = False
         return mul(self.shapes.count(shape[0]), self.shapes.count(shape[1]))
 
     def _add_scalar_flops(self, step: Step, o: Operand) -> None:

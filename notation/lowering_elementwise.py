@@ -79,6 +79,7 @@ class Elementwise:
             if in_place is None:
                 step.allocates = step.flops * size
         else:
+            self.numeric = False
             key = (rr, rc, size)                        # as Products._product's counts
             counts = self.counts.get(key)
             if counts is None:

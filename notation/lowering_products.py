@@ -145,6 +145,7 @@ class Products:
             # The counts of one product of these dimensions (roots), made once a plan: a
             # program repeating a statement multiplies the same symbols at every step. The
             # polynomials are shared, never changed in place (polynomial.py makes new ones).
+            self.numeric = False
             key = (dm, dk, dn)
             counts = self.counts.get(key)
             if counts is None:

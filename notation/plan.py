@@ -109,8 +109,10 @@ class Plan(PlanRecord):
                 counts.append(n)
         steps = self.steps
         self.parameters = _sum(counts)
-        self.flops = _sum([s.flops for s in steps])
-        self.multiply_adds = _sum([s.multiply_adds for s in steps])
+        numeric = lowering.numeric
+        flops, multiply_adds = [s.flops for s in steps], [s.multiply_adds for s in steps]
+        self.flops = sum(flops) if numeric else total(flops)
+        self.multiply_adds = sum(multiply_adds) if numeric else total(multiply_adds)
         inputs = []
         itemsize = self.itemsize
         for key in lowering.inputs:
@@ -119,7 +121,7 @@ class Plan(PlanRecord):
                 n = elements[key] if key in elements else _elements(shapes, shape)
                 inputs.append(n * itemsize if type(n) is int else mul(n, itemsize))
         self.input_bytes = _sum(inputs)
-        self.bytes_allocated, self.peaks = memory(self.steps, self.results)
+        self.bytes_allocated, self.peaks = memory(self.steps, self.results, numeric or None)
         self._compiled = None
 
     @property

@@ -23,7 +23,7 @@ EXACT_STEPS = 10_000
 SAMPLES = (10, 1000, 1_000_000)
 
 
-def memory(steps: list[Step], results: dict | None = None):
+def memory(steps: list[Step], results: dict | None = None, numeric: bool | None = None):
     """(bytes allocated in all, [peak bytes live at once]) of running the steps, counting the
     memory the run allocates (not its inputs).
 
@@ -31,11 +31,12 @@ def memory(steps: list[Step], results: dict | None = None):
     bound again (and to the end, since it is returned); a view (``l1 = t.T``) keeps its base
     alive; scratch memory lives only during its step. With symbolic shapes the peak is the
     list of candidates that no other dominates: all of them with few symbols; with many, the
-    steps that hold the most when every symbol is 10, 1,000 or 1,000,000.
+    steps that hold the most when every symbol is 10, 1,000 or 1,000,000. ``numeric``: the
+    counts are known to be numbers only (None: they are looked at).
     """
     results = results or {}
     allocs, scratches = [s.allocates for s in steps], [s.scratch for s in steps]
-    if all_ints(allocs) and all_ints(scratches):
+    if numeric or (all_ints(allocs) and all_ints(scratches)):
         if not steps:                   # numbers only (most plans): the builtin sums, one walk
             return 0, [0]
         peaks, _ = _walk(steps, results, (allocs, scratches))

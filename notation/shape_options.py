@@ -160,7 +160,7 @@ def options(sizes: str | None = None, dims: str | None = None,
     """
     if not (sizes or dims or batch):
         return NO_OPTIONS[bool(columns)]              # (what the rest gives for no options)
-    from .declarations import OptionError, from_options
+    from .declarations import OptionError, from_options, size_units
     out: dict[Name, tuple] = {}
     rows = Origin(OPTION, detail="--batch") if batch else None
 
@@ -171,7 +171,7 @@ def options(sizes: str | None = None, dims: str | None = None,
         batch_origin = rows if rows and single else o
         return (o, batch_origin) if columns else (batch_origin, o)
 
-    units = tuple(decl.dims[1] for decl in from_options(sizes=sizes, batch=batch)) if sizes else ()
+    units = size_units(sizes, batch) if sizes else ()
     given: dict[Name, tuple] = {}      # name -> (dims, as written) from --dims, so far
     for part in (dims.split(",") if dims else ()):
         (decl,) = from_options(dims=part, batch=batch)
