@@ -35,7 +35,7 @@ class Declarations:
     def _declarations(self) -> None:
         shapes = self.shapes
         batch = self.opts.batch
-        declared, scalar_decl = self.declared, self.scalar_decl
+        declared = self.declared
         for s in self.program.statements:
             if type(s) is not Declare:
                 continue
@@ -63,10 +63,14 @@ class Declarations:
             self.cache[key] = shape
             shapes._listed.append(target)
         if self.opts.sizes or self.opts.declarations:
-            # --sizes follows the program's own chain; a name the program lacks is an error
-            self.opts = self.opts.resolve(self.program, self.mentioned, declared,
-                                          self.convention)
-            self.scalar_decl = scalar_decl = self.opts.scalars
+            self._options()
+
+    def _options(self) -> None:
+        """The shapes the options give, after the program's declarations."""
+        shapes, batch, declared = self.shapes, self.opts.batch, self.declared
+        # --sizes follows the program's own chain; a name the program lacks is an error
+        self.opts = self.opts.resolve(self.program, self.mentioned, declared, self.convention)
+        self.scalar_decl = scalar_decl = self.opts.scalars
         if not self.opts.declarations:
             return
         # the batch the program's declarations give, for the layers that take it
