@@ -112,11 +112,9 @@ def plan(self: Program, *, sizes=None, dims=None, batch=None, convention: bool =
     Shapes come as the CLI's options do — ``sizes``, ``dims``, ``batch`` — or one keyword
     per name: ``l0=3`` (units), ``W0=(3, 4)``, ``l0=("b", 784)``. Raises NotationShapeError.
     """
-    build, shape_options = _BUILD, _SHAPE_OPTIONS
-    if build is None:
-        build, shape_options = _stages()
+    build, shape_options = _stages()
     opts = shape_options(sizes, dims, batch, **names)
-    # _sourced, inline: planning a small program is mostly fixed costs, and a frame is one
+    # _sourced written out: planning a small chain is mostly fixed costs, a call frame one
     try:
         return build(self, opts, convention=convention, optimize=optimize, dtype=dtype,
                      params=params)

@@ -55,8 +55,8 @@ def column_reading(program: Program, given: tuple, products: list, cache: dict,
 
     ``given`` is (options, convention) as inference had them; ``products`` the program's
     products of a matrix name and a layer name, in order; ``cache`` the names' shapes by
-    (letter, subscript); ``reads`` as for :func:`other_convention`. Called from
-    Inference.run, at the stack depth the warning's ``stacklevel`` counts on."""
+    (letter, subscript); ``reads`` as for :func:`other_convention`. The warning
+    points at the caller's line outside the package (:func:`_caller_level`)."""
     product = matrix_before_layer(products, cache)
     if product is None:
         return

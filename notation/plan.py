@@ -24,7 +24,7 @@ from .nodes import Declare, Name, Program
 from .plan_memory import all_ints, memory
 from .plan_record import PlanRecord
 from .polynomial import mul, total, value_at
-from .shapes import Shapes, ShapeOptions, find, infer, symbol_text
+from .shapes import Shapes, ShapeOptions, find, symbol_text
 from .inference import Inference  # noqa: E402  (after .shapes, which it needs loaded first)
 from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp,
                     _factor_text)

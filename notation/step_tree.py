@@ -9,7 +9,7 @@ algebra view prints them, and finds each node's span in the text as it goes: eve
 number, function, operator, parenthesis and space of the text is checked where the walk
 expects it. Anything the walk does not find where it expects it (a view printing something
 this module does not know) falls back to parsing the text, so the result is the parser's in
-any case; tests/test_backward.py checks the two agree, spans included, on every program of
+any case; tests/test_step_tree.py checks the two agree, spans included, on every program of
 the backward tests.
 
 >>> from notation.nodes import Assign, MatMul, Name

@@ -113,13 +113,13 @@ def test_the_table_and_its_splits_found_again_agree_with_the_classic_table(dims)
     assert (flops, tree()) == classic_order(dims)
 
 
-
 def test_three_factors_without_the_table_agree_with_the_classic_table():
     # best_cost weighs a chain of three by its two orders alone: every shape of small
     # dimensions (ties among them) gives the classic table's cost and tree
     for dims in itertools.product((1, 2, 3, 5), repeat=4):
         flops, tree = best_cost(list(dims))
         assert (flops, tree()) == classic_order(list(dims)), dims
+
 
 def test_tree_helpers():
     assert left_to_right(4) == (((0, 1), 2), 3)

@@ -154,7 +154,6 @@ def private_imports() -> set[tuple[str, str, str]]:
     """(importer, module, name) for every ``from <package module> import _name`` anywhere in
     a module (inside functions too), a private name of another module of the package."""
     found = modules()
-    known = set(found)
     out = set()
     for name, path in found.items():
         base = _package_of(name, path)
