@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Callable
-from xml.sax.saxutils import escape
 
 from ..collector import paused as collector_paused
 from ..kinds import Kind, kind_by_letter
@@ -24,6 +23,7 @@ from ..layers import layers_of, names_in, split_layers
 from ..naming import BOOK
 from ..nodes import Name, Program
 from .algebra import algebra
+from .base import escape_text
 
 MAX_UNITS_DRAWN = 12   # a wider layer is drawn as 12 units with "…" and its count
 
@@ -223,7 +223,7 @@ def svg(pic: Picture) -> str:
     width = int(label_x + max(text_width(t, size) for t, size in labels) + 20)
     parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{total_h}' "
              f"viewBox='0 0 {width} {total_h}' role='img'>",
-             f"<title>{escape(' · '.join(_label(s.name) for s in pic.strips))}</title>",
+             f"<title>{escape_text(' · '.join(_label(s.name) for s in pic.strips))}</title>",
              "<rect width='100%' height='100%' fill='white'/>"]
     y = total_h - 20 - _STRIP_H
     cx = draw_w / 2
@@ -244,7 +244,7 @@ def svg(pic: Picture) -> str:
             parts.append(f"<circle cx='{ux:.1f}' cy='{cy}' r='7' fill='#3a6ea5' "
                          f"stroke='#3a6ea5'/>")
         parts.append(f"<text x='{label_x}' y='{y + _STRIP_H / 2 + 5}' font-size='14' {_FONT}>"
-                     f"{escape(strip_labels[i])}</text>")
+                     f"{escape_text(strip_labels[i])}</text>")
         if i + 1 < len(pic.strips):
             box = pic.boxes[i]
             by = y - _GAP - _BOX_H
@@ -254,10 +254,10 @@ def svg(pic: Picture) -> str:
             parts.append(f"<rect class='matrix' x='{cx - bw / 2}' y='{by}' width='{bw}' "
                          f"height='{_BOX_H}' fill='#fff6e0' stroke='#a5743a'/>")
             parts.append(f"<text x='{cx}' y='{by + _BOX_H / 2 + 5}' font-size='15' "
-                         f"text-anchor='middle' {_FONT}>{escape(names)}</text>")
+                         f"text-anchor='middle' {_FONT}>{escape_text(names)}</text>")
             detail = box_details[i]
             parts.append(f"<text x='{label_x}' y='{by + _BOX_H / 2 + 5}' font-size='13' "
-                         f"fill='#555' {_FONT}>{escape(detail)}</text>")
+                         f"fill='#555' {_FONT}>{escape_text(detail)}</text>")
             parts.append(f"<line x1='{cx}' y1='{by}' x2='{cx}' y2='{by - _GAP}' stroke='#555'/>")
             y = by - _GAP - _STRIP_H
     parts.append("</svg>")

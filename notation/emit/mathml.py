@@ -8,13 +8,12 @@ Parentheses come from the shared precedence table, as in every view.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
 
 from .. import functions
 from ..nodes import (Add, Assign, Call, Declare, Divide, Expr, ExprStatement, Hadamard, MatMul,
                      Name, Negate, Number, Program, Subtract, Transpose, Update)
 from ..operators import needs_parens
-from .base import Emitter
+from .base import Emitter, escape_text
 
 # The operator between two operands, as MathML shows it.
 BINARY_MO = {
@@ -28,11 +27,11 @@ UPDATE_MO = {"-=": "−=", "+=": "+="}
 
 
 def _mi(text: str) -> str:
-    return f"<mi>{escape(text)}</mi>"
+    return f"<mi>{escape_text(text)}</mi>"
 
 
 def _mo(text: str) -> str:
-    return f"<mo>{escape(text)}</mo>"
+    return f"<mo>{escape_text(text)}</mo>"
 
 
 class MathMLEmitter(Emitter):
@@ -65,16 +64,16 @@ class MathMLEmitter(Emitter):
     def emit_Name(self, node: Name) -> str:
         if not node.sub:
             return _mi(node.letter)
-        sub = f"<mn>{node.sub}</mn>" if node.sub.isdigit() else f"<mi>{escape(node.sub)}</mi>"
+        sub = f"<mn>{node.sub}</mn>" if node.sub.isdigit() else f"<mi>{escape_text(node.sub)}</mi>"
         return f"<msub>{_mi(node.letter)}{sub}</msub>"
 
     def emit_Number(self, node: Number) -> str:
-        return f"<mn>{escape(node.text)}</mn>"
+        return f"<mn>{escape_text(node.text)}</mn>"
 
     def emit_Call(self, node: Call) -> str:
         fn = functions.lookup(node.func)
         name = fn.shown() if fn is not None else node.func
-        fn = f"<mi mathvariant='normal'>{escape(name)}</mi>"
+        fn = f"<mi mathvariant='normal'>{escape_text(name)}</mi>"
         if node.derivative:
             fn = f"<msup>{fn}<mo>′</mo></msup>"
         return (f"<mrow>{fn}<mo>\u2061</mo><mrow><mo>(</mo>{self.emit(node.arg)}<mo>)</mo>"
