@@ -19,11 +19,11 @@ tokens and trees with Lark's own parser on a generated corpus.
 from __future__ import annotations
 
 import binascii
-import gc
 import os
 import re
 from functools import lru_cache
 
+from .collector import paused as collector_paused
 from .errors import NotationError, NotationSyntaxError
 from .nodes import Program, Span
 from .tokens import Tok, UnexpectedCharacters, UnexpectedToken
@@ -132,20 +132,6 @@ class Driver:
                         {a[3] for acts in self.states for a in acts.values()
                          if not a[0] and a[2] == tables.CALL}}
 
-    def tokens(self, text: str, state_stack: list, value_stack: list):
-        regexes = self.plain_regexes if "\\" not in text else self.regexes
-        lexing, ignore = self.lexing, self.ignore
-        pos, n = 0, len(text)
-        while pos < n:
-            m = regexes[lexing[state_stack[-1]]].match(text, pos)
-            if m is None:
-                self._lexing_failed(text, pos, state_stack, value_stack, regexes)
-            kind = m.lastgroup
-            end = m.end()
-            if kind not in ignore:
-                yield Tok(kind, m.group(), pos, end)
-            pos = end
-
     def _lexing_failed(self, text, pos, state_stack, value_stack, regexes):
         """As Lark's contextual lexer: a terminal of another context is an unexpected token."""
         m = regexes[self.root].match(text, pos)
@@ -155,12 +141,30 @@ class Driver:
         raise UnexpectedToken(Tok(m.lastgroup, m.group(), pos, m.end()), expected, value_stack)
 
     def parse(self, text: str):
-        states, methods, end_state = self.states, self.methods, self.end_state
-        unit, inline = self.unit, self.inline
+        """The tree of ``text``: lexing and the LALR loop in one loop, as a token is lexed
+        in the context of the state its predecessor left (no generator and no call per
+        token: at the length limit they were a tenth of the parse)."""
+        states, end_state, unit = self.states, self.end_state, self.unit
+        regexes = self.plain_regexes if "\\" not in text else self.regexes
+        lexing, ignore = self.lexing, self.ignore
         state_stack = [self.start_state]
         value_stack: list = []
-
-        def feed(token: Tok, is_end: bool = False):
+        pos, n, token, is_end = 0, len(text), None, False
+        while True:
+            if pos < n:
+                m = regexes[lexing[state_stack[-1]]].match(text, pos)
+                if m is None:
+                    self._lexing_failed(text, pos, state_stack, value_stack, regexes)
+                kind = m.lastgroup
+                end = m.end()
+                if kind in ignore:
+                    pos = end
+                    continue
+                token = Tok(kind, m.group(), pos, end)
+                pos = end
+            else:
+                end = token.end_pos if token is not None else 0
+                token, is_end = Tok("$END", "", end, end), True
             while True:
                 try:
                     action = states[state_stack[-1]][token.type]
@@ -172,47 +176,44 @@ class Driver:
                     value_stack.append(token)
                     if len(state_stack) > MAX_NESTING:
                         raise _too_deep(token)
-                    return None
-                _, size, kind, method, origin, plan, expand1 = action
-                if kind == unit:                    # a step between precedence levels
-                    del state_stack[-1]
-                    state_stack.append(states[state_stack[-1]][origin][1])
+                    if is_end:
+                        return None
+                    break
+                if action[2] == unit:               # a step between precedence levels
+                    state_stack[-1] = states[state_stack[-2]][action[4]][1]
                     continue
-                if size:
-                    children = value_stack[-size:]
-                    del state_stack[-size:]
-                    del value_stack[-size:]
-                else:
-                    children = []
-                if plan is not None:
-                    kept = []
-                    for i, (child, what) in enumerate(zip(children, plan)):
-                        if what == 0:
-                            kept.append(child)
-                        elif what == 2 and i == 0:
-                            kept = child     # a repetition growing on the left: extend it in
-                        elif what == 2:      # place, not a copy per item (linear, not quadratic)
-                            kept.extend(child)
-                    children = kept
-                if kind == inline:
-                    value = children                # spliced into the rule that uses it
-                elif expand1 and len(children) == 1:
-                    value = children[0]
-                else:
-                    build = methods[method]
-                    if build is None:
-                        raise RuntimeError(f"the grammar rule {method} has no tree builder")
-                    value = build(children)
-                value_stack.append(value)
-                state_stack.append(states[state_stack[-1]][origin][1])
+                value_stack.append(self._reduced(action, state_stack, value_stack))
+                state_stack.append(states[state_stack[-1]][action[4]][1])
                 if is_end and state_stack[-1] == end_state:
                     return value_stack[-1]
 
-        token = None
-        for token in self.tokens(text, state_stack, value_stack):
-            feed(token)
-        end = token.end_pos if token is not None else 0
-        return feed(Tok("$END", "", end, end), True)
+    def _reduced(self, action, state_stack: list, value_stack: list):
+        """The value of a reduction by ``action``'s rule, its children taken off the stacks."""
+        _, size, kind, method, origin, plan, expand1 = action
+        if size:
+            children = value_stack[-size:]
+            del state_stack[-size:]
+            del value_stack[-size:]
+        else:
+            children = []
+        if plan is not None:
+            kept = []
+            for i, (child, what) in enumerate(zip(children, plan)):
+                if what == 0:
+                    kept.append(child)
+                elif what == 2 and i == 0:
+                    kept = child     # a repetition growing on the left: extend it in
+                elif what == 2:      # place, not a copy per item (linear, not quadratic)
+                    kept.extend(child)
+            children = kept
+        if kind == self.inline:
+            return children                 # spliced into the rule that uses it
+        if expand1 and len(children) == 1:
+            return children[0]
+        build = self.methods[method]
+        if build is None:
+            raise RuntimeError(f"the grammar rule {method} has no tree builder")
+        return build(children)
 
 
 def _too_deep(token: Tok) -> NotationError:
@@ -268,26 +269,26 @@ def parse(text: str, *, strict: bool = False, functions: dict[str, str] | None =
     return program
 
 
-def parse_derived(text: str, functions: dict[str, str] | None = None) -> Program:
-    """Parse a program that notation wrote itself (a derived training step), with no limit
-    on its length: the limit is for what people give it, and a network within the limit
-    may derive a longer program."""
-    parsing = driver()
-    collecting = gc.isenabled()
-    # The tree has no reference cycles; the collector's passes over a growing heap cost a
-    # large program a quarter of its parse, for nothing.
-    gc.disable()
+# The tree has no reference cycles; the collector's passes over a growing heap cost a
+# large program a quarter of its parse, for nothing.
+@collector_paused
+def _statements(parsing, text: str, functions: dict[str, str] | None) -> list:
     try:
         parsing.builder.begin(functions)
-        statements = parsing.parse(text)
+        return parsing.parse(text)
     except NotationError as e:
         raise e.with_source(text) from None
     except (UnexpectedToken, UnexpectedCharacters) as e:
         from .syntax_errors import syntax_error  # error paths load their module on demand
         raise syntax_error(text, e).with_source(text) from None
-    finally:
-        if collecting:
-            gc.enable()
+
+
+def parse_derived(text: str, functions: dict[str, str] | None = None) -> Program:
+    """Parse a program that notation wrote itself (a derived training step), with no limit
+    on its length: the limit is for what people give it, and a network within the limit
+    may derive a longer program."""
+    parsing = driver()
+    statements = _statements(parsing, text, functions)
     if not statements:
         end = len(text.rstrip())
         raise NotationSyntaxError("empty input: there is no statement to read", Span(end, end),

@@ -199,15 +199,17 @@ def _ours(source, failed_on):
     span of the token it failed on, in ``failed_on``)."""
     from notation.errors import NotationError
     from notation.tokens import UnexpectedCharacters, UnexpectedToken
+    import notation.parser as parser_module
     tokens = []
-    original = driver().tokens
+    original = parser_module.Tok
 
-    def spy(text, *stacks):
-        for tok in original(text, *stacks):
-            tokens.append((tok.type, str(tok), tok.start_pos, tok.end_pos))
-            yield tok
+    def spy(kind, value, start, end):
+        # every token the loop lexes is made here (and $END, which Lark does not yield)
+        if kind != "$END":
+            tokens.append((kind, value, start, end))
+        return original(kind, value, start, end)
 
-    driver().tokens = spy
+    parser_module.Tok = spy
     try:
         outcome = tuple(driver().parse(source))
     except UnexpectedToken as e:
@@ -220,7 +222,7 @@ def _ours(source, failed_on):
     except NotationError as e:
         outcome = ("notation", str(e), e.span)
     finally:
-        del driver().tokens
+        parser_module.Tok = original
     return tokens, outcome
 
 
