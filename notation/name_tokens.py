@@ -119,7 +119,7 @@ def name_token(tok) -> Name:
 
 
 def name_or_transpose(tok):
-    text = str(tok)
+    text = tok.value        # ours or Lark's token; str(tok) was a call per name
     span = Span(tok.start_pos, tok.end_pos)
     if text[0].isascii() and text[1:].isdigit() and len(text) <= MAX_SUBSCRIPT_DIGITS + 1 \
             or len(text) == 1 and text.isascii():
