@@ -31,11 +31,10 @@ inferred shapes. tests/test_backward_autodiff.py checks it against autograd.
 
 from __future__ import annotations
 
-import gc
 import warnings
-from contextlib import contextmanager
 
 from . import losses
+from .collector import paused
 from .errors import NotationShapeError, NotationTranslationError
 from .gradients import Gradients, add_all, one_expression, scale, through_activation
 from .kinds import declared_scalars, is_scalar
@@ -78,10 +77,15 @@ def backward(program: Program, loss: str = "mse", lr: str | Expr = "α", target:
     """
     record = loss_record(loss, delta, mean)
     lr_expr, target_expr = lr_and_target(lr, target)
-    with _no_collector_pauses():
-        return _derive(program, record, lr_expr, target_expr, params, delta, mean, opts)
+    return _derive(program, record, lr_expr, target_expr, params, delta, mean, opts)
 
 
+# The cyclic collector is paused while a step is derived: the derivation allocates its trees
+# (acyclic, frozen nodes) and keeps them all, so every full collection rescans a heap that
+# keeps growing (17% of backward's CPU time for benchmarks/growth.py's 10,000-layer network,
+# ×13.4 per decade instead of ×12.0; docs/backward.md, "Speed"). A cycle made meanwhile is
+# collected at the next collection after it.
+@paused
 def _derive(program: Program, record: losses.Loss, lr_expr: Expr, target_expr: Name, params,
             delta: str, mean: bool, opts) -> Program:
     from .shapes import infer
@@ -151,24 +155,6 @@ def _target_fits(program: Program, shapes, derived: Program, error: NotationShap
         f"element by element ({error.message})", where,
         hint=(f"{l} is {shapes.text(out)} in the forward pass; declare {y} with that shape"
               if declared is not None and out is not None else error.hint))
-
-
-@contextmanager
-def _no_collector_pauses():
-    """CPython's cyclic collector paused while a step is derived, then restored as it was.
-
-    The derivation allocates its trees (acyclic, frozen nodes) and keeps them all, so every
-    full collection rescans a heap that keeps growing: for the 10,000-layer network of
-    benchmarks/growth.py that was 17% of backward's CPU time and made it grow ×13.4 per
-    decade instead of ×12.0 (docs/backward.md, "Speed"). Any cycle made meanwhile is
-    collected at the next collection after it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _unchanged(program: Program, declarations, forward) -> bool:
