@@ -13,14 +13,10 @@ or updates (a bare expression's value under ``"_"``). It is executed once, in a 
 that holds only ``np``, the helpers the code calls and the slow path below; a call runs
 straight-line NumPy and never walks the tree.
 
-In the ``plan`` style an array of integers or booleans is converted, at the call, to the
-plan's float dtype (float64 unless the plan says otherwise): the style computes in place, and
-an integer array cannot hold what a sigmoid or a float update writes into it. The numbers are
-the book style's, which turns such inputs into floats as soon as it mixes them with one. (An
-integer weight matrix that the program updates is therefore not changed in place; the
-updated copy is returned.) Float arrays pass as they are, for a comparison or two; complex
-and other arrays are refused with a NotationShapeError (the notation's values are real). The
-book and matmul styles run the book's code on what they are given.
+What a call receives is checked and converted by ``compile_inputs.py``: in the ``plan``
+style integer and boolean arrays become the plan's float dtype, complex and other arrays are
+refused (the notation's values are real); the book and matmul styles run on what they are
+given.
 
 Shapes are checked at every call, first by a few integer comparisons compiled into the
 function: every dimension that inference tied together must be equal, and every known one
@@ -33,27 +29,14 @@ run code compiled for those shapes, kept for the next call.
 
 from __future__ import annotations
 
-import unicodedata
-
-import numbers
-
-from .errors import NotationShapeError
-from .nodes import Declare, Name, Program
+from .nodes import Name, Program
 from .compile_checks import shape_checks, writes_floats_in_place
-from .emit.numpy_program import string_literal
 from .compile_errors import NUMPY_ERRORS, FailedRun
-from .shapes import INPUT, Origin, ShapeOptions, find, infer, symbol_text
+from .compile_inputs import Inputs, Real, conversions, keyword
+from .emit.numpy_program import string_literal
+from .shapes import ShapeOptions, infer
 
 _CACHE_SIZE = 32          # shape signatures of the slow path kept compiled
-
-
-def keyword(name: Name) -> str:
-    """The keyword argument of an input: ``l0``, ``W_out``, ``δ2``, ``α``.
-
-    In NFKC form, as Python reads the identifier in ``def run(*, ŷ)``: the tree holds ŷ as
-    y + U+0302, which as a keyword would match no parameter.
-    """
-    return unicodedata.normalize("NFKC", symbol_text(name))
 
 
 def compile_program(program: Program, opts: ShapeOptions | None = None, *, style: str = "plan",
@@ -95,7 +78,7 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
                  "_failed": FailedRun(program, filename, first, where),
                  "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64})}
     if style == "plan":
-        namespace["_real"] = _Real(program, inputs, np.dtype(plan.dtype))
+        namespace["_real"] = Real(program, inputs, np.dtype(plan.dtype))
         namespace["_FLOAT"] = np.dtype(plan.dtype)      # the usual case costs one comparison
     exec(compile(source, filename, "exec"), namespace)
     run = namespace["run"]
@@ -137,10 +120,7 @@ def _source(program: Program, plan, emitter, body: list[str], inputs, outputs, *
         # below: it converts. A line per input here cost the tiny call 4%.
         lines += ["    " + line for line in shape_checks(shapes, inputs, floats=floats)]
     elif floats:
-        for k, _, name in inputs:
-            if shapes.names.get(name) is not None:
-                lines.append(f'    if {k}.dtype is not _FLOAT and {k}.dtype.kind != "f": '
-                             f'{k} = _real({k}, {string_literal(k)})')
+        lines += ["    " + line for line in conversions(shapes, inputs)]
     # NumPy's own errors on values the shapes allow (1 / 0, an update of a read-only or an
     # integer array, softmax of an empty array) become a NotationRunError at the statement
     # whose line failed; a try costs nothing in Python 3.11 until it catches.
@@ -168,58 +148,31 @@ def _key(name: Name) -> str:
     return algebra(name)
 
 
-class _Real:
-    """The plan style's conversion of an array that is not of floats: integers and booleans
-    become the plan's dtype; anything else (complex, objects, text) is refused."""
-
-    def __init__(self, program: Program, inputs, dtype):
-        self.program, self.dtype = program, dtype
-        self.names = {k: name for k, _, name in inputs}
-
-    def __call__(self, value, key: str):
-        if value.dtype.kind in "biu":
-            return value.astype(self.dtype)
-        if value.dtype.kind == "f":
-            return value
-        raise _not_real(self.program, self.names[key], key, value.dtype, self.dtype)
-
-
-def _not_real(program: Program, name: Name, key: str, held, converted=None):
-    from .inference import _first_mention
-    e = NotationShapeError(
-        f"{key} must be an array of real numbers, but it holds {held} values",
-        _first_mention(program, name), label=f"{key} is an array of real numbers here",
-        hint=f"pass {key} as floats, integers or booleans" + (
-            f" (integers and booleans are converted to {converted})" if converted else ""),
-        source=program.source)
-    e.node = None
-    return e
-
-
 class _SlowPath:
     """Runs when the fast check fails: raises the shape error, or runs code compiled for
     the shapes passed when they are valid after all (a broadcasting row)."""
 
     def __init__(self, program: Program, opts, inputs, *, style, convention, optimize,
                  dtype="float64", shapes=None):
-        self.program, self.opts, self.inputs = program, opts, inputs
+        self.program, self.opts = program, opts
         self.style, self.convention, self.optimize = style, convention, optimize
         self.dtype = dtype
-        self.shapes = shapes
+        self.inputs = Inputs(program, inputs, shapes=shapes,
+                             converted=dtype if style == "plan" else None)
         self.unchecked = None
         self.cache: dict = {}
 
     def __call__(self, **given):
-        given = {k: self._value(k, name, given[k]) for k, _, name in self.inputs}
-        if self.shapes is not None and self._fits(given):
+        given = self.inputs.values(given)
+        if self.inputs.fit(given):
             # The shapes are the plan's after all: the fast test failed on a type (a list,
-            # float32 arrays under a symbolic batch), which _value has made right.
+            # float32 arrays under a symbolic batch), which values() has made right.
             if self.unchecked is None:
                 self.unchecked = compile_program(
                     self.program, self.opts, style=self.style, convention=self.convention,
                     optimize=self.optimize, check=False, dtype=self.dtype)
             return self.unchecked(**given)
-        signature, declarations = self._declarations(given)
+        signature, declarations = self.inputs.declarations(given)
         run = self.cache.get(signature)
         if run is None:
             opts = self.opts.adding(declarations) if self.opts else ShapeOptions(declarations)
@@ -231,99 +184,3 @@ class _SlowPath:
                 self.cache.pop(next(iter(self.cache)))
             self.cache[signature] = run
         return run(**given)
-
-    def _value(self, key: str, name: Name, value):
-        """The value as the compiled code wants it: an array-like (a list of lists, an
-        np.matrix, a memmap) becomes an ndarray; what cannot be one is refused, by name."""
-        import numpy as np
-        from .inference import _first_mention
-        from .kinds import declared_scalars, is_scalar_name
-        span = _first_mention(self.program, name)
-        if is_scalar_name(name, declared_scalars(self.program)):
-            if isinstance(value, np.ndarray) and value.shape == () \
-                    and value.dtype.kind in "biuf":
-                return value[()]
-            if isinstance(value, numbers.Real):
-                return value
-            raise _input_error(self.program, name, key, value, "a scalar (a number)", span,
-                               why="the notation's numbers are real"
-                               if isinstance(value, numbers.Complex) else "")
-        if type(value) is np.ndarray:
-            array = value
-        elif isinstance(value, np.ma.MaskedArray):
-            # np.asarray would drop the mask and compute with the values it hides.
-            raise _input_error(self.program, name, key, value, "a 2-D array", span,
-                               why="a masked array's mask would be ignored")
-        elif isinstance(value, np.ndarray):
-            array = np.asarray(value)               # np.matrix: its * and ** are products
-        elif value is None or isinstance(value, (str, bytes, dict, set, numbers.Number)):
-            raise _input_error(self.program, name, key, value, "a 2-D array", span)
-        else:
-            try:
-                array = np.asarray(value)
-            except (ValueError, TypeError, OverflowError, MemoryError):
-                raise _input_error(self.program, name, key, value, "a 2-D array", span,
-                                   why="NumPy cannot make an array of it") from None
-        if array.dtype.kind not in "biuf":
-            raise _not_real(self.program, name, key, array.dtype,
-                            self.dtype if self.style == "plan" else None)
-        return array
-
-    def _fits(self, given) -> bool:
-        """Do the arrays have the plan's shapes (every known dimension its value, every
-        dimension that inference tied together one value)? The fast test, in Python."""
-        bound: dict = {}
-        for k, _, name in self.inputs:
-            shape = self.shapes.names.get(name)
-            if shape is None:
-                continue
-            actual = getattr(given[k], "shape", None)
-            if actual is None or len(actual) != len(shape):
-                return False
-            for v, d in zip(shape, actual):
-                root = find(v)
-                want = root.value if isinstance(root.value, int) else bound.setdefault(root, d)
-                if want != d:
-                    return False
-        return True
-
-    def _declarations(self, given):
-        from .kinds import declared_scalars, is_scalar_name
-        from .inference import _first_mention
-        declared = declared_scalars(self.program)
-        signature, out = [], []
-        for k, _, name in self.inputs:
-            value = given[k]
-            scalar = is_scalar_name(name, declared)
-            shape = getattr(value, "shape", None)
-            if scalar:
-                if isinstance(value, numbers.Number) or shape == ():
-                    signature.append(None)
-                    continue
-                raise _input_error(self.program, name, k, value, "a scalar (a number)",
-                                   _first_mention(self.program, name))
-            if shape is None or len(shape) != 2:
-                raise _input_error(self.program, name, k, value, "a 2-D array",
-                                   _first_mention(self.program, name))
-            signature.append(tuple(shape))
-            origin = Origin(INPUT, detail=k)
-            out.append((Declare(name, tuple(int(d) for d in shape)), (origin, origin)))
-        return tuple(signature), out
-
-
-def _input_error(program: Program, name: Name, key: str, value, wanted: str, span,
-                 why: str = ""):
-    shape = getattr(value, "shape", None)
-    what = (f"an array of shape {tuple(shape)}" if shape is not None
-            else f"a {type(value).__name__}")
-    if why:
-        what += f" ({why})"
-    e = NotationShapeError(
-        f"{key} must be {wanted}, but it is {what}", span,
-        label=f"{key} is {wanted.split(' (')[0]} here",
-        hint=("every value is a scalar or a 2-D array: a single example is 1×n, "
-              "such as x.reshape(1, -1)") if wanted.startswith("a 2-D array") else
-             f"pass {key} as a number, or declare {key} with a shape",
-        source=program.source)
-    e.node = None
-    return e

@@ -11,7 +11,7 @@ from __future__ import annotations
 from .dims import DECLARED, OPTION, DimValue, Origin, Var, _text, find, symbol_text
 from .errors import Label, NotationShapeError
 from .kinds import Kind, kind_by_letter
-from .mentions import _KINDS, _first_mention
+from .mentions import _KINDS, first_mention
 from .nodes import Declare, Name
 from .shape_rules import dim_text, dims_text
 
@@ -132,7 +132,7 @@ class Declarations:
         batch_hint = (f"; pass --batch {symbol_text(first_dims[0])} to give the batch"
                       if second.kind == OPTION and first_dims[1:] == dims[1:]
                       and isinstance(first_dims[0], Name) else "")
-        span = first.span if first.span is not None else _first_mention(self.program, name)
+        span = first.span if first.span is not None else first_mention(self.program, name)
         return NotationShapeError(
             f"{_text(name)} is {dims_text(first_dims)} ({first.text(source)}), but it is "
             f"{dims_text(dims)} ({said})", span,

@@ -17,8 +17,7 @@ from .convention_hints import column_reading, other_convention
 from .dims import BIAS, CONVENTION, DELTA, OPTION, REDUCED, Origin, Shape, Var
 from .errors import NotationShapeError
 from .kinds import Kind
-from .mentions import (_KINDS, _book_layers, _first_mention, _kind,  # noqa: F401 (re-exported)
-                       _mentioned_names)
+from .mentions import _KINDS, _book_layers, _kind, _mentioned_names
 from .nodes import (BINARY, Assign, Call, Declare, Expr, ExprStatement, Hadamard, MatMul, Name,
                     Negate, Number, Program, Transpose, Divide, Add, Subtract)
 from .shape_options import ShapeOptions

@@ -46,8 +46,14 @@ def matrix_and_layer(program: Program, matrix_first: bool):
     return None
 
 
-def _first_mention(program: Program, name: Name):
-    """The span of the first place a name is written in the program, or None."""
+def first_mention(program: Program, name: Name):
+    """The span of the first place a name is written in the program, or None (where an
+    error about an input points: compile's checks of what a call receives, declarations).
+
+    >>> from notation import parse
+    >>> first_mention(parse("l1 = relu(l0W0)\\nl2 = l1W1"), Name("W", "1"))
+    Span(start=23, end=25)
+    """
     for s in program.statements:
         if isinstance(s, Declare):
             if s.target == name:

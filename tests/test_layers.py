@@ -33,7 +33,8 @@ LAYERS = [
                   "backward"]),
     ("views", ["emit", "emit.*", "side_by_side", "sympy_export", "view_record", "views"]),
     ("read", ["read", "read.*"]),
-    ("run", ["random_inputs", "evaluate", "compile_checks", "compile_errors", "compile", "run",
+    ("run", ["random_inputs", "evaluate", "compile_checks", "compile_errors", "compile_inputs",
+             "compile", "run",
              "weights"]),
     ("compare", ["compare_reading", "compare_trees", "compare_values", "comparing",
                  "compare_steps"]),
@@ -58,10 +59,10 @@ KNOWN_PRIVATE: dict[tuple[str, str, str], str] = {
     **{(importer, module, name): "shapes stage (engineer plan's files): not yet made public"
        for importer, module, name in [
            ("declared_shapes", "dims", "_text"), ("declared_shapes", "mentions", "_KINDS"),
-           ("declared_shapes", "mentions", "_first_mention"), ("shape_errors", "dims", "_text"),
+           ("shape_errors", "dims", "_text"),
            ("dim_names", "dims", "_text"), ("convention_hints", "dims", "_text"),
            ("inference", "mentions", "_KINDS"), ("inference", "mentions", "_book_layers"),
-           ("inference", "mentions", "_first_mention"), ("inference", "mentions", "_kind"),
+           ("inference", "mentions", "_kind"),
            ("inference", "mentions", "_mentioned_names"), ("mentions", "dims", "_text"),
            ("shape_record", "dims", "_text"), ("shape_record", "dim_names", "_name_unknowns"),
            ("shape_options", "dims", "_text"), ("steps", "shape_errors", "_small"),
@@ -74,7 +75,6 @@ KNOWN_PRIVATE: dict[tuple[str, str, str], str] = {
            ("cli_arrays", "cli_commands", "_shape_options")]},
     **{(importer, module, name): "run and read stages (engineer numpy's files): not yet made public"
        for importer, module, name in [
-           ("compile", "inference", "_first_mention"),
            ("read.numpy.cells", "read.numpy.assignments", "_two_dimensional")]},
 }
 
