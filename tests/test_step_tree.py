@@ -102,3 +102,38 @@ def test_a_statement_the_walk_does_not_know_is_parsed_from_the_text(monkeypatch)
     program = read_back([*step, ExprStatement(Name("l", "1"))])
     assert parsed == ["l1 = l0ᵀᵀ 2\nl1"]
     assert difference(program, parse_derived(program.source)) is None
+
+
+def test_a_broken_step_is_refused_with_an_error_in_its_own_text(monkeypatch):
+    # A view printing a step the parser cannot read back (here: a stray ')' in the last
+    # update) is refused, not read past: the walk does not find the text it expects, the
+    # parser reads the text instead, and its located error points into the step's text.
+    import notation.parser
+    import notation.step_tree
+    real = notation.step_tree._EMITTER
+
+    class Broken:
+        def emit(self, node):
+            text = real.emit(node)
+            return text.replace("αl0ᵀ", "αl0ᵀ)") if type(node) is Update else text
+
+        def emit_Name(self, node):
+            return real.emit_Name(node)
+
+    parsed = []                            # (backward parses the rate α and target y too)
+    monkeypatch.setattr(notation.step_tree, "_EMITTER", Broken())
+    monkeypatch.setattr(notation.parser, "parse_derived",
+                        lambda text, *more: parsed.append(text) or parse_derived(text, *more))
+    with pytest.raises(NotationError) as caught:
+        backward(parse("l2 = relu(l0W0)W1"))
+    e = caught.value
+    step = "l1 = relu(l0W0)\nl2 = l1W1\nδ2 = l2 - y\nδ1 = δ2W1ᵀ ⊙ relu'(l1)\nW1 -= αl1ᵀδ2\n" \
+           "W0 -= αl0ᵀ)δ1"
+    assert parsed[-1] == step and e.source == step
+    assert e.source[e.span.start:e.span.end] == ")" and e.span.start == step.index(")δ1")
+    assert str(e) == ("error: unmatched ')'\n"
+                      "  --> line 6, column 11\n"
+                      "   |\n"
+                      " 6 | W0 -= αl0ᵀ)δ1\n"
+                      "   |           ^ nothing here to close\n"
+                      "   = remove it, or add the opening bracket it closes")
