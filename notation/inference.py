@@ -14,7 +14,7 @@ from __future__ import annotations
 from .declared_shapes import Declarations
 from . import functions
 from .convention_hints import column_reading, other_convention
-from .dims import BIAS, CONVENTION, DELTA, OPTION, REDUCED, Origin, Shape, Var
+from .dims import BIAS, CONVENTION, DELTA, OPTION, Origin, Shape, Var
 from .errors import NotationShapeError
 from .kinds import Kind
 from .mentions import _KINDS, _book_layers, _kind, _mentioned_names
@@ -22,8 +22,7 @@ from .nodes import (BINARY, Assign, Call, Declare, Expr, ExprStatement, Hadamard
                     Negate, Number, Program, Transpose, Divide, Add, Subtract)
 from .shape_options import ShapeOptions
 from .shape_record import Shapes
-from .shape_rules import (assign_rule, elementwise_rule, product_rule,
-                          row_wise_error, update_rule)
+from .shape_rules import assign_rule, call_rule, elementwise_rule, product_rule, update_rule
 from .walk import fields
 
 
@@ -262,24 +261,7 @@ class Inference(Declarations):
                 elif t is Call and not node.derivative \
                         and (fn := functions_get(node.func)) is not None \
                         and fn.shape != "elementwise":
-                    rule = fn.shape
-                    # softmax and sum work on each row (an example's units): under --columns,
-                    # where a layer's units are its rows, they would mix the examples
-                    if columns and rule != "batch-sum" and type(node.arg) is not Transpose:
-                        raise row_wise_error(node)
-                    shape = out.pop()
-                    if shape is not None and rule == "batch-sum":
-                        one = Var(None, 0)
-                        over = "the rows" if columns else "the batch"
-                        shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over {over}"))
-                        shape = (one, shape[1])
-                    elif shape is not None and rule == "example-sum":
-                        # each example's units summed: b × 1, a 1 that broadcasts back
-                        one = Var(None, 1)
-                        shapes.fix(one, 1, Origin(REDUCED, node.span,
-                                                  f"{node.func} over the units"))
-                        shapes.summed.add(one)
-                        shape = (shape[0], one)
+                    shape = call_rule(shapes, node, out.pop(), fn.shape, columns)
                 elif t is Call or t is Negate:
                     shape = out.pop()
                 elif t is Hadamard or t is Divide or t is Add or t is Subtract:

@@ -1,15 +1,15 @@
 """The shape rules of SPEC §2, one function per operation: each unifies the dimensions its
 operands must share (``Shapes.unify``) and turns a conflict into the error of SPEC §6
 (``shape_errors.py``), raised at the operator that fails. ``inference.py`` calls them in
-its walk.
+its walk (a call of an elementwise function keeps its argument's shape inline there).
 """
 
 from __future__ import annotations
 
-from .dims import (ASSIGNMENT, ELEMENTWISE, PRODUCT, UPDATE, Conflict, Shape,
-                   compatible as _compatible, is_one as _is_one, symbol_text)
+from .dims import (ASSIGNMENT, ELEMENTWISE, PRODUCT, REDUCED, UPDATE, Conflict, Origin, Shape,
+                   Var, compatible as _compatible, is_one as _is_one, symbol_text)
 from .errors import NotationShapeError
-from .nodes import Assign, Call, MatMul, Update
+from .nodes import Assign, Call, MatMul, Transpose, Update
 from .shape_errors import (assignment_error, elementwise_error, kind_error, product_error,
                            sum_update_error)
 from .shape_record import Shapes
@@ -35,6 +35,29 @@ def row_wise_error(node: Call) -> NotationShapeError:
         node.span, label=f"{node.func} of a column layer",
         hint=f"write {node.func}(eᵀ)ᵀ to apply it to each column, or read the program in the "
              f"book's rows (without --columns)")
+
+
+def call_rule(shapes: Shapes, node: Call, arg: Shape, rule: str, columns: bool) -> Shape:
+    """A call of a function whose record's shape rule is not "elementwise" (``rule``):
+    row-wise (softmax) keeps the shape; a batch sum gives 1 × n (the rows summed), an
+    example sum b × 1 (each example's units summed, a 1 that broadcasts back)."""
+    # softmax and sum work on each row (an example's units): under --columns, where a
+    # layer's units are its rows, they would mix the examples
+    if columns and rule != "batch-sum" and type(node.arg) is not Transpose:
+        raise row_wise_error(node)
+    if arg is None:
+        return None
+    if rule == "batch-sum":
+        one = Var(None, 0)
+        over = "the rows" if columns else "the batch"
+        shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over {over}"))
+        return (one, arg[1])
+    if rule == "example-sum":
+        one = Var(None, 1)
+        shapes.fix(one, 1, Origin(REDUCED, node.span, f"{node.func} over the units"))
+        shapes.summed.add(one)
+        return (arg[0], one)
+    return arg
 
 
 def elementwise_rule(shapes: Shapes, node, left: Shape, right: Shape, axis: int = 0) -> Shape:
