@@ -103,6 +103,16 @@ def shape_rules() -> dict[str, str]:
     return {name: fn.shape for name, fn in FUNCTIONS.items() if fn.shape != "elementwise"}
 
 
+def summing(rule: str) -> str:
+    """The name of the first function whose shape rule is ``rule`` (a sum): backward sums a
+    gradient with it over the dimension its value was broadcast along.
+
+    >>> summing("batch-sum"), summing("example-sum")
+    ('batchsum', 'sum')
+    """
+    return next(name for name, fn in FUNCTIONS.items() if fn.shape == rule)
+
+
 def with_derivative() -> list[str]:
     """The names of the functions that have a derivative, in order.
 

@@ -17,12 +17,13 @@ from .nodes import (Add, Call, Divide, Expr, Hadamard, MatMul, Name, Negate, Num
                     Subtract, Transpose)
 from .walk import substitute
 
-# The function that sums over the batch: the gradient of a parameter broadcast over the
-# rows of a batch (a bias), printed b0 -= αbatchsum(δ1).
-BATCH_SUM = "batchsum"
-# The function that sums over each example's units (b × n -> b × 1): the gradient of the
-# column of a sum, sum(e), broadcast back over the units.
-EXAMPLE_SUM = "sum"
+# The functions that sum a gradient over what its value was broadcast along, named by their
+# records' shape rules (builtin_functions.py), not spelled here: over the batch, the gradient
+# of a parameter broadcast over the rows of a batch (a bias), printed b0 -= αbatchsum(δ1);
+# over each example's units (b × n -> b × 1), the gradient of the column of a sum, sum(e),
+# broadcast back over the units.
+BATCH_SUM = functions.summing("batch-sum")
+EXAMPLE_SUM = functions.summing("example-sum")
 
 
 def _t(expr: Expr) -> Expr:
