@@ -4,9 +4,9 @@ The tables are plain data in notation/_tables.py, made from grammar/notation.lar
 tools/build_tables.py at development time (the only code that reads Lark's internals):
 a parse neither imports Lark nor builds or caches anything. The loop:
 
-- lexes with one regular expression per lexer context, the terminals in Lark's own order
-  (all expression states share one; a shape state, where ``x`` separates dimensions,
-  has its own);
+- lexes in the lexer context of the state (all expression states share one; a shape
+  state, where ``x`` separates dimensions, has its own), trying at each position only the
+  terminals that can start with the character there (FIRSTS), in Lark's own order;
 - skips the unit reductions between precedence levels (sum → hadamard → … → atom), which
   build nothing;
 - applies each rule's child filter as Lark would (separators dropped, inlined helper rules
@@ -76,17 +76,43 @@ def _check_fresh(tables) -> None:
 
 # --------------------------------------------------------------------------- the loop
 
-class _Regexes(dict):
-    """Lexer context -> its compiled expression, compiled on first use."""
+def _alternation(terminals) -> re.Pattern:
+    """One expression of the ``(name, regex)`` terminals, tried in their order."""
+    return re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in terminals))
 
-    def __init__(self, patterns):
+
+class _Lexer(dict):
+    """One lexer context: a character -> the expression of the context's terminals that can
+    start with it (FIRSTS), None where none can. Each is compiled on first use, once per
+    group of terminals: the others cannot match there, and Python's ``re`` would try each
+    of them in turn (at the length limit, half the lexing time)."""
+
+    def __init__(self, terminals, firsts):
         super().__init__()
-        self.patterns = patterns
+        self.terminals = terminals
+        self.other, groups = firsts
+        self.group_of = {c: group for chars, group in groups for c in chars}
+        self.compiled: dict[tuple, re.Pattern] = {}
+
+    def __missing__(self, char):
+        group = self.group_of.get(char, self.other)
+        regex = self.compiled.get(group)
+        if regex is None and group:
+            regex = self.compiled[group] = _alternation([self.terminals[i] for i in group])
+        self[char] = regex
+        return regex
+
+
+class _Lexers(dict):
+    """Lexer context -> its :class:`_Lexer`, made on first use."""
+
+    def __init__(self, patterns, firsts):
+        super().__init__()
+        self.patterns, self.firsts = patterns, firsts
 
     def __missing__(self, index):
-        regex = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in self.patterns[index]))
-        self[index] = regex
-        return regex
+        lexer = self[index] = _Lexer(self.patterns[index], self.firsts[index])
+        return lexer
 
 
 def _decode(tables) -> list[dict]:
@@ -121,9 +147,9 @@ class Driver:
         self.lexing = tables.LEXING
         self.root = tables.ROOT
         self.ignore = frozenset(tables.IGNORE)
-        self.regexes = _Regexes(tables.PATTERNS)
+        self.lexers = _Lexers(tables.PATTERNS, tables.FIRSTS)
         # a text without a backslash lexes the same with these, which compile ~5x faster
-        self.plain_regexes = _Regexes(tables.PLAIN_PATTERNS)
+        self.plain_lexers = _Lexers(tables.PLAIN_PATTERNS, tables.FIRSTS)
         self.unit, self.inline = tables.UNIT, tables.INLINE
         builder = self.builder = TreeBuilder()
         # A rule whose builder method is missing could only make a bare parse tree, which
@@ -132,9 +158,10 @@ class Driver:
                         {a[3] for acts in self.states for a in acts.values()
                          if not a[0] and a[2] == tables.CALL}}
 
-    def _lexing_failed(self, text, pos, state_stack, value_stack, regexes):
+    def _lexing_failed(self, text, pos, state_stack, value_stack, lexers):
         """As Lark's contextual lexer: a terminal of another context is an unexpected token."""
-        m = regexes[self.root].match(text, pos)
+        regex = lexers[self.root][text[pos]]
+        m = regex and regex.match(text, pos)
         if m is None:
             raise UnexpectedCharacters(pos)
         expected = {s for s in self.states[state_stack[-1]] if s.isupper()}
@@ -145,16 +172,17 @@ class Driver:
         in the context of the state its predecessor left (no generator and no call per
         token: at the length limit they were a tenth of the parse)."""
         states, end_state, unit = self.states, self.end_state, self.unit
-        regexes = self.plain_regexes if "\\" not in text else self.regexes
+        lexers = self.plain_lexers if "\\" not in text else self.lexers
         lexing, ignore = self.lexing, self.ignore
         state_stack = [self.start_state]
         value_stack: list = []
         pos, n, token, is_end = 0, len(text), None, False
         while True:
             if pos < n:
-                m = regexes[lexing[state_stack[-1]]].match(text, pos)
+                regex = lexers[lexing[state_stack[-1]]][text[pos]]
+                m = regex and regex.match(text, pos)
                 if m is None:
-                    self._lexing_failed(text, pos, state_stack, value_stack, regexes)
+                    self._lexing_failed(text, pos, state_stack, value_stack, lexers)
                 kind = m.lastgroup
                 end = m.end()
                 if kind in ignore:

@@ -29,6 +29,9 @@ What is written:
   case: they match the same tokens there and compile in a fraction of the time (context 0:
   1,094 characters instead of 5,109). All expression states share one context; a shape state (``x`` separates
   dimensions in ``1x3``) has its own. ``ROOT`` has every terminal, for error messages.
+- ``FIRSTS``: for each context, which of its terminals can start with each character
+  (tools/first_chars.py, a module of its own as it reads regexes, not the grammar), so
+  that the lexer tries only those at a position.
 
 States are numbered breadth-first from the start state, symbols in sorted order, so the
 file is the same whatever Python's hash seed (Lark's own numbering is not).
@@ -41,6 +44,9 @@ import binascii
 import os
 import pprint
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from first_chars import firsts  # noqa: E402 (beside this script, which may be loaded by path)
 
 ROOT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GRAMMAR = os.path.join(ROOT_DIR, "grammar", "notation.lark")
@@ -292,12 +298,27 @@ def render(grammar: str, lark=None) -> str:
         lines.extend(f"        {(name, without_backslash(regex))!r},\n" for name, regex in terminals)
         lines.append("    ),\n")
     lines.append(")\n")
+    lines.extend(_render_firsts(data["PATTERNS"]))
     lines.append(f"LEXING = {pprint.pformat(data['LEXING'], width=100, compact=True)}\n")
     lines.append("RULES = (   # size, kind, method, origin, plan, expand1\n")
     lines.extend(f"    {rule!r},  # {i}\n" for i, rule in enumerate(data["RULES"]))
     lines.append(")\n")
     lines.append(f'STATES = """\\\n{data["STATES"]}\n"""\n')
     return "".join(lines)
+
+
+def _render_firsts(patterns) -> list[str]:
+    lines = ["# FIRSTS[context] = (other, ((characters, group), ...)): the terminals (indices into\n"
+             "# the context's PATTERNS, in their order) that can start with each character;\n"
+             "# other is the group of a character listed nowhere (tools/first_chars.py).\n"
+             "FIRSTS = (\n"]
+    for i, terminals in enumerate(patterns):
+        other, groups = firsts(terminals)
+        lines.append(f"    (  # context {i}\n        {other!r},\n        (\n")
+        lines.extend(f"            {entry!r},\n" for entry in groups)
+        lines.append("        ),\n    ),\n")
+    lines.append(")\n")
+    return lines
 
 
 def read_grammar() -> str:
