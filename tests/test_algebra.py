@@ -165,3 +165,19 @@ def test_spec_golden_algebra():
 
 def test_str_of_a_program_is_its_algebra():
     assert str(parse("l2=relu(l0 W0)W1")) == "l2 = relu(l0W0)W1"
+
+
+def test_the_fast_path_for_names_prints_what_the_general_one_does():
+    # emit_Name prints one-letter names without the general path's calls (the plan table and
+    # the page print hundreds of thousands); both must print every name alike.
+    from notation.emit.algebra import AlgebraEmitter
+    from notation.nodes import Name
+    letters = ["l", "W", "x", "α", "σ", "δ", "ж", "é", "y\u0302", "\u03b1\u0303", "\\", "_",
+               "1", "ℝ", "Ω"]
+    subs = ["", "0", "12", "k", "ij", "1a", "²", "٣"]
+    for ascii in (False, True):
+        emitter = AlgebraEmitter(ascii=ascii)
+        for letter in letters:
+            for sub in subs:
+                node = Name(letter, sub)
+                assert emitter.emit_Name(node) == emitter.spelled_name(node), (letter, sub)

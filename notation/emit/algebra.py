@@ -86,6 +86,18 @@ class AlgebraEmitter(Emitter):
 
     # -- expressions
     def emit_Name(self, node: Name) -> str:
+        letter, sub = node.letter, node.sub
+        if len(letter) == 1 and letter.isalpha() and (letter.isascii() or not self.ascii):
+            # The usual name (one letter, no mark, nothing to spell otherwise), as the general
+            # path below prints it, without its calls: a page at the size limit prints
+            # 700,000 names.
+            if not sub:
+                return letter
+            return letter + sub if sub.isdigit() else f"{letter}_{{{sub}}}"
+        return self.spelled_name(node)
+
+    def spelled_name(self, node: Name) -> str:
+        """emit_Name of any name (tests/test_algebra.py checks its fast path against this)."""
         letter = node.letter
         base, mark = split_letter(letter)
         if mark:
