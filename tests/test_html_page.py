@@ -175,3 +175,21 @@ def test_the_plan_table_escapes_a_cell_only_when_one_needs_it():
     assert "relu'(" not in table
     forward = plan_steps_table(parse("l2 = relu(l1W1 + b1)").plan())
     assert "<td class='op'>l1W1</td><td>b×n2</td><td>2·b·n1·n2</td><td>8·b·n2</td>" in forward
+
+
+@pytest.mark.parametrize("special", ["&", "<", ">", '"', "'", "<tr><td>", "'<>'"])
+@pytest.mark.parametrize("cell", [1, 2, 3, 4, 5])
+def test_the_plan_table_escapes_each_cell_with_any_special_character(special, cell):
+    # _table looks for a character to escape in the whole table less its own markup (the
+    # quotes and brackets of every row): each character, in each cell, must be found.
+    from html import escape
+
+    from notation.emit.html import _table
+    plain = [1, "l1", "l0W0", "1×2", "4", "16"]
+    rows = [tuple(plain), tuple(plain)]
+    rows[1] = tuple(v + special if i == cell else v for i, v in enumerate(plain))
+    table = _table(rows, [("FLOPs", "4")], shaped=True)
+    cells = "".join(f"<tr><td>{r[0]}</td><td>{escape(r[1])}</td><td class='op'>{escape(r[2])}"
+                    f"</td><td>{escape(r[3])}</td><td>{escape(r[4])}</td><td>{escape(r[5])}"
+                    "</td></tr>" for r in rows)
+    assert cells in table

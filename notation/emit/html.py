@@ -224,15 +224,34 @@ def plan_table(plan_dict: dict) -> str:
 def plan_steps_table(plan) -> str:
     """``plan_table(plan_dict(plan))`` from the plan itself, reading only the columns the
     table shows (plan_dict would also explain every dimension and print every count)."""
+    from ..dims import find
     from .plan import figures, operation_text, target_text
     count = plan.shapes.count
-    rows = ((step.index, target_text(step), operation_text(plan, step),
-             None if step.shape is None else [count(v) for v in step.shape],
+    # A dimension's count depends on its root alone: each pair of roots is printed once
+    # (its cell, as _table prints it), not counted and joined again at every step.
+    cells: dict[tuple, str] = {}
+
+    def shape_cell(shape) -> str:
+        if shape is None:
+            return "scalar"
+        roots = tuple([find(v) for v in shape])
+        cell = cells.get(roots)
+        if cell is None:
+            cell = cells[roots] = _shape_text([count(v) for v in roots])
+        return cell
+
+    rows = ((step.index, target_text(step), operation_text(plan, step), shape_cell(step.shape),
              step.flops, step.allocates) for step in plan.steps)
-    return _table(rows, figures(plan))
+    return _table(rows, figures(plan), shaped=True)
 
 
-def _table(rows, figures) -> str:
+def _shape_text(shape) -> str:
+    return "×".join([str(d) for d in shape]) if shape else "scalar"
+
+
+def _table(rows, figures, shaped: bool = False) -> str:
+    """The table of the rows (step, value, operation, shape, FLOPs, bytes) and the figures;
+    ``shaped``: each row's shape is its cell's text already."""
     head = ("<tr><th>step</th><th>value</th><th class='op'>operation</th><th>shape</th>"
             "<th>FLOPs</th><th>bytes</th></tr>")
     # A plan shares one count among the steps of one set of dimensions (lowering): each
@@ -245,22 +264,37 @@ def _table(rows, figures) -> str:
             known = printed[id(count)] = (count, str(count))
         return known[1]
 
-    cells = [(step, str(value), operation,
-              "×".join([text(d) for d in shape]) if shape else "scalar", text(flops),
-              text(allocates))
-             for step, value, operation, shape, flops, allocates in rows]
+    rows = list(rows)
+    out = [f"<tr><td>{step}</td><td>{value}</td><td class='op'>{operation}</td>"
+           f"<td>{shape if shaped else _shape_text(shape)}</td><td>{text(flops)}</td>"
+           f"<td>{text(allocates)}</td></tr>"
+           for step, value, operation, shape, flops, allocates in rows]
+    body = "".join(out)
     # Escaped cell by cell only when some cell has a character to escape (a derivative's
     # relu'(…) has): most tables have none, and 700,000 escapes were a third of the table.
-    if _ESCAPED.search("".join(["".join(c[1:]) for c in cells])) is not None:
-        cells = [(step, escape(value), escape(operation), escape(shape), escape(flops),
-                  escape(allocates)) for step, value, operation, shape, flops, allocates in cells]
-    out = [f"<tr><td>{step}</td><td>{value}</td><td class='op'>{operation}</td>"
-           f"<td>{shape}</td><td>{flops}</td><td>{allocates}</td></tr>"
-           for step, value, operation, shape, flops, allocates in cells]
+    if not _plain(body, len(out)):
+        body = "".join([f"<tr><td>{step}</td><td>{escape(str(value))}</td><td class='op'>"
+                        f"{escape(operation)}</td>"
+                        f"<td>{escape(shape if shaped else _shape_text(shape))}</td>"
+                        f"<td>{escape(text(flops))}</td><td>{escape(text(allocates))}</td></tr>"
+                        for step, value, operation, shape, flops, allocates in rows])
     # the figures under the labels the text plan gives them (emit/plan.figures)
     totals = " · ".join(f"{escape(label)} {escape(text)}" for label, text in figures)
-    return (f"<table class='plan'>{head}{''.join(out)}</table>"
+    return (f"<table class='plan'>{head}{body}</table>"
             f"<div class='totals'>{totals}</div>")
+
+
+# A row of the plan's table with its cells empty: its own quotes and brackets (_plain).
+_ROW_TAGS = "<tr><td></td><td></td><td class='op'></td><td></td><td></td><td></td></tr>"
+_ROW_MARKS = tuple((c, _ROW_TAGS.count(c)) for c in "'<>")
+_AMP_QUOT = re.compile('[&"]')
+
+
+def _plain(body: str, rows: int) -> bool:
+    """Has no cell of the table's ``rows`` rows a character to escape? (Counted in the whole
+    text, less the rows' own, instead of looking at every cell.)"""
+    return _AMP_QUOT.search(body) is None and all(body.count(c) == n * rows
+                                                   for c, n in _ROW_MARKS)
 
 
 def _sections_html(sections) -> str:
