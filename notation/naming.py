@@ -63,6 +63,14 @@ def _letter_word(letter: str) -> str:
     return f"{word.rstrip('_')}_{WORD_BY_MARK[mark]}" if mark else word
 
 
+# How many identifiers a scheme remembers before it forgets them all. Past the distinct names
+# one program under the 1,000,000-character limit can hold (at most ~17,000 take three
+# characters or fewer, every other one four or more): at 100,000, a 100,000-factor chain
+# cleared the memo in the middle of each emission and every run paid for every name again
+# (numpy() ×16 per decade from 10,000 factors, issue 16).
+MEMO_NAMES = 300_000
+
+
 class Scheme:
     """A naming scheme: ``python(name)`` and its inverse ``notation(identifier)``."""
 
@@ -76,7 +84,7 @@ class Scheme:
         """The identifier for a name (remembered: a program names the same few things often)."""
         ident = self._memo.get(name)
         if ident is None:
-            if len(self._memo) > 100_000:
+            if len(self._memo) > MEMO_NAMES:
                 self._memo.clear()
             ident = self._memo[name] = self._python(name)
         return ident
