@@ -224,23 +224,9 @@ def plan_table(plan_dict: dict) -> str:
 def plan_steps_table(plan) -> str:
     """``plan_table(plan_dict(plan))`` from the plan itself, reading only the columns the
     table shows (plan_dict would also explain every dimension and print every count)."""
-    from ..dims import find
-    from .plan import figures, operation_text, target_text
-    count = plan.shapes.count
-    # A dimension's count depends on its root alone: each pair of roots is printed once
-    # (its cell, as _table prints it), not counted and joined again at every step.
-    cells: dict[tuple, str] = {}
-
-    def shape_cell(shape) -> str:
-        if shape is None:
-            return "scalar"
-        roots = tuple([find(v) for v in shape])
-        cell = cells.get(roots)
-        if cell is None:
-            cell = cells[roots] = _shape_text([count(v) for v in roots])
-        return cell
-
-    rows = ((step.index, target_text(step), operation_text(plan, step), shape_cell(step.shape),
+    from .plan import figures, operation_text, shape_cells, target_text
+    shape = shape_cells(plan)
+    rows = ((step.index, target_text(step), operation_text(plan, step), shape(step.shape),
              step.flops, step.allocates) for step in plan.steps)
     return _table(rows, figures(plan), shaped=True)
 
@@ -254,15 +240,8 @@ def _table(rows, figures, shaped: bool = False) -> str:
     ``shaped``: each row's shape is its cell's text already."""
     head = ("<tr><th>step</th><th>value</th><th class='op'>operation</th><th>shape</th>"
             "<th>FLOPs</th><th>bytes</th></tr>")
-    # A plan shares one count among the steps of one set of dimensions (lowering): each
-    # count object is printed once. The memo holds the object, so that its id is not reused.
-    printed: dict[int, tuple] = {}
-
-    def text(count) -> str:
-        known = printed.get(id(count))
-        if known is None:
-            known = printed[id(count)] = (count, str(count))
-        return known[1]
+    from .plan import printed_once
+    text = printed_once(str)        # each count object of the plan printed once
 
     rows = list(rows)
     out = [f"<tr><td>{step}</td><td>{value}</td><td class='op'>{operation}</td>"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 
+from ..dims import find
 from ..steps import NAME, TEMP, Temp, _factor_text
 from .algebra import algebra, needs_space
 from .plan_figures import figures, number, peaks_value, size, value, with_inputs_value
@@ -61,7 +62,7 @@ def operation_text(plan, step) -> str:
     return text
 
 
-def _notes(step) -> str:
+def _notes(step, size=size) -> str:
     notes = []
     if step.in_place is not None:
         notes.append("in place")
@@ -74,6 +75,64 @@ def _notes(step) -> str:
     if step.scratch:
         notes.append(f"{size(step.scratch)} scratch")
     return "; ".join(notes)
+
+
+def shape_cells(plan):
+    """A function printing a step's shape as the tables show it (``b×n1``, ``scalar``), each
+    pair of dimension roots once: a dimension's text depends on its root alone, and a plan's
+    steps have few distinct roots (142,857 steps and 4 pairs at the size limit)."""
+    dim, cells = plan.shapes.dim, {}
+
+    def cell(shape) -> str:
+        if shape is None:
+            return "scalar"
+        roots = tuple([find(v) for v in shape])
+        text = cells.get(roots)
+        if text is None:
+            text = cells[roots] = "×".join([str(dim(r)) for r in roots])
+        return text
+    return cell
+
+
+def printed_once(show):
+    """``show`` of a count, remembered: lowering makes one count object for each set of
+    dimension roots and the steps share it, so a table prints each object once (an int by
+    its value; a polynomial by identity, held so that its id is not reused)."""
+    ints: dict[int, str] = {}
+    polys: dict[int, tuple] = {}
+
+    def text(n) -> str:
+        if type(n) is int:
+            known = ints.get(n)
+            if known is None:
+                known = ints[n] = show(n)
+            return known
+        known = polys.get(id(n))
+        if known is None:
+            known = polys[id(n)] = (n, show(n))
+        return known[1]
+    return text
+
+
+def _step_rows(plan) -> list[list[str]]:
+    """The text plan's rows, one a step, each shape, count and FLOPs formula printed once."""
+    shape, count, bytes_ = shape_cells(plan), printed_once(number), printed_once(size)
+    formulas: dict[tuple, str] = {}
+
+    def flops(step) -> str:
+        if type(step.flops) is int:
+            return count(step.flops) if step.flops else "0"
+        # the formula's text depends on its factors' roots (Step.flops_text)
+        key = (tuple([f if type(f) is int else find(f) for f in step.formula[0]]),
+               step.formula[1:])
+        text = formulas.get(key)
+        if text is None:
+            text = formulas[key] = step.flops_text
+        return text
+
+    return [[str(step.index), target_text(step), operation_text(plan, step), shape(step.shape),
+             flops(step), count(step.multiply_adds), bytes_(step.allocates),
+             _notes(step, bytes_)] for step in plan.steps]
 
 
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
@@ -106,12 +165,7 @@ def _plan_text(plan, shapes: bool) -> str:
     out = [f"plan of {head}  ({plan.dtype}; {convention}{'; optimized' if plan.optimize else ''})", ""]
     if plan.steps:
         rows = [["step", "value", "operation", "shape", "FLOPs", "multiply-adds", "allocates", ""]]
-        for step in plan.steps:
-            rows.append([str(step.index), target_text(step), operation_text(plan, step),
-                         s.text(step.shape) if step.shape is not None else "scalar",
-                         step.flops_text if step.flops else "0", number(step.multiply_adds),
-                         size(step.allocates), _notes(step)])
-        out += _table(rows, {0, 4, 5, 6})
+        out += _table(rows + _step_rows(plan), {0, 4, 5, 6})
     else:
         out.append("no steps: the program computes nothing")
     out += [""] + _table([list(f) for f in figures(plan)], set())
