@@ -26,8 +26,7 @@ from .plan_record import PlanRecord
 from .polynomial import mul, total, value_at
 from .shapes import Shapes, ShapeOptions, find, symbol_text
 from .inference import Inference  # noqa: E402  (after .shapes, which it needs loaded first)
-from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp,
-                    _factor_text)
+from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp)
 
 ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2}
 
@@ -156,4 +155,4 @@ def _is_parameter(name: Name, params: tuple) -> bool:
 
 
 __all__ = ["build", "Plan", "Step", "Temp", "Operand", "ChainAdvice", "memory", "ITEMSIZE",
-           "NAME", "TEMP", "SCALAR", "FLOAT", "F64", "_factor_text"]
+           "NAME", "TEMP", "SCALAR", "FLOAT", "F64"]

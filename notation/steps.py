@@ -107,7 +107,7 @@ class ChainAdvice:
     def factors(self) -> list[str]:
         """The algebra of each factor (printed when first asked for)."""
         if self._factors is None:
-            self._factors = [_factor_text(n) for n in self.factor_nodes]
+            self._factors = [factor_text(n) for n in self.factor_nodes]
         return self._factors
 
     @property
@@ -125,7 +125,14 @@ class ChainAdvice:
         return None if self.best is None else chains.text(self.best, self.factors)
 
 
-def _factor_text(node) -> str:
+def factor_text(node) -> str:
+    """A factor of a chain as the plan prints it: its algebra, bracketed below a product's
+    precedence, or ``(…)`` when it is not small.
+
+    >>> from notation import parse
+    >>> factor_text(parse("y = W1").statements[0].value)
+    'W1'
+    """
     from .shape_errors import _small
     if not _small(node):
         return "(…)"

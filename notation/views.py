@@ -173,7 +173,7 @@ _ALL = (
                          help="the element type the bytes are counted for (default float64)")),
          shapes=True, formats={"json": ("json", True)}, show="plan", section=_plan_section,
          page="Plan", html=_plan_html, backward=True, method="plan",
-         modules=("emit.plan", "emit.plan_figures")),
+         modules=("emit.plan", "emit.plan_cells", "emit.plan_figures")),
     View("diagram", "the book's picture of the network (text, or SVG)", _diagram,
          description="The book's picture of the network: layers as rows of units, matrices "
                      "as boxes between them, layer 0 at the bottom.",

@@ -66,7 +66,6 @@ KNOWN_PRIVATE: dict[tuple[str, str, str], str] = {
            ("inference", "mentions", "_mentioned_names"), ("mentions", "dims", "_text"),
            ("shape_record", "dims", "_text"), ("shape_record", "dim_names", "_name_unknowns"),
            ("shape_options", "dims", "_text"), ("steps", "shape_errors", "_small"),
-           ("emit.plan", "steps", "_factor_text"), ("plan", "steps", "_factor_text"),
            ("lowering", "lowering_products", "_factors")]},
     **{(importer, module, name): "cli (engineer cold's files): not yet made public"
        for importer, module, name in [

@@ -224,7 +224,8 @@ def plan_table(plan_dict: dict) -> str:
 def plan_steps_table(plan) -> str:
     """``plan_table(plan_dict(plan))`` from the plan itself, reading only the columns the
     table shows (plan_dict would also explain every dimension and print every count)."""
-    from .plan import figures, operation_text, shape_cells, target_text
+    from .plan_cells import operation_text, shape_cells, target_text
+    from .plan_figures import figures
     shape = shape_cells(plan)
     rows = ((step.index, target_text(step), operation_text(plan, step), shape(step.shape),
              step.flops, step.allocates) for step in plan.steps)
@@ -240,7 +241,7 @@ def _table(rows, figures, shaped: bool = False) -> str:
     ``shaped``: each row's shape is its cell's text already."""
     head = ("<tr><th>step</th><th>value</th><th class='op'>operation</th><th>shape</th>"
             "<th>FLOPs</th><th>bytes</th></tr>")
-    from .plan import printed_once
+    from .plan_cells import printed_once
     text = printed_once(str)        # each count object of the plan printed once
 
     rows = list(rows)
