@@ -16,9 +16,8 @@ whatever its function, one FLOP per element of its result.
 
 from __future__ import annotations
 
-import gc
-
 from .aliasing import copied_statements
+from .collector import paused as collector_paused
 from .lowering import Lowering
 from .nodes import Declare, Name, Program
 from .plan_memory import all_ints, memory
@@ -33,6 +32,10 @@ ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2}
 
 # --------------------------------------------------------------------------- building
 
+# The collector paused: a plan makes many small objects and frees few, and the collector's
+# passes over the growing heap cost a 10,000-statement plan a third of its time and found
+# nothing to free (a dimension's only cycle is a root pointing at itself).
+@collector_paused
 def build(program: Program, opts: ShapeOptions | None = None, *, convention: bool = True,
           optimize: bool = False, dtype: str = "float64", params=None) -> "Plan":
     """Check the shapes of a program and lower it to a plan (raises NotationShapeError).
@@ -44,22 +47,13 @@ def build(program: Program, opts: ShapeOptions | None = None, *, convention: boo
     if dtype not in ITEMSIZE:
         from .errors import NotationOptionError
         raise NotationOptionError(f"dtype must be one of {', '.join(ITEMSIZE)}, not {dtype!r}")
-    collecting = gc.isenabled()
-    # A plan makes many small objects and frees few: the collector's passes over the growing
-    # heap cost a 10,000-statement plan a third of its time and find nothing to free (a
-    # dimension's only cycle is a root pointing at itself, freed by the next pass after).
-    gc.disable()
-    try:
-        shapes = Inference(program, opts or ShapeOptions(), convention).run()   # infer()
-        lowering = Lowering(shapes, ITEMSIZE[dtype], optimize, copied_statements(program))
-        for s in program.statements:
-            if type(s) is not Declare:          # a declaration has no step
-                lowering.statement(s)
-        return Plan(program, shapes, lowering, dtype=dtype, optimize=optimize,
-                    convention=convention, params=_params(params))
-    finally:
-        if collecting:
-            gc.enable()
+    shapes = Inference(program, opts or ShapeOptions(), convention).run()   # infer()
+    lowering = Lowering(shapes, ITEMSIZE[dtype], optimize, copied_statements(program))
+    for s in program.statements:
+        if type(s) is not Declare:          # a declaration has no step
+            lowering.statement(s)
+    return Plan(program, shapes, lowering, dtype=dtype, optimize=optimize,
+                convention=convention, params=_params(params))
 
 
 def _params(params) -> tuple:

@@ -6,8 +6,7 @@ for ``--json``. The totals' labels and texts, which every view of a plan prints,
 
 from __future__ import annotations
 
-import gc
-
+from ..collector import paused as collector_paused
 from .algebra import algebra
 from .plan_cells import operation_text, step_rows, target_text
 from .plan_figures import figures, number, peaks_value, value, with_inputs_value
@@ -20,20 +19,17 @@ def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     return ["  ".join([j(c, w) for j, c, w in zip(justify, r, widths)]).rstrip() for r in rows]
 
 
+# As plan.build: the table of a 30,000-step plan makes a few hundred thousand lists and
+# strings and no cycle; the collector's passes over the plan's objects, which found nothing
+# to free, were half the time of printing it.
+@collector_paused
 def plan_text(plan, shapes: bool = True) -> str:
-    collecting = gc.isenabled()
-    # As plan.build: the table of a 30,000-step plan makes a few hundred thousand lists and
-    # strings and no cycle; the collector's passes over the plan's objects, which find
-    # nothing to free, were half the time of printing it.
-    gc.disable()
-    try:
-        return _plan_text(plan, shapes)
-    finally:
-        if collecting:
-            gc.enable()
+    """The plan view's text: the table of steps, the figures, the shapes, the chains.
 
-
-def _plan_text(plan, shapes: bool) -> str:
+    >>> from notation import parse
+    >>> print(plan_text(parse("l1 = l0W0").plan(sizes="3,4", batch="2")).splitlines()[0])
+    plan of l1 = l0W0  (float64; the book's convention)
+    """
     s = plan.shapes
     head = _head(plan.program)
     convention = "the book's convention" if plan.convention else "no convention"
