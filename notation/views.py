@@ -49,7 +49,7 @@ def _numpy_check(*, style: str = "book", naming: str = "book", **_) -> None:
 
 
 def _numpy_html(v) -> str:
-    from .emit.html import highlight_python
+    from .emit.highlight import highlight_python
     from .emit.numpy import numpy
     return f"<pre>{highlight_python(numpy(v.program))}</pre>"
 
@@ -60,7 +60,7 @@ def _latex(program: Program, *, document: bool = False) -> str:
 
 
 def _latex_html(v) -> str:
-    from .emit.html import highlight_latex
+    from .emit.highlight import highlight_latex
     from .emit.latex import latex
     return f"<pre>{highlight_latex(latex(v.program))}</pre>"
 
@@ -189,7 +189,8 @@ VIEWS: dict[str, View] = {v.name: v for v in _ALL}
 
 # The modules under notation/emit/ that are no view of their own.
 SHARED = {"emit": "the package", "emit.base": "the Emitter base class of the tree views",
-          "emit.html": "the HTML page that holds every view's section"}
+          "emit.html": "the HTML page that holds every view's section",
+          "emit.highlight": "the page's highlighting of the NumPy and LaTeX sections"}
 
 
 # ---------------------------------------------------------------------------- built from it

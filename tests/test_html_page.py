@@ -10,8 +10,8 @@ import random
 import pytest
 
 from notation import NotationError, parse
-from notation.emit.html import (_highlight_lines, _highlight_marked, _highlight_tokens,
-                                highlight_python)
+from notation.emit.highlight import (_highlight_lines, _highlight_marked, _highlight_tokens,
+                                     highlight_python)
 from notation.emit.html import plan_steps_table, plan_table
 from notation.emit.plan import plan_dict
 
