@@ -24,9 +24,9 @@ Python source. Nothing raises any other exception, and the source is never run.
 
 from __future__ import annotations
 
-import gc
 import warnings
 
+from ...collector import paused as collector_paused
 from ...errors import NotationError, NotationTranslationError, NotationWarning
 from ...naming import SCHEMES, Scheme
 from ...nodes import Name, Program, Span
@@ -65,18 +65,8 @@ def read_numpy(source: str, *, naming: str | Scheme = "book", names=None,
     scheme = naming if isinstance(naming, Scheme) else SCHEMES.get(naming)
     if scheme is None:
         raise ValueError(f"unknown naming scheme {naming!r}: choose one of {', '.join(SCHEMES)}")
-    # Reading makes many small objects that live until it ends (ast nodes, spans, plans):
-    # the cyclic collector would rescan them all at each of its passes, a cost that grows
-    # faster than the source (issue 14: x13 per decade with it, x10.3 without). Nothing
-    # here needs it; it is back on (and collects) once the reading is done.
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        reader = Reader(source, scheme, parse_names(names), columns,
-                        prelude=chosen.prelude if chosen is not None else ())
-        if chosen is not None:
-            reader.cells.ipython(chosen.magics)
-        reading = reader.read()
+        reading = _read(source, scheme, parse_names(names), columns, chosen)
     except NotationError as e:
         if chosen is not None and not e.message.startswith("code cell"):
             e.message = f"code cell {chosen.number}: {e.message}"
@@ -86,10 +76,20 @@ def read_numpy(source: str, *, naming: str | Scheme = "book", names=None,
         raise NotationTranslationError(
             "the Python source nests too deeply to read", Span(0, len(source)), source=source,
             hint="give intermediate values names of their own and use them") from None
-    finally:
-        if collecting:
-            gc.enable()
     return reading
+
+
+# Reading makes many small objects that live until it ends (ast nodes, spans, plans): the
+# cyclic collector would rescan them all at each of its passes, a cost that grows faster
+# than the source (issue 14: x13 per decade with it, x10.3 without). Nothing here needs it;
+# it is back on (and collects) once the reading is done.
+@collector_paused
+def _read(source: str, scheme: Scheme, names: dict, columns: bool, chosen) -> Reading:
+    reader = Reader(source, scheme, names, columns,
+                    prelude=chosen.prelude if chosen is not None else ())
+    if chosen is not None:
+        reader.cells.ipython(chosen.magics)
+    return reader.read()
 
 
 def from_numpy(source: str, *, naming: str | Scheme = "book", names=None,
