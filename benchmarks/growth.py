@@ -25,13 +25,23 @@ brackets, the range of the ratios of the runs made in the same round (the two si
 measured next to each other): a growth whose range stays under ×12 is a fact, not noise.
 An entry point that refuses an input with a NotationError says so on its line (a clear
 refusal is an answer, not a time).
+
+``--instructions`` counts instead of timing: each size's run is made in a child process under
+valgrind (cachegrind, no cache simulation), and its instructions are those of a child that
+sets up and runs it less those of one that only sets it up (both make the same uncounted
+warm-up run, and both leave without freeing anything). An instruction count does not move
+with the neighbours' load, so this growth is the work's own; what the CPU time adds to it is
+the memory's cost of a larger heap (caches, the collector). Slow (about 50× the run).
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import gc
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -176,7 +186,71 @@ def spread(times: list) -> float:
     return max(done) / min(done) - 1
 
 
+def instructions(ladder: str, name: str, n: int) -> int | str:
+    """The instructions of one run of entry point ``name`` at size ``n`` (valgrind), or
+    the message of the NotationError that refused it."""
+    def child(runs: int) -> str:
+        command = ["valgrind", "--tool=cachegrind", "--cache-sim=no",
+                   "--cachegrind-out-file=/dev/null", sys.executable, os.path.abspath(__file__),
+                   "--child", f"{ladder},{name},{n},{runs}"]
+        done = subprocess.run(command, capture_output=True, text=True)
+        refused = re.search(r"^refused: (.*)$", done.stdout, re.M)
+        if refused:
+            return refused.group(0)
+        found = re.search(r"I\s+refs:\s+([\d,]+)", done.stderr)
+        if found is None:
+            raise SystemExit(f"valgrind gave no count for {name} at {n}:\n{done.stderr[-2000:]}")
+        return found.group(1)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:    # the two children side by side
+        setup_only, setup_and_run = pool.map(child, (0, 1))
+    for out in (setup_only, setup_and_run):
+        if out.startswith("refused: "):
+            return out[len("refused: "):]
+    return int(setup_and_run.replace(",", "")) - int(setup_only.replace(",", ""))
+
+
+def _child(spec: str) -> None:
+    """A child of ``instructions``: set up size n, make the warm-up run, make ``runs`` runs,
+    and leave without freeing (os._exit), so that the two children differ by the runs."""
+    ladder, name, n, runs = spec.split(",")
+    source, code, _ = LADDERS[ladder]
+    setup, run = entry_points(source, code)[name]
+    kept = []
+    try:
+        kept.append(run(setup(10)))         # imports, caches: in both children
+        state = setup(int(n))
+        for _ in range(int(runs)):
+            gc.collect()
+            kept.append(run(state))
+    except notation.NotationError as e:
+        print(f"refused: n={n}: {e.message}", flush=True)
+    sys.stdout.flush()
+    os._exit(0)
+
+
+def _instruction_ladder(ladder: str, sizes: list[int], names: list[str]) -> float:
+    worst = 0.0
+    for name in names:
+        counts = {}
+        for n in sizes:
+            got = instructions(ladder, name, n)
+            if isinstance(got, str):
+                print(f"{name:15} {got}")
+                break
+            counts[n] = got
+        if not counts:
+            continue
+        steps = [counts[b] / counts[a] for a, b in zip(counts, list(counts)[1:])]
+        worst = max([worst, *steps])
+        cells = "  ".join(f"{n:>7,}: {c / 1e9:8.3f} G" for n, c in counts.items())
+        ratio = "  ".join(f"×{g:.2f}" for g in steps)
+        print(f"{name:15} {cells}   growth per decade {ratio}", flush=True)
+    return worst
+
+
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--child":
+        _child(sys.argv[2])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ladder", choices=["layers", "factors", "both"], default="both")
     ap.add_argument("--sizes", help="comma-separated sizes (default: the ladder's)")
@@ -186,14 +260,23 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=5,
                     help=f"runs of each size (at most 3 for a size whose first run took over "
                          f"{LONG:g} s)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="count each run's instructions under valgrind instead of timing it")
     args = ap.parse_args()
+    if args.instructions and shutil.which("valgrind") is None:
+        print("--instructions needs valgrind (Debian: apt-get install valgrind)", file=sys.stderr)
+        return 2
     worst = 0.0
     for ladder in (["layers", "factors"] if args.ladder == "both" else [args.ladder]):
         source, code, default = LADDERS[ladder]
         sizes = [int(s) for s in (args.sizes or default).split(",")]
         print(f"ladder {ladder}: {source(2)!r} … at " + ", ".join(f"{n:,}" for n in sizes)
               + f"; from_numpy and compare read its {code.__name__}", flush=True)
-        worst = max(worst, _ladder(source, code, sizes, args))
+        if args.instructions:
+            names = args.only.split(",") if args.only else list(entry_points(source, code))
+            worst = max(worst, _instruction_ladder(ladder, sizes, names))
+        else:
+            worst = max(worst, _ladder(source, code, sizes, args))
     print(f"worst growth per decade: ×{worst:.1f} (target ≤ ×12)")
     return 0 if worst <= 12 else 1
 
