@@ -25,7 +25,7 @@ from .plan_record import PlanRecord
 from .polynomial import mul, total, value_at
 from .shapes import Shapes, ShapeOptions, find, symbol_text
 from .inference import Inference  # noqa: E402  (after .shapes, which it needs loaded first)
-from .steps import (F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp)
+from .steps import F64, FLOAT, NAME, SCALAR, TEMP, ChainAdvice, Operand, Step, Temp
 
 ITEMSIZE = {"float64": 8, "float32": 4, "float16": 2}
 

@@ -188,7 +188,7 @@ def test_the_plan_table_escapes_each_cell_with_any_special_character(special, ce
     plain = [1, "l1", "l0W0", "1×2", "4", "16"]
     rows = [tuple(plain), tuple(plain)]
     rows[1] = tuple(v + special if i == cell else v for i, v in enumerate(plain))
-    table = _table(rows, [("FLOPs", "4")], shaped=True)
+    table = _table(rows, [("FLOPs", "4")])
     cells = "".join(f"<tr><td>{r[0]}</td><td>{escape(r[1])}</td><td class='op'>{escape(r[2])}"
                     f"</td><td>{escape(r[3])}</td><td>{escape(r[4])}</td><td>{escape(r[5])}"
                     "</td></tr>" for r in rows)

@@ -63,7 +63,7 @@ def diagram_html(pic) -> str:
 
 def plan_table(plan_dict: dict) -> str:
     """The plan's steps as an HTML table, and its totals."""
-    return _table(((s["step"], s["value"], s["operation"], s["shape"], s["flops"],
+    return _table(((s["step"], s["value"], s["operation"], _shape_text(s["shape"]), s["flops"],
                     s["allocates"]) for s in plan_dict["steps"]), plan_dict["figures"])
 
 
@@ -75,25 +75,23 @@ def plan_steps_table(plan) -> str:
     shape = shape_cells(plan)
     rows = ((step.index, target_text(step), operation_text(plan, step), shape(step.shape),
              step.flops, step.allocates) for step in plan.steps)
-    return _table(rows, figures(plan), shaped=True)
+    return _table(rows, figures(plan))
 
 
 def _shape_text(shape) -> str:
     return "×".join([str(d) for d in shape]) if shape else "scalar"
 
 
-def _table(rows, figures, shaped: bool = False) -> str:
-    """The table of the rows (step, value, operation, shape, FLOPs, bytes) and the figures;
-    ``shaped``: each row's shape is its cell's text already."""
+def _table(rows, figures) -> str:
+    """The table of the rows (step, value, operation, shape's text, FLOPs, bytes) and the
+    figures."""
+    from .plan_cells import printed_once
     head = ("<tr><th>step</th><th>value</th><th class='op'>operation</th><th>shape</th>"
             "<th>FLOPs</th><th>bytes</th></tr>")
-    from .plan_cells import printed_once
     text = printed_once(str)        # each count object of the plan printed once
-
     rows = list(rows)
     out = [f"<tr><td>{step}</td><td>{value}</td><td class='op'>{operation}</td>"
-           f"<td>{shape if shaped else _shape_text(shape)}</td><td>{text(flops)}</td>"
-           f"<td>{text(allocates)}</td></tr>"
+           f"<td>{shape}</td><td>{text(flops)}</td><td>{text(allocates)}</td></tr>"
            for step, value, operation, shape, flops, allocates in rows]
     body = "".join(out)
     # Escaped cell by cell only when some cell has a character to escape (a derivative's
@@ -101,7 +99,7 @@ def _table(rows, figures, shaped: bool = False) -> str:
     if not _plain(body, len(out)):
         body = "".join([f"<tr><td>{step}</td><td>{escape(str(value))}</td><td class='op'>"
                         f"{escape(operation)}</td>"
-                        f"<td>{escape(shape if shaped else _shape_text(shape))}</td>"
+                        f"<td>{escape(shape)}</td>"
                         f"<td>{escape(text(flops))}</td><td>{escape(text(allocates))}</td></tr>"
                         for step, value, operation, shape, flops, allocates in rows])
     # the figures under the labels the text plan gives them (emit/plan.figures)

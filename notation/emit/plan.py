@@ -11,6 +11,7 @@ from .algebra import algebra
 from .plan_cells import operation_text, step_rows, target_text
 from .plan_figures import figures, number, peaks_value, value, with_inputs_value
 
+
 def _table(rows: list[list[str]], right: set[int]) -> list[str]:
     if not rows:
         return []

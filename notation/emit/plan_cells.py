@@ -80,7 +80,7 @@ def notes_text(step, size=size) -> str:
 def shape_cells(plan):
     """A function printing a step's shape as the tables show it (``b×n1``, ``scalar``), each
     pair of dimension roots once: a dimension's text depends on its root alone, and a plan's
-    steps have few distinct roots (142,857 steps and 4 pairs at the size limit)."""
+    steps have few distinct roots (142,857 steps and one pair at the size limit)."""
     dim, cells = plan.shapes.dim, {}
 
     def cell(shape) -> str:
