@@ -6,6 +6,8 @@ plan instead of plan_dict. Each is checked here against the other way.
 """
 
 import random
+import re
+from html import escape, unescape
 
 import pytest
 
@@ -142,9 +144,10 @@ def test_the_page_draws_the_first_1000_layers_and_says_so():
     assert (drawn.strips, drawn.boxes, drawn.total) == (whole.strips[:1_000],
                                                         whole.boxes[:999], 1_201)
     assert notice + svg(drawn) in page
-    # the plan is whole: every step and the figures of the whole program
+    # the table has the steps of the first 1,000 statements (a declaration and 999 layers
+    # of two steps), the figures are the whole program's
     plan = program.plan()
-    assert page.count("<tr><td>") == len(plan.steps)
+    assert page.count("<tr><td>") == 1_998 and len(plan.steps) == 2_400
     assert all(f"{label} {text}".replace("&", "&amp;").replace("<", "&lt;")
                .replace(">", "&gt;") in page for label, text in figures(plan))
     assert "l1200 · layer_1200" in svg(whole) and "l1200 · layer_1200" not in page
@@ -193,3 +196,104 @@ def test_the_plan_table_escapes_each_cell_with_any_special_character(special, ce
                     f"</td><td>{escape(r[3])}</td><td>{escape(r[4])}</td><td>{escape(r[5])}"
                     "</td></tr>" for r in rows)
     assert cells in table
+
+
+def _notices(html: str) -> list[str]:
+    return re.findall(r"<p class='notice'>(.*?)</p>", html)
+
+
+def _pre(html: str, title: str) -> str:
+    """The text of the <pre> of the section ``title``, its markup taken off."""
+    section = html[html.index(f"<h2>{title}</h2>"):]
+    inner = section[section.index("<pre>") + 5:section.index("</pre>")]
+    return unescape(re.sub(r"<[^>]+>", "", inner))
+
+
+def test_a_page_shows_the_first_1000_statements_of_each_view_and_says_so():
+    from notation.emit.html import PAGE_STATEMENTS
+    from notation.emit.plan import figures
+    from notation.side_by_side import html_page
+    assert PAGE_STATEMENTS == 1_000
+    # l1 = c is a copy because of the update after the first 1,000 statements: the page's
+    # NumPy is the first lines of the whole program's code, not the code of a shorter one
+    lines = (["l0 : 2×3", "c : 2×3", "l1 = c"]
+             + [f"h{k} = relu(l0W{k} + b{k}) ⊙ c" for k in range(1_195)]
+             + ["c -= αl1", "y = h5 + c"])
+    program = parse("\n".join(lines))
+    page = html_page(program)
+    tail = " the first 1,000 of the 1,200 statements (a page shows at most 1,000)"
+    notices = _notices(page)
+    assert notices[4].startswith("The diagram of the first 1,000 of the ")
+    assert notices[:4] == [
+        f"The algebra and math of{tail}; all of them: <code>notation algebra</code> "
+        "with the same program and options.",
+        f"The NumPy code of{tail}; all of them: <code>notation numpy</code> "
+        "with the same program and options.",
+        f"The LaTeX of{tail}; all of them: <code>notation latex</code> "
+        "with the same program and options.",
+        f"The steps of{tail}, and the figures of the whole program; all of them: "
+        "<code>notation plan</code> with the same program and options."]
+    assert _pre(page, "Algebra") == "\n".join(program.algebra().splitlines()[:1_000])
+    numpy = program.numpy().splitlines()
+    assert numpy[2] == "layer_1 = c.copy()"
+    assert _pre(page, "NumPy") == "\n".join(numpy[:1_000])
+    latex = program.latex().split(" \\\\\n")
+    assert _pre(page, "LaTeX") == " \\\\\n".join(latex[:999] + [latex[999] + "\n\\end{aligned}"])
+    assert page.count("<mtr>") == 1_000
+    # the rows are the steps of the statements shown, in order; the figures are all of them
+    plan = program.plan()
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td>", page)
+    shown = {id(s) for s in program.statements[:1_000]}
+    assert [int(step) for step, _ in rows] == [s.index for s in plan.steps
+                                               if id(s.statement) in shown]
+    assert rows[-1][1] == "h996"
+    assert all(escape(f"{label} {text}", quote=False) in page
+               for label, text in figures(plan))
+
+
+def test_a_page_of_1000_statements_is_whole():
+    from notation.side_by_side import html_fragment
+    program = parse(_network(1_000))            # a declaration and 999 layers
+    fragment = html_fragment(program)
+    assert _notices(fragment) == []
+    assert _pre(fragment, "Algebra") == program.algebra()
+    assert fragment.count("<mtr>") == 1_000
+    assert fragment.count("<tr><td>") == len(program.plan().steps)
+
+
+def test_each_statement_s_algebra_math_and_latex_are_its_own():
+    # The page prints the algebra, MathML and LaTeX of a long program's first statements
+    # as those of a shorter program: each must be the first rows of the whole's.
+    from notation.emit.mathml import mathml
+    from notation.nodes import Program
+    from .parser_corpus import programs
+    rng = random.Random(5)
+    checked = 0
+    for text in programs(400, seed=13):
+        try:
+            program = parse(text)
+        except NotationError:
+            continue
+        n = len(program.statements)
+        if n < 3:
+            continue
+        k = rng.randrange(2, n)
+        part = Program(program.statements[:k], source=program.source)
+        assert part.algebra().splitlines() == program.algebra().splitlines()[:k], text
+        rows = re.findall(r"<mtr>.*?</mtr>", mathml(program))
+        assert re.findall(r"<mtr>.*?</mtr>", mathml(part)) == rows[:k], text
+        whole = program.latex().removesuffix("\n\\end{aligned}").split(" \\\\\n")
+        assert part.latex().removesuffix("\n\\end{aligned}").split(" \\\\\n") == whole[:k], text
+        checked += 1
+    assert checked > 50
+
+
+def test_a_shape_error_past_the_statements_shown_is_the_page_s_error(tmp_path):
+    import subprocess
+    import sys
+    lines = _network(1_100).splitlines() + ["y = l0l0"]      # 1×3 times 1×3
+    (tmp_path / "net.nn").write_text("\n".join(lines), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "notation", "show", "--html", "-f",
+                           str(tmp_path / "net.nn")], capture_output=True, text=True)
+    assert done.returncode == 1 and done.stdout == ""
+    assert "line 1101" in done.stderr and "Traceback" not in done.stderr

@@ -35,6 +35,7 @@ body.notation { font-family: "DejaVu Sans", Arial, sans-serif; color: var(--ink)
 .notation table.plan td.op, .notation table.plan th.op { text-align: left; }
 .notation section.wide { grid-column: 1 / -1; }
 .notation .totals { margin-top: 8px; font-size: 13px; color: var(--muted); }
+.notation .notice { margin: 0 0 8px 0; font-size: 13px; color: var(--muted); }
 .notation .kw { color: #8a3ab9; } .notation .num { color: #b5461f; }
 .notation .str { color: #2f7d32; } .notation .com { color: #6a737d; font-style: italic; }
 .notation .fn { color: #1f5fa8; } .notation .tex { color: #8a3ab9; }
@@ -47,6 +48,33 @@ body.notation { font-family: "DejaVu Sans", Arial, sans-serif; color: var(--ink)
 # as long as the rest of the page): the first 1,000, and a notice saying so and where the
 # whole picture is. `notation diagram` draws every layer. docs/views.md, docs/performance.md.
 PAGE_LAYERS = 1_000
+
+
+# The page shows at most this many statements of the algebra, MathML, NumPy, LaTeX and the
+# plan's table: the first 1,000, each under a notice naming the command that prints them
+# all. At the 1,000,000-character limit the whole page was 41 MB, which headless Chromium
+# took 95 s to show (a 2,000-statement page: 3.4 s), and which Jupyter's output cell refuses
+# past its data rate. The plan's figures and every check are still the whole program's.
+# docs/views.md, "The HTML page".
+PAGE_STATEMENTS = 1_000
+
+
+def page_part(program: Program) -> tuple[Program, int | None]:
+    """The part of ``program`` the page shows: its first PAGE_STATEMENTS statements, and
+    the number of all of them when that leaves some out (None when it is whole)."""
+    statements = program.statements
+    if len(statements) <= PAGE_STATEMENTS:
+        return program, None
+    return Program(statements[:PAGE_STATEMENTS], source=program.source), len(statements)
+
+
+def statements_notice(total: int, what: str, command: str, also: str = "") -> str:
+    """The notice over a section that shows the first PAGE_STATEMENTS of ``total``
+    statements: ``what`` it shows of them (and ``also``), and the ``command`` that prints
+    all of them."""
+    return (f"<p class='notice'>{what} the first {PAGE_STATEMENTS:,} of the {total:,} "
+            f"statements (a page shows at most {PAGE_STATEMENTS:,}){also}; all of them: "
+            f"<code>{escape(command)}</code> with the same program and options.</p>")
 
 
 def diagram_html(pic) -> str:
@@ -67,15 +95,28 @@ def plan_table(plan_dict: dict) -> str:
                     s["allocates"]) for s in plan_dict["steps"]), plan_dict["figures"])
 
 
-def plan_steps_table(plan) -> str:
+def plan_steps_table(plan, statements: int | None = None) -> str:
     """``plan_table(plan_dict(plan))`` from the plan itself, reading only the columns the
-    table shows (plan_dict would also explain every dimension and print every count)."""
+    table shows (plan_dict would also explain every dimension and print every count).
+    With ``statements``, the rows are the steps of the program's first ``statements``
+    statements only; the figures are the whole plan's."""
     from .plan_cells import operation_text, shape_cells, target_text
     from .plan_figures import figures
     shape = shape_cells(plan)
+    steps = plan.steps if statements is None else _steps_of_first(plan, statements)
     rows = ((step.index, target_text(step), operation_text(plan, step), shape(step.shape),
-             step.flops, step.allocates) for step in plan.steps)
+             step.flops, step.allocates) for step in steps)
     return _table(rows, figures(plan))
+
+
+def _steps_of_first(plan, statements: int) -> list:
+    """The plan's steps that compute the program's first ``statements`` statements: those
+    before the first step of a later one (a plan's steps follow its statements' order)."""
+    later = {id(s) for s in plan.program.statements[statements:]}
+    for at, step in enumerate(plan.steps):
+        if id(step.statement) in later:
+            return plan.steps[:at]
+    return plan.steps
 
 
 def _shape_text(shape) -> str:

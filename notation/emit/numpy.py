@@ -80,14 +80,26 @@ def numpy(program: Program, *, style: str = "book", naming: str = "book", module
     'weights_1_2 -= alpha * layer_1.T.dot(layer_2_delta)'
     """
     emitter = emitter_class(style)(scheme_for(naming), declared_scalars(program))
-    try:
-        body = emitter.body(program, module=module)
-    except RecursionError:
-        # Parsed programs nest at most ~100 levels; a tree built by hand may nest deeper.
-        raise NotationTranslationError("the program nests too deeply to print") from None
+    body = _body(emitter, program, module)
     if module:
         return module_source(program, emitter, body, function)
     return "\n".join(body)
+
+
+@collector_paused
+def statement_code(program: Program, *, style: str = "book", naming: str = "book") -> list[str]:
+    """The book's NumPy code of a program, one item per statement (``numpy`` joins them; the
+    HTML page shows the first ones of a long program)."""
+    return _body(emitter_class(style)(scheme_for(naming), declared_scalars(program)), program)
+
+
+def _body(emitter, program: Program, module: bool = False) -> list[str]:
+    try:
+        lines = emitter.body(program, module=module)
+    except RecursionError:
+        # Parsed programs nest at most ~100 levels; a tree built by hand may nest deeper.
+        raise NotationTranslationError("the program nests too deeply to print") from None
+    return lines
 
 
 def expression(node: Expr, *, style: str = "book", naming: str = "book",
