@@ -14,11 +14,32 @@ parser); this module runs a command (``main``).
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .cli_io import INPUT_ERROR, USAGE_ERROR, OutputError, UsageError, write_output
 from .cli_parser import COMMANDS, build_parser
 from .views import NUMPY_STYLES, VIEWS  # noqa: F401 (a test reads NUMPY_STYLES here)
+
+
+def entry() -> None:
+    """The console script and ``python -m notation``: one command, then the process ends.
+
+    The cyclic collector stays off throughout, and the process leaves without freeing the
+    objects it made (as mypy's command does): the tree, the shapes and the plan of a large
+    program are a million objects, and collecting and freeing them on the way out cost
+    `plan` at the 1,000,000-character limit 0.6-0.7 of 6.4 s of CPU (docs/performance.md,
+    "The collector"). The output is complete by then: ``main`` has written and flushed it.
+    """
+    import gc
+    gc.disable()
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):     # closed, or a reader gone: nothing more to say
+            pass
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -158,6 +158,31 @@ def test_the_console_script_is_installed():
     assert (r.returncode, r.stdout) == (0, BOOK + "\n")
 
 
+def test_the_process_ends_with_its_output_whole(tmp_path):
+    # The command leaves with os._exit (cli.entry), once main has written and flushed its
+    # output: 80,000 lines through a pipe, an error on stderr and -o all arrive whole.
+    program = "\n".join(f"l{k + 1} = relu(l{k}W{k})" for k in range(20_000))
+    (tmp_path / "net.nn").write_text(program, encoding="utf-8")
+    r = run("numpy", "-f", str(tmp_path / "net.nn"))
+    assert r.returncode == 0 and r.stdout == numpy_of(program) + "\n"
+    r = run("plan", "-f", str(tmp_path / "net.nn"), "-o", str(tmp_path / "plan.txt"))
+    assert r.returncode == 0 and (tmp_path / "plan.txt").read_text(encoding="utf-8") \
+        == plan_of(program) + "\n"
+    r = run("check", "l0 : 1×3\nl1 = l0l0")
+    assert r.returncode == 1 and r.stderr.startswith("error: ") and r.stderr.endswith("\n")
+    assert r.stderr.count("\n") > 3 and "Traceback" not in r.stderr
+
+
+def numpy_of(program: str) -> str:
+    from notation import parse
+    return parse(program).numpy()
+
+
+def plan_of(program: str) -> str:
+    from notation import parse
+    return str(parse(program).plan())
+
+
 @pytest.mark.parametrize("command", ["algebra", "numpy", "latex"])
 def test_the_cli_imports_neither_numpy_nor_sympy_nor_lark(command):
     # The parser's tables are plain data committed in notation/_tables.py.
