@@ -217,3 +217,26 @@ def test_cli_report_to_a_file(tmp_path):
     r = run_cli("y = (AB)C", "y = A(BC)", "-o", str(out))
     assert (r.returncode, r.stdout) == (0, "")
     assert out.read_text(encoding="utf-8").startswith("equivalent (numeric)")
+
+
+def test_comparing_a_network_with_its_numpy_does_linear_work(monkeypatch):
+    # issue 16, R2: compare of a 1,000-layer network with its own NumPy took 32.7 s (x83 a
+    # decade): each layer's inlined value holds the one before, and every layer was compared
+    # from scratch. Counted, not timed (benchmarks/repros.py times it): the node pairs
+    # compared grow as the layers do.
+    import notation.compare_trees as trees
+    labels = []
+    original = trees.node_label
+    monkeypatch.setattr(trees, "node_label", lambda node: labels.append(1) or original(node))
+
+    def pairs(layers):
+        functions = ["relu", "sigmoid", "tanh"]
+        program = parse("\n".join(["l0 : 1×3"] + [f"l{k + 1} = {functions[k % 3]}(l{k}W{k})"
+                                                  for k in range(layers)]))
+        code = program.numpy()
+        labels.clear()
+        assert compare(program, code).equivalent
+        return len(labels)
+
+    small, large = pairs(100), pairs(1000)
+    assert 0 < small and large < 12 * small, (small, large)
