@@ -32,12 +32,13 @@ def _algebra_html(v) -> str:
     from html import escape
 
     from .emit.algebra import algebra
-    from .emit.html import page_part, statements_notice
+    from .emit.html import page_part
     from .emit.mathml import mathml
-    shown, total = page_part(v.program)   # each statement's algebra and math is its own
-    notice = "" if total is None else statements_notice(total, "The algebra and math of",
-                                                        "notation algebra")
-    return f"{notice}<pre>{escape(algebra(shown))}</pre>{mathml(shown)}"
+    part = page_part(v.program)   # each statement's algebra and math is its own
+    notice = part.notice("The algebra and math of", "notation algebra")
+    if not part.shown:
+        return notice
+    return f"{notice}<pre>{escape(algebra(part.program))}</pre>{mathml(part.program)}"
 
 
 def _numpy(program: Program, *, style: str = "book", naming: str = "book",
@@ -54,16 +55,17 @@ def _numpy_check(*, style: str = "book", naming: str = "book", **_) -> None:
 
 def _numpy_html(v) -> str:
     from .emit.highlight import highlight_python
-    from .emit.html import PAGE_STATEMENTS, statements_notice
+    from .emit.html import page_part
     from .emit.numpy import statement_code
     # The code of the whole program, cut: a statement's code depends on the statements
     # after it (a copy where a later update would change a shared array) and a name
     # clash anywhere refuses all of it.
     lines = statement_code(v.program)
-    if len(lines) <= PAGE_STATEMENTS:
-        return f"<pre>{highlight_python(chr(10).join(lines))}</pre>"
-    notice = statements_notice(len(lines), "The NumPy code of", "notation numpy")
-    return f"{notice}<pre>{highlight_python(chr(10).join(lines[:PAGE_STATEMENTS]))}</pre>"
+    part = page_part(v.program)
+    notice = part.notice("The NumPy code of", "notation numpy")
+    if not part.shown:
+        return notice
+    return f"{notice}<pre>{highlight_python(chr(10).join(lines[:part.shown]))}</pre>"
 
 
 def _latex(program: Program, *, document: bool = False) -> str:
@@ -73,11 +75,13 @@ def _latex(program: Program, *, document: bool = False) -> str:
 
 def _latex_html(v) -> str:
     from .emit.highlight import highlight_latex
-    from .emit.html import page_part, statements_notice
+    from .emit.html import page_part
     from .emit.latex import latex
-    shown, total = page_part(v.program)   # each statement's row is its own
-    notice = "" if total is None else statements_notice(total, "The LaTeX of", "notation latex")
-    return f"{notice}<pre>{highlight_latex(latex(shown))}</pre>"
+    part = page_part(v.program)   # each statement's row is its own
+    notice = part.notice("The LaTeX of", "notation latex")
+    if not part.shown:
+        return notice
+    return f"{notice}<pre>{highlight_latex(latex(part.program))}</pre>"
 
 
 def _plan(program: Program, *, shapes=None, sizes=None, dims=None, batch=None,
@@ -103,15 +107,14 @@ def _plan_section(v, **_) -> str:
 def _plan_html(v) -> str | None:
     from html import escape
 
-    from .emit.html import PAGE_STATEMENTS, plan_steps_table, statements_notice
+    from .emit.html import page_part, plan_steps_table
     if v.plan is not None:
         # plan_table(plan_dict(v.plan)) without the rest, of the statements the page shows
-        total = len(v.plan.program.statements)
-        if total <= PAGE_STATEMENTS:
+        part = page_part(v.plan.program)
+        if part.total is None:
             return plan_steps_table(v.plan)
-        return (statements_notice(total, "The steps of", "notation plan",
-                                  ", and the figures of the whole program")
-                + plan_steps_table(v.plan, PAGE_STATEMENTS))
+        return (part.notice("The steps of", "notation plan", figures=True)
+                + plan_steps_table(v.plan, part.shown))
     if v.plan_error is not None:        # the page still shows the views that need no shapes
         return f"<pre>{escape(str(v.plan_error))}</pre>"
     return None

@@ -126,7 +126,7 @@ def _network(layers: int) -> str:
 
 def test_the_page_draws_the_first_1000_layers_and_says_so():
     from notation.emit.diagram import svg
-    from notation.emit.html import PAGE_LAYERS
+    from notation.emit.html import PAGE_LAYERS, page_figures
     from notation.emit.plan import figures
     from notation.side_by_side import html_page, views
     assert PAGE_LAYERS == 1_000
@@ -148,8 +148,13 @@ def test_the_page_draws_the_first_1000_layers_and_says_so():
     # of two steps), the figures are the whole program's
     plan = program.plan()
     assert page.count("<tr><td>") == 1_998 and len(plan.steps) == 2_400
+    # (a figure of over 1,000 characters is cut after a whole term, docs/views.md)
+    shown = page_figures(figures(plan))
     assert all(f"{label} {text}".replace("&", "&amp;").replace("<", "&lt;")
-               .replace(">", "&gt;") in page for label, text in figures(plan))
+               .replace(">", "&gt;") in page for label, text in shown)
+    cut = [(text, whole) for (_, text), (_, whole) in zip(shown, figures(plan)) if text != whole]
+    assert cut and all(text.endswith(" + … (all of it: notation plan)") and len(text) < 1_100
+                       and whole.startswith(text.split(" + …")[0] + " + ") for text, whole in cut)
     assert "l1200 · layer_1200" in svg(whole) and "l1200 · layer_1200" not in page
 
 
@@ -210,7 +215,7 @@ def _pre(html: str, title: str) -> str:
 
 
 def test_a_page_shows_the_first_1000_statements_of_each_view_and_says_so():
-    from notation.emit.html import PAGE_STATEMENTS
+    from notation.emit.html import PAGE_STATEMENTS, page_figures
     from notation.emit.plan import figures
     from notation.side_by_side import html_page
     assert PAGE_STATEMENTS == 1_000
@@ -248,7 +253,7 @@ def test_a_page_shows_the_first_1000_statements_of_each_view_and_says_so():
                                                if id(s.statement) in shown]
     assert rows[-1][1] == "h996"
     assert all(escape(f"{label} {text}", quote=False) in page
-               for label, text in figures(plan))
+               for label, text in page_figures(figures(plan)))
 
 
 def test_a_page_of_1000_statements_is_whole():
@@ -297,3 +302,56 @@ def test_a_shape_error_past_the_statements_shown_is_the_page_s_error(tmp_path):
                            str(tmp_path / "net.nn")], capture_output=True, text=True)
     assert done.returncode == 1 and done.stdout == ""
     assert "line 1101" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_page_shows_at_most_50000_characters_of_statements():
+    from notation.emit.html import PAGE_CHARACTERS
+    from notation.side_by_side import html_page
+    assert PAGE_CHARACTERS == 50_000
+    # 100 statements of 1,000 characters: the first 50 fit
+    lines = [f"y{k:02d} = x" + "".join(f"W{j % 10}" for j in range(496)) + "A"
+             for k in range(100)]
+    assert {len(line) for line in lines} == {1_000}
+    program = parse("\n".join(lines))
+    page = html_page(program)
+    tail = (" the first 50 of the 100 statements (a page shows at most 50,000 characters of "
+            "statements)")
+    assert _notices(page)[0] == (f"The algebra and math of{tail}; all of them: <code>notation "
+                                 "algebra</code> with the same program and options.")
+    assert _pre(page, "Algebra") == "\n".join(program.algebra().splitlines()[:50])
+    assert _pre(page, "NumPy") == "\n".join(program.numpy().splitlines()[:50])
+    assert page.count("<mtr>") == 50
+
+
+def test_a_first_statement_too_long_for_the_page_is_not_shown():
+    from notation.side_by_side import html_page
+    # one statement of 158,728 factors at the limit made a 73 MB page
+    program = parse("l1 = l0" + "".join(f"W{k}" for k in range(12_000)))
+    page = html_page(program)
+    length = len(program.source)
+    notices = _notices(page)
+    assert notices[0] == (f"The algebra and math of the program: not shown, as its first "
+                          f"statement is {length:,} characters long (a page shows at most "
+                          "50,000 characters of statements); all of them: <code>notation "
+                          "algebra</code> with the same program and options.")
+    assert notices[3].startswith("The steps of the program: not shown") and \
+        "; the figures are the whole program's; all of them" in notices[3]
+    assert "<pre>" not in page and "<mtr>" not in page and "<tr><td>" not in page
+    assert page.count(" + … (all of it: notation plan)") >= 3      # parameters, FLOPs, …
+    assert len(page) < 60_000
+    title = re.search("<title>(.*)</title>", page).group(1)
+    assert len(title) == 100 and title.endswith("…") and title.startswith("l1 = l0W0W1")
+
+
+def test_a_diagram_box_names_at_most_eight_matrices():
+    from notation.emit.diagram import svg, text
+    from notation.side_by_side import views
+    program = parse("l1 = l0" + "".join(f"W{k}" for k in range(100)))
+    drawing = text(views(program).picture())
+    assert "│ W0 W1 W2 W3 W4 W5 W6 W7 … 92 more │" in drawing
+    assert "n7×n8 weights_7_8 … 92 more  = l0W0W1W2" in drawing
+    detail = next(line for line in drawing.splitlines() if "= l0W0" in line)
+    assert detail.endswith("…") and len(detail.split("= ")[1]) == 200
+    assert "W0 W1 W2 W3 W4 W5 W6 W7 … 92 more</text>" in svg(views(program).picture())
+    small = text(views(parse("l1 = relu(l0W0)W1")).picture())      # nothing cut
+    assert "more" not in small and "…" not in small

@@ -170,12 +170,9 @@ def text(pic: Picture) -> str:
         rows.append((_units_row(strip.units), _strip_label(strip)))
         if i > 0:
             box = pic.boxes[i - 1]
-            names = " ".join(_label(n) for n, _ in box.matrices) or "·"
-            shapes = " · ".join(
-                " ".join(p for p in (s, BOOK.python(n)) if p) for n, s in box.matrices)
-            inner = f" {names} "
+            inner = f" {_box_names(box)} "
             rows.append(("┌" + "─" * (len(inner) // 2) + "┴" + "─" * (len(inner) - len(inner) // 2 - 1) + "┐", ""))
-            rows.append(("│" + inner + "│", shapes + ("  " if shapes else "") + f"= {box.expression}"))
+            rows.append(("│" + inner + "│", _box_detail(box)))
             rows.append(("└" + "─" * (len(inner) // 2) + "┬" + "─" * (len(inner) - len(inner) // 2 - 1) + "┘", ""))
     width = max(len(d) for d, _ in rows)
     lines = []
@@ -204,9 +201,29 @@ def text_width(text: str, size: float) -> float:
     return len(text) * size * _EM_ADVANCE
 
 
+# A box names at most this many of its matrices and its expression is cut at this many
+# characters: one layer of a 158,728-factor chain drew a box 55 million pixels wide (8 MB
+# of SVG) naming every factor; the whole expression is the algebra view's.
+MAX_BOX_NAMES = 8
+MAX_BOX_EXPRESSION = 200
+
+
+def _more(box: Box) -> str:
+    extra = len(box.matrices) - MAX_BOX_NAMES
+    return f" … {extra:,} more" if extra > 0 else ""
+
+
+def _box_names(box: Box) -> str:
+    return (" ".join(_label(n) for n, _ in box.matrices[:MAX_BOX_NAMES]) + _more(box)) or "·"
+
+
 def _box_detail(box: Box) -> str:
-    shapes = " · ".join(" ".join(p for p in (s, BOOK.python(n)) if p) for n, s in box.matrices)
-    return (shapes + "  " if shapes else "") + f"= {box.expression}"
+    shapes = " · ".join(" ".join(p for p in (s, BOOK.python(n)) if p)
+                        for n, s in box.matrices[:MAX_BOX_NAMES]) + _more(box)
+    expression = box.expression
+    if len(expression) > MAX_BOX_EXPRESSION:
+        expression = expression[:MAX_BOX_EXPRESSION - 1] + "…"
+    return (shapes + "  " if shapes else "") + f"= {expression}"
 
 
 @collector_paused
@@ -248,7 +265,7 @@ def svg(pic: Picture) -> str:
         if i + 1 < len(pic.strips):
             box = pic.boxes[i]
             by = y - _GAP - _BOX_H
-            names = " ".join(_label(n) for n, _ in box.matrices) or "·"
+            names = _box_names(box)
             bw = max(60, 14 * len(names) + 24)
             parts.append(f"<line x1='{cx}' y1='{y}' x2='{cx}' y2='{by + _BOX_H}' stroke='#555'/>")
             parts.append(f"<rect class='matrix' x='{cx - bw / 2}' y='{by}' width='{bw}' "

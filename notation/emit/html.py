@@ -58,23 +58,90 @@ PAGE_LAYERS = 1_000
 # docs/views.md, "The HTML page".
 PAGE_STATEMENTS = 1_000
 
+# ... and at most this many characters of them: a program of one long statement (a chain of
+# 158,728 factors at the limit) made a 73 MB page with a single statement. 1,000 statements
+# of 50 characters are shown whole; a first statement longer than this is not shown.
+PAGE_CHARACTERS = 50_000
 
-def page_part(program: Program) -> tuple[Program, int | None]:
-    """The part of ``program`` the page shows: its first PAGE_STATEMENTS statements, and
-    the number of all of them when that leaves some out (None when it is whole)."""
+# A figure of the page longer than this is cut at a term and ends in "…" (the totals of a
+# chain of distinct dimensions are polynomials of one term a factor: 6.5 MB for parameters).
+PAGE_FIGURE = 1_000
+
+
+class PagePart:
+    """The statements of a program the page shows: ``program`` (its first ``shown``), and,
+    when some are left out, how many there are (``total``) and why."""
+
+    __slots__ = ("program", "shown", "total", "first")
+
+    def __init__(self, program: Program, shown: int, total: int | None, first: int):
+        self.program, self.shown, self.total, self.first = program, shown, total, first
+
+    def notice(self, what: str, command: str, figures: bool = False) -> str:
+        """The notice over a section showing these statements ("" when they are all):
+        ``what`` it shows of them, and the ``command`` that prints all of them; with
+        ``figures``, that the section's figures are the whole program's."""
+        if self.total is None:
+            return ""
+        also = ", and the figures of the whole program" if figures else ""
+        if self.shown == PAGE_STATEMENTS:
+            cut = (f"the first {PAGE_STATEMENTS:,} of the {self.total:,} statements (a page "
+                   f"shows at most {PAGE_STATEMENTS:,}){also}")
+        elif self.shown:
+            cut = (f"the first {self.shown:,} of the {self.total:,} statements (a page shows at "
+                   f"most {PAGE_CHARACTERS:,} characters of statements){also}")
+        else:
+            also = "; the figures are the whole program's" if figures else ""
+            cut = (f"the program: not shown, as its first statement is {self.first:,} "
+                   f"characters long (a page shows at most {PAGE_CHARACTERS:,} characters of "
+                   f"statements){also}")
+        return (f"<p class='notice'>{what} {cut}; all of them: <code>{escape(command)}</code> "
+                "with the same program and options.</p>")
+
+
+def page_part(program: Program) -> PagePart:
+    """The part of ``program`` the page shows: its first statements, at most PAGE_STATEMENTS
+    of at most PAGE_CHARACTERS characters in all (of source; of algebra for a statement
+    with no span, made by hand)."""
     statements = program.statements
-    if len(statements) <= PAGE_STATEMENTS:
-        return program, None
-    return Program(statements[:PAGE_STATEMENTS], source=program.source), len(statements)
+    used = first = 0
+    for count, statement in enumerate(statements):
+        if count == PAGE_STATEMENTS:
+            break
+        length = _length(statement)
+        first = first or length
+        if used + length > PAGE_CHARACTERS:
+            break
+        used += length
+    else:
+        return PagePart(program, len(statements), None, first)
+    return PagePart(Program(statements[:count], source=program.source), count,
+                    len(statements), first)
 
 
-def statements_notice(total: int, what: str, command: str, also: str = "") -> str:
-    """The notice over a section that shows the first PAGE_STATEMENTS of ``total``
-    statements: ``what`` it shows of them (and ``also``), and the ``command`` that prints
-    all of them."""
-    return (f"<p class='notice'>{what} the first {PAGE_STATEMENTS:,} of the {total:,} "
-            f"statements (a page shows at most {PAGE_STATEMENTS:,}){also}; all of them: "
-            f"<code>{escape(command)}</code> with the same program and options.</p>")
+def _length(statement) -> int:
+    span = getattr(statement, "span", None)
+    if span is not None:
+        return span.end - span.start
+    from .algebra import algebra
+    return len(algebra(statement))
+
+
+def page_figures(figures: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The plan's figures as the page shows them: each longer than PAGE_FIGURE cut after its
+    last whole term that fits, with "…" and where the whole one is."""
+    out = []
+    for label, text in figures:
+        if len(text) > PAGE_FIGURE:
+            at = text.rfind(" + ", 0, PAGE_FIGURE)
+            text = text[:at if at > 0 else PAGE_FIGURE] + " + … (all of it: notation plan)"
+        out.append((label, text))
+    return out
+
+
+def page_title(first_line: str) -> str:
+    """The page's title: the first line of the algebra, cut at 100 characters."""
+    return first_line if len(first_line) <= 100 else first_line[:99] + "…"
 
 
 def diagram_html(pic) -> str:
@@ -106,7 +173,7 @@ def plan_steps_table(plan, statements: int | None = None) -> str:
     steps = plan.steps if statements is None else _steps_of_first(plan, statements)
     rows = ((step.index, target_text(step), operation_text(plan, step), shape(step.shape),
              step.flops, step.allocates) for step in steps)
-    return _table(rows, figures(plan))
+    return _table(rows, page_figures(figures(plan)))
 
 
 def _steps_of_first(plan, statements: int) -> list:
@@ -184,7 +251,7 @@ def page(program: Program, sections) -> str:
     from .algebra import algebra
     # The first line of the algebra, from the first statement alone (its section prints all).
     first = program.statements[0] if program.statements else program
-    title = escape(algebra(first).splitlines()[0])
+    title = escape(page_title(algebra(first).splitlines()[0]))
     parts = _sections_html(sections)
     return ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
             f"<title>{title}</title><style>{CSS}</style></head>"
