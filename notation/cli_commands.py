@@ -134,7 +134,7 @@ def print_view(view, program, args, options: dict, convention: bool | None = Non
                      columns=args.columns)
         if view.on_views:
             from .side_by_side import views
-            subject = views(program, **given)
+            subject = views(program, **given, plan=False)     # the shapes, not the steps
         else:
             options = {**options, **given, "shapes": shapes}
     try:

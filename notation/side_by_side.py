@@ -99,17 +99,31 @@ def _forward(program: Program) -> tuple[Program | None, bool]:
 
 @collector_paused
 def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bool = True,
-          columns: bool = False) -> Views:
-    """Plan the program and its split forward pass with the shapes given."""
-    from .emit.plan import shape_table
+          columns: bool = False, plan: bool = True) -> Views:
+    """Plan the program and its split forward pass with the shapes given. With
+    ``plan=False`` the shapes are only inferred, with the same errors (``Views.plan`` is
+    None): the picture reads the names' shapes alone, and ``notation diagram`` of a
+    program at the limit spent most of its plan on steps and counts it never read."""
+    from .emit.plan import names_table, shape_table
     from .plan import build
-    from .shapes import shape_options
-    plan, error, shapes, layers = None, None, {}, None
-    try:
+    from .shapes import infer, shape_options
+
+    def checked(prog):          # the plan, or the shapes only: the same NotationShapeError
         opts = shape_options(sizes, dims, batch, columns=columns)
-        plan = build(program, opts, convention=convention)
+        if plan:
+            return build(prog, opts, convention=convention)
+        return infer(prog, opts, convention=convention)
+
+    def table(done, steps: bool = False, into=None) -> dict:
+        if plan:
+            return shape_table(done, steps=steps, into=into)
+        return names_table(done, into)
+
+    whole, error, shapes, layers = None, None, {}, None
+    try:
+        whole = checked(program)
         # Only the shapes: plan_dict would explain every dimension (the printers call it).
-        shapes.update(shape_table(plan))
+        shapes.update(table(whole))
     except NotationError as e:
         error = e.with_source(program.source)
     try:
@@ -124,15 +138,14 @@ def views(program: Program, *, sizes=None, dims=None, batch=None, convention: bo
         if forward_pass is not None:
             layers = declarations, forward      # what the picture draws
         split = Program(tuple(declarations) + tuple(forward), source=program.source)
-        if plan is not None and split.statements == program.statements:
-            split_plan = plan        # nothing was split off: the same plan, not a second one
+        if whole is not None and split.statements == program.statements:
+            split_done = whole       # nothing was split off: the same plan, not a second one
         else:
-            split_plan = build(split, shape_options(sizes, dims, batch, columns=columns),
-                               convention=convention)
-        shape_table(split_plan, steps=True, into=shapes)   # where the plan's names have none
+            split_done = checked(split)
+        table(split_done, steps=True, into=shapes)   # where the plan's names have none
     except NotationError:
         pass
-    return Views(program, plan, error, shapes, columns, layers)
+    return Views(program, whole if plan else None, error, shapes, columns, layers)
 
 
 @collector_paused

@@ -48,8 +48,9 @@ class View:
     - ``text(program, **options)``: the view of a program, with the keywords ``options``
       name; a view with ``shapes`` also takes ``shapes`` (the shape options), ``sizes``,
       ``dims``, ``batch``, ``convention`` and ``columns`` (the shape options' texts).
-      With ``on_views``, ``text`` takes the ``side_by_side.Views`` of the program (its plan
-      and the split forward pass's shapes, computed once) instead of the program.
+      With ``on_views``, ``text`` takes the ``side_by_side.Views`` of the program (the
+      shapes of its names and of its split forward pass, and the shape error if any; no
+      plan, ``views(plan=False)``: such a view draws from the shapes) instead of the program.
     - ``check(**options)``: refuses bad options before the program is read (or ``None``).
     - ``formats``: the formats ``-o FILE``'s extension may name (cli_formats.OUTPUT_FORMATS), each
       ``None`` (the view's own output) or ``(option, value)`` that it switches on.

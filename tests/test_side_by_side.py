@@ -234,3 +234,33 @@ def test_diagram_drawers_pause_the_collector_and_restore_it():
         gc.callbacks.pop()
         gc.set_threshold(*threshold)
         (gc.enable if was else gc.disable)()
+
+
+@pytest.mark.parametrize("options", [{}, {"sizes": "3,4,5,6", "batch": 2}, {"columns": True}])
+def test_the_diagram_from_the_shapes_alone_is_the_one_from_the_plan(options):
+    # notation diagram infers the shapes without planning the steps (views(plan=False));
+    # the picture, its text and SVG, and the error are those of the planned views.
+    import warnings
+
+    from notation import NotationError
+
+    from .parser_corpus import programs
+    drawn = 0
+    for source in programs(400, seed=11) + ["l1 = relu(l0W0) ⊙ M1\nl2 = l1W1",
+                                           "l2 = relu(relu(l0W0)W1)W2",
+                                           "l1 = relu(l0W0 + b0)\nl1 = sigmoid(l1W1)"]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                program = parse(source)
+            except NotationError:
+                continue
+            planned, inferred = views(program, **options), views(program, **options, plan=False)
+        assert inferred.plan is None
+        assert str(inferred.plan_error) == str(planned.plan_error), source
+        a, b = planned.picture(), inferred.picture()
+        assert (a is None) == (b is None), source
+        if a is not None:
+            assert (text(a), svg(a)) == (text(b), svg(b)), source
+            drawn += 1
+    assert drawn > 100

@@ -109,17 +109,24 @@ def chain_text(plan, c) -> str:
 
 # --------------------------------------------------------------------------- JSON
 
+def names_table(shapes, into: dict | None = None) -> dict:
+    """``{algebra name: shape}`` of the names of ``shapes`` (a Shapes), added to ``into``
+    where it has none: shape_table without a plan (the diagram needs only these)."""
+    out = {} if into is None else into
+    for name, shape in shapes.names.items():
+        key = algebra(name)
+        if key not in out:
+            out[key] = None if shape is None else [value(shapes.count(v)) for v in shape]
+    return out
+
+
 def shape_table(plan, *, steps: bool = False, into: dict | None = None) -> dict:
     """``{algebra name: shape}`` as plan_dict's "shapes" give them (with ``steps``, then each
     step's value text too, where no name has it): what the diagram needs, without explaining
     every dimension and printing every figure as plan_dict does. With ``into``, the shapes
     are added to that dict where it has none (its own are kept, and not computed again)."""
     s = plan.shapes
-    out = {} if into is None else into
-    for name, shape in s.names.items():
-        key = algebra(name)
-        if key not in out:
-            out[key] = None if shape is None else [value(s.count(v)) for v in shape]
+    out = names_table(s, into)
     if steps:
         for step in plan.steps:
             key = str(target_text(step))
