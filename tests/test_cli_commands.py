@@ -336,3 +336,30 @@ def test_a_failed_command_leaves_an_existing_output_untouched(command, files, tm
     new = tmp_path / "new.txt"
     assert run(*args, "-o", str(new), files=files).returncode in (1, 2)
     assert not new.exists()
+
+
+def test_show_cuts_a_long_line_into_pieces_of_the_width():
+    # issue 16: the rest of a long line was copied for each piece (quadratic: show of a
+    # 999,993-character chain took over 40 s); the pieces are what that loop made.
+    import random
+    import time
+
+    from notation.cli_commands import _fit
+
+    def by_the_rest(line, width):
+        if len(line) <= width:
+            return [line]
+        pieces, rest = [line[:width]], line[width:]
+        while rest:
+            pieces.append("↪ " + rest[:width - 2])
+            rest = rest[width - 2:]
+        return pieces
+
+    rng = random.Random(3)
+    for _ in range(500):
+        width = rng.randint(3, 30)
+        line = "".join(rng.choice("ab ·") for _ in range(rng.randint(0, 200)))
+        assert _fit(line, width) == by_the_rest(line, width), (line, width)
+    start = time.process_time()
+    pieces = _fit("W" * 2_000_000, 80)
+    assert len(pieces) == 1 + -(-(2_000_000 - 80) // 78) and time.process_time() - start < 2
