@@ -96,26 +96,28 @@ class Poly:
             for m, c in terms.items():
                 text = "·".join(m if abs(c) == 1 and m else (str(abs(c)),) + m)
                 return "-" + text if c < 0 else text
-        order = sorted(terms.items(), key=_term_order)
-        parts: list[str] = []       # joined once: a sum of 10,000 terms built by += was quadratic
-        for m, c in order:
-            sign = "-" if c < 0 else "+"
-            c = abs(c)
-            factors = ([str(c)] if c != 1 or not m else []) + list(m)
-            text = "·".join(factors)
-            if not parts:
-                parts.append(("-" if sign == "-" else "") + text)
-            else:
-                parts += [sign, text]
-        return " ".join(parts) or "0"
+        if not terms:
+            return "0"
+        # Each term with its sign, joined once (a sum of 10,000 terms built by += was
+        # quadratic); the totals of a chain of distinct dimensions have a term a factor.
+        parts = [("- " if c < 0 else "+ ")
+                 + ("·".join(m) if (c == 1 or c == -1) and m else "·".join((str(abs(c)), *m)))
+                 for m, c in ((m, terms[m]) for m in _ordered(terms))]
+        first = parts[0]
+        parts[0] = "-" + first[2:] if first[0] == "-" else first[2:]
+        return " ".join(parts)
 
     def __repr__(self) -> str:
         return f"Poly({str(self)!r})"
 
 
-def _term_order(term: tuple):
-    """Higher degree first, then the monomials in order."""
-    return -len(term[0]), term[0]
+def _ordered(terms: dict) -> list[tuple]:
+    """The monomials of ``terms`` in the order they print: higher degree first, then the
+    monomials in order (each degree's sorted as tuples: no key function called per term)."""
+    by_degree: dict[int, list] = {}
+    for m in terms:
+        by_degree.setdefault(len(m), []).append(m)
+    return [m for d in sorted(by_degree, reverse=True) for m in sorted(by_degree[d])]
 
 
 def _poly(terms: dict) -> Poly:

@@ -557,3 +557,26 @@ def test_chains_lowered_by_the_short_ways_cost_what_their_trees_cost(dims, data)
             min(advice.written_flops, advice.best_flops)
     else:
         assert products == cost((0, 1), dims)
+
+
+def test_a_polynomial_prints_as_its_sorted_terms_with_their_signs():
+    # Poly.__str__ against the rule it prints by: higher degree first, then the monomials in
+    # order; a coefficient of 1 is not written but for a constant; '+ '/'- ' between terms.
+    import random
+    rng = random.Random(5)
+    symbols = ["b", "h", "n1", "n10", "n2", "α"]
+
+    def reference(terms: dict) -> str:
+        out = []
+        for m, c in sorted(terms.items(), key=lambda t: (-len(t[0]), t[0])):
+            text = "·".join(([str(abs(c))] if abs(c) != 1 or not m else []) + list(m))
+            out.append(("-" if c < 0 else "") + text if not out else
+                       ("- " if c < 0 else "+ ") + text)
+        return " ".join(out) or "0"
+
+    for _ in range(2_000):
+        terms = {}
+        for _ in range(rng.randint(0, 6)):
+            monomial = tuple(sorted(rng.choice(symbols) for _ in range(rng.randint(0, 3))))
+            terms[monomial] = rng.choice([1, -1, 2, -3, 10, 1234567])
+        assert str(Poly(terms)) == reference(Poly(terms).terms), terms

@@ -96,10 +96,13 @@ def _shape_lines(plan) -> list[str]:
 
 
 def chain_text(plan, c) -> str:
+    from ..steps import factor_text
     where = plan.shapes.at_line(c.node).strip()
-    head = f"{''.join(c.factors) if len(c.factors) <= 12 else c.factors[0] + '…' + c.factors[-1]}"
+    nodes = c.factor_nodes          # a long chain's head prints two of its factors, not all
+    head = ("".join(c.factors) if len(nodes) <= 12
+            else factor_text(nodes[0]) + "…" + factor_text(nodes[-1]))
     if c.reason:
-        return f"{head} ({where}): {len(c.factors)} factors; {c.reason}"
+        return f"{head} ({where}): {len(nodes)} factors; {c.reason}"
     pct = 100 * c.saving / c.written_flops if c.written_flops else 0
     verb = "adopted" if c.adopted else "--optimize adopts it"
     return (f"{head} ({where}): as written {c.written_text} costs {number(c.written_flops)} FLOPs; "
