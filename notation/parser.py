@@ -295,15 +295,7 @@ def parse(text: str, *, strict: bool = False, functions: dict[str, str] | None =
     if not isinstance(text, str):
         from .errors import NotationOptionError
         raise NotationOptionError(f"parse() takes the program as a str, not {type(text).__name__}")
-    if len(text) > MAX_SOURCE_CHARS:
-        # The CLI reads at most one character past the limit, so a text of exactly that
-        # length may have been cut: its length is a lower bound then, and says so.
-        length = f"{len(text):,}" if len(text) > MAX_SOURCE_CHARS + 1 else f"at least {len(text):,}"
-        raise NotationSyntaxError(
-            f"the program is {length} characters long; notation reads at most "
-            f"{MAX_SOURCE_CHARS:,}", Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
-            label="the program goes on past here",
-            hint="split it into programs of their own and read each one").with_source(text)
+    check_length(text)
     program = parse_derived(text, functions)
     if strict:
         program = Program(program.statements, source=program.source,
@@ -315,6 +307,20 @@ def parse(text: str, *, strict: bool = False, functions: dict[str, str] | None =
         for w in program.warnings:
             warnings.warn(w, stacklevel=2)
     return program
+
+
+def check_length(text: str) -> None:
+    """Refuse a program longer than MAX_SOURCE_CHARS, in any view it is written in (the
+    notation, LaTeX, NumPy): located where it goes past the limit."""
+    if len(text) > MAX_SOURCE_CHARS:
+        # The CLI reads at most one character past the limit, so a text of exactly that
+        # length may have been cut: its length is a lower bound then, and says so.
+        length = f"{len(text):,}" if len(text) > MAX_SOURCE_CHARS + 1 else f"at least {len(text):,}"
+        raise NotationSyntaxError(
+            f"the program is {length} characters long; notation reads at most "
+            f"{MAX_SOURCE_CHARS:,}", Span(MAX_SOURCE_CHARS, MAX_SOURCE_CHARS + 1),
+            label="the program goes on past here",
+            hint="split it into programs of their own and read each one").with_source(text)
 
 
 # The tree has no reference cycles; the collector's passes over a growing heap cost a

@@ -504,3 +504,32 @@ def test_a_numeric_check_that_does_not_fit_in_memory_is_a_notation_error(monkeyp
     monkeypatch.setattr(compare_module, "random_inputs", no_memory)
     with pytest.raises(NotationError, match="too many distinct dimensions"):
         notation.compare("y = (AB)C", "y = A(BC)")
+
+
+# ------------------------------------------------------- the length limit in every view
+
+def test_a_numpy_or_latex_program_past_the_limit_is_refused_as_too_long(tmp_path):
+    # The CLI reads one character past the limit; a .py or .tex file cut there was read
+    # on and refused as broken ("'(' was never closed", "\[ is never closed"), and the API
+    # read a 2,238,046-character NumPy program (5.8 s) that parse would have refused.
+    from notation.parser import MAX_SOURCE_CHARS
+    line = "layer_2 = relu(layer_1.dot(weights_1_2) + b_1)\n"
+    code = line * (MAX_SOURCE_CHARS // len(line) + 10)
+    with pytest.raises(notation.NotationSyntaxError) as info:
+        notation.from_numpy(code)
+    assert info.value.message == (f"the program is {len(code):,} characters long; notation "
+                                  "reads at most 1,000,000")
+    assert info.value.span.start == MAX_SOURCE_CHARS
+    (tmp_path / "big.py").write_text(code, encoding="utf-8")
+    tex = ("\\documentclass{article}\n\\begin{document}\n\\[\n\\begin{aligned}\n"
+           + "l_{2} &= l_{1} W_{1} \\\\\n" * (MAX_SOURCE_CHARS // 24) + "\\end{aligned}\n\\]\n"
+           "\\end{document}\n")
+    (tmp_path / "big.tex").write_text(tex, encoding="utf-8")
+    for name in ("big.py", "big.tex"):
+        r = cli("algebra", "-f", str(tmp_path / name))
+        assert r.returncode == 1 and r.stderr.decode().startswith(
+            "error: the program is at least 1,000,001 characters long; notation reads at "
+            "most 1,000,000"), (name, r.stderr[:200])
+    small = line * 3
+    assert notation.from_numpy(small).algebra() == "l2 = relu(l1W1 + b1)\n" * 2 + \
+        "l2 = relu(l1W1 + b1)"

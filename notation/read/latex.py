@@ -15,7 +15,7 @@ import re
 
 from ..errors import NotationError, NotationSyntaxError
 from ..nodes import Program, Span
-from ..parser import parse
+from ..parser import check_length, parse
 from . import DOCUMENT_BEGIN
 
 _ENVS = "equation|align|aligned|gather|multline|displaymath|eqnarray|math"
@@ -50,6 +50,7 @@ def from_latex(text: str, *, strict: bool = False, functions: dict[str, str] | N
         raise TypeError(f"from_latex() takes the text as a str, not {type(text).__name__}")
     if _BEGIN not in text:
         return parse(text, strict=strict, functions=functions)
+    check_length(text)          # before the document is scanned: a cut one is not unclosed
     masked = display_math(text)
     try:
         program = parse(masked, strict=strict, functions=functions)
