@@ -55,10 +55,11 @@ class Assignments:
         if mask is not None:
             self.bindings[k] = Binding("mask", f"a mask shaped as {mask}", of=mask)
             return f"{k} is an input: a mask drawn with np.random, shaped as {mask}"
-        if _setup_value(value, self.numpy_names):
+        nodes = list(ast.walk(value))       # walked once for both questions
+        if _setup_value(nodes, self.numpy_names):
             self.bind(s)
             return "setup: data or initial values"
-        calls = {(dotted(c.func) or "").rsplit(".", 1)[-1] for c in ast.walk(value)
+        calls = {(dotted(c.func) or "").rsplit(".", 1)[-1] for c in nodes
                  if isinstance(c, ast.Call)}
         if calls & {"argmax", "int", "float", "len", "str"} or k in self.counters:
             return "bookkeeping: accuracy or error"
@@ -75,7 +76,7 @@ class Assignments:
         if isinstance(value, ast.Tuple) and len(value.elts) == len(target.elts) and all(
                 _index(v) and not isinstance(v, ast.Name) for v in value.elts):
             return "the bounds of a batch"
-        if _setup_value(value, self.numpy_names):
+        if _setup_value(ast.walk(value), self.numpy_names):
             return "setup: data"
         names = [key(t) for t in target.elts]
         parts = value.elts if isinstance(value, ast.Tuple) else None
@@ -133,9 +134,10 @@ def _two_dimensional(node) -> bool:
     return False
 
 
-def _setup_value(node, numpy_names) -> bool:
-    """Data or initial values: literals, np.array/zeros/random…, reshape, load_data."""
-    for c in ast.walk(node):
+def _setup_value(nodes, numpy_names) -> bool:
+    """Data or initial values: literals, np.array/zeros/random…, reshape, load_data (in
+    ``nodes``, the nodes of the value: ast.walk's)."""
+    for c in nodes:
         if isinstance(c, (ast.List, ast.ListComp, ast.Dict)):
             return True
         if isinstance(c, ast.Call):

@@ -100,6 +100,8 @@ class Declared:
     # -- declarations written as comments
     def comment_declarations(self, excluded):
         out = []
+        if "#" not in self.source:      # no comment to read: no tokenizing the whole source
+            return out
         try:
             tokens = list(tokenize.generate_tokens(io.StringIO(self.source).readline))
         except (tokenize.TokenError, SyntaxError, ValueError):

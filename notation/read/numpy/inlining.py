@@ -116,6 +116,8 @@ class Inlining:
 
     def expression(self, node, depth: int):
         """``node`` with calls of the cell's functions replaced by what they compute."""
+        if not self.functions:          # nothing to expand: no walk
+            return node
         if not any(isinstance(c, ast.Call) and isinstance(c.func, ast.Name)
                    and c.func.id in self.functions for c in ast.walk(node)):
             return node
