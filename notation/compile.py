@@ -33,7 +33,7 @@ from .collector import paused as collector_paused
 from .nodes import Name, Program
 from .compile_checks import shape_checks, writes_floats_in_place
 from .compile_errors import NUMPY_ERRORS, FailedRun
-from .compile_inputs import Inputs, Real, conversions, keyword
+from .compile_inputs import MANY_INPUTS, Inputs, Real, Unpack, conversions, keyword
 from .emit.numpy_program import string_literal
 from .shapes import ShapeOptions, infer
 
@@ -81,6 +81,8 @@ def _compile(program: Program, plan, opts, *, style: str, convention: bool, opti
     namespace = {"np": np, "_slow": slow, "_ARRAY": np.ndarray, "_ERRORS": NUMPY_ERRORS,
                  "_failed": FailedRun(program, filename, first, where),
                  "_SCALARS": frozenset({float, int, np.float64, np.float32, np.int64})}
+    if len(inputs) > MANY_INPUTS:
+        namespace["_unpack"] = Unpack(k for k, _, _ in inputs)
     if style == "plan":
         namespace["_real"] = Real(program, inputs, np.dtype(plan.dtype))
         namespace["_FLOAT"] = np.dtype(plan.dtype)      # the usual case costs one comparison
@@ -114,7 +116,10 @@ def _source(program: Program, plan, emitter, body: list[str], inputs, outputs, *
     for source in emitter.helpers.values():
         lines += [source, ""]
     params = ", ".join(k for k, _, _ in inputs)
-    lines.append(f"def run(*, {params}):" if params else "def run():")
+    if len(inputs) > MANY_INPUTS:       # (Unpack: a call binds its keywords in linear time)
+        lines += ["def run(**_given):", f"    {params}, = _unpack(_given)"]
+    else:
+        lines.append(f"def run(*, {params}):" if params else "def run():")
     rebinding = [(k, ident) for k, ident, _ in inputs if k != ident]
     floats = style == "plan" and writes_floats_in_place(plan)
     if check and inputs:

@@ -67,8 +67,10 @@ NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Expr, ast.Retu
 COMPILED_NODES = NODES + (ast.Try, ast.ExceptHandler, ast.If, ast.BoolOp, ast.And, ast.Not,
                           ast.Eq, ast.In, ast.Tuple, ast.Is, ast.IsNot, ast.NotEq, ast.Pass)
 COMPILED_NAMES = {"_slow", "_SCALARS", "_real", "_FLOAT", "AttributeError", "TypeError",
-                  "ValueError", "_ARRAY", "_ERRORS", "_failed", "_e"}
-COMPILED_CALLS = {"_slow", "_real", "_failed"}
+                  "ValueError", "_ARRAY", "_ERRORS", "_failed", "_e",
+                  "_unpack", "_given",          # a function of many inputs takes **_given
+                  "_ok"}                        # and tests them in runs of 200
+COMPILED_CALLS = {"_slow", "_real", "_failed", "_unpack"}
 COMPILED_LOCAL = re.compile(r"_d[0-9]+\Z")
 COMPILED_ATTRIBUTES = {"shape", "__class__", "dtype", "kind"}
 
@@ -141,8 +143,18 @@ def assert_harmless_python(code: str, program: Program, *, naming: str = "book",
             assert not statement.decorator_list
             params = [a.arg for a in statement.args.args + statement.args.kwonlyargs]
             assert set(params) <= scope, params
+            # only run(**_given) of a compiled function of many inputs takes a ** parameter
+            assert statement.args.kwarg is None or compiled and statement.name == "run" \
+                and statement.args.kwarg.arg == "_given", ast.dump(statement.args)
         dict_keys = {id(k) for n in ast.walk(statement) if isinstance(n, ast.Return)
                      and isinstance(n.value, ast.Dict) for k in n.value.keys}
+        # _slow(**{"x0": x0, …}): the slow path of many inputs gets them as a dict display,
+        # whose keys are the keywords themselves
+        slow_keys = {id(k) for n in ast.walk(statement) if compiled and isinstance(n, ast.Call)
+                     and isinstance(n.func, ast.Name) and n.func.id == "_slow"
+                     for kw in n.keywords if kw.arg is None and isinstance(kw.value, ast.Dict)
+                     for k in kw.value.keys
+                     if isinstance(k, ast.Constant) and k.value in keywords}
         conversion = set()
         if compiled:
             for n in ast.walk(statement):
@@ -175,10 +187,12 @@ def assert_harmless_python(code: str, program: Program, *, naming: str = "book",
                          or compiled and node.func.id in COMPILED_CALLS), \
                     ast.dump(node.func)
                 for kw in node.keywords:
-                    assert kw.arg in CALL_KEYWORDS or compiled and kw.arg in keywords, kw.arg
+                    assert kw.arg in CALL_KEYWORDS or compiled and kw.arg in keywords \
+                        or kw.arg is None and all(id(k) in slow_keys for k in kw.value.keys), \
+                        kw.arg
             elif isinstance(node, ast.Constant):
                 if isinstance(node.value, str):
-                    assert id(node) in docs or id(node) in conversion \
+                    assert id(node) in docs or id(node) in conversion or id(node) in slow_keys \
                         or id(node) in dict_keys and node.value in keys, node.value
                 else:
                     assert type(node.value) in (int, float, bool), node.value  # keepdims=True
@@ -616,3 +630,21 @@ def test_names_from_a_hostile_alphabet_are_refused_or_harmless(template, a, b, c
         assert e.span is not None and 0 <= e.span.start <= e.span.end <= len(source)
         return
     assert_every_view_is_harmless(program)
+
+
+@pytest.mark.parametrize("style", ["book", "matmul", "plan"])
+def test_a_compiled_function_of_many_inputs_is_as_harmless(style):
+    # Past compile_inputs.MANY_INPUTS the function takes **_given and unpacks it with
+    # _unpack (a call binds its keywords in linear time); nothing else changes.
+    from notation.compile_inputs import MANY_INPUTS, Unpack
+    program = parse("\n".join(f"y{i} = relu(x{i}W{i})" for i in range(200)))
+    f = program.compile(style=style)
+    assert len(f.inputs) > MANY_INPUTS
+    assert_harmless_python(f.source, program, naming="plain", keywords=f.inputs)
+    conversion = {"_real", "_FLOAT"} if style == "plan" else set()
+    helpers = {d.name for d in ast.parse(f.source).body if isinstance(d, ast.FunctionDef)} - {"run"}
+    assert set(f.__globals__) == {"__builtins__", "np", "_slow", "_SCALARS", "_ARRAY",
+                                  "_ERRORS", "_failed", "run", "_unpack"} | helpers | conversion
+    assert isinstance(f.__globals__["_unpack"], Unpack)
+    assert f.__globals__["_unpack"].keys == f.inputs
+
