@@ -26,7 +26,11 @@ def _parse(args):
     if getattr(args, "cell", None) is not None:
         raise UsageError("--cell chooses a cell of an .ipynb notebook given with -f")
     if (getattr(args, "file", None) or "").lower().endswith(".py"):
-        # a .py file is NumPy (issue 14): --names chooses names, --columns reads W·a + b
+        # a .py file is NumPy (issue 14): --names chooses names, --columns reads W·a + b.
+        # It is read up to the limit, as any program: one cut there is too long, not
+        # Python that does not parse ("'(' was never closed").
+        from .parser import check_length
+        check_length(source)
         from .read.numpy import from_numpy
         return from_numpy(source, names=getattr(args, "names", None),
                           columns=getattr(args, "columns", False))

@@ -65,9 +65,7 @@ def read_numpy(source: str, *, naming: str | Scheme = "book", names=None,
     scheme = naming if isinstance(naming, Scheme) else SCHEMES.get(naming)
     if scheme is None:
         raise ValueError(f"unknown naming scheme {naming!r}: choose one of {', '.join(SCHEMES)}")
-    from ...parser import check_length
     try:
-        check_length(source)    # as any program: a cut file is too long, not broken Python
         reading = _read(source, scheme, parse_names(names), columns, chosen)
     except NotationError as e:
         if chosen is not None and not e.message.startswith("code cell"):
