@@ -310,8 +310,9 @@ def parse(text: str, *, strict: bool = False, functions: dict[str, str] | None =
 
 
 def check_length(text: str) -> None:
-    """Refuse a program longer than MAX_SOURCE_CHARS, in any view it is written in (the
-    notation, LaTeX, NumPy): located where it goes past the limit."""
+    """Refuse a program longer than MAX_SOURCE_CHARS, located where it goes past the limit:
+    the notation, a LaTeX document, and any file the command line reads (a .py one too; the
+    API's from_numpy has no limit, docs/language.md)."""
     if len(text) > MAX_SOURCE_CHARS:
         # The CLI reads at most one character past the limit, so a text of exactly that
         # length may have been cut: its length is a lower bound then, and says so.

@@ -8,6 +8,7 @@ link to anything outside it, so it works offline and in a Jupyter output cell al
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 
 from ..nodes import Program
@@ -68,14 +69,16 @@ PAGE_CHARACTERS = 50_000
 PAGE_FIGURE = 1_000
 
 
+@dataclass(frozen=True, slots=True)
 class PagePart:
     """The statements of a program the page shows: ``program`` (its first ``shown``), and,
-    when some are left out, how many there are (``total``) and why."""
+    when some are left out, how many there are (``total``; None when none is) and the first
+    statement's length in characters (``first``, which the notice gives when none is shown)."""
 
-    __slots__ = ("program", "shown", "total", "first")
-
-    def __init__(self, program: Program, shown: int, total: int | None, first: int):
-        self.program, self.shown, self.total, self.first = program, shown, total, first
+    program: Program
+    shown: int
+    total: int | None
+    first: int
 
     def notice(self, what: str, command: str, figures: bool = False) -> str:
         """The notice over a section showing these statements ("" when they are all):
